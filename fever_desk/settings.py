@@ -1,0 +1,107 @@
+"""Station settings: what this counter is, whom it refers to, and how it judges a fever.
+
+Stored as a small JSON file in the platform config folder, written atomically so that a power cut while
+saving leaves the previous settings rather than half a file.  Unknown keys from a newer version are kept
+on rewrite, so going back and forth between versions does not lose anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from fever_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+DEFAULT_GUIDELINE = "national-v5-outside-hubei"
+
+
+@dataclass
+class Hospital:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Settings:
+    station_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    station_name: str = ""
+    institution: str = ""
+    designated_hospital: Hospital = field(default_factory=Hospital)
+    hotline: str = ""
+    fever_threshold_c: float = 37.3
+    # 2020 notices disagree on whether 37.3 itself is a fever; "at or above" is the cautious default.
+    fever_threshold_inclusive: bool = True
+    guideline_id: str = DEFAULT_GUIDELINE
+    language: str = DEFAULT_LANGUAGE
+    operator: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, English message) pairs; empty when the settings can be used."""
+        found: list[tuple[str, str]] = []
+        if not 35.0 <= self.fever_threshold_c <= 40.0:
+            found.append(("fever_threshold_c", "The fever threshold must be between 35.0 and 40.0 °C."))
+        if self.language not in LANGUAGES:
+            found.append(("language", "Unknown language."))
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        extra = data.pop("extra")
+        return {**extra, **data}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Settings:
+        known = {f.name for f in fields(cls)} - {"extra"}
+        kwargs: dict[str, Any] = {k: v for k, v in data.items() if k in known}
+        hospital = kwargs.get("designated_hospital")
+        if isinstance(hospital, dict):
+            kwargs["designated_hospital"] = Hospital(
+                **{k: str(v) for k, v in hospital.items() if k in {"name", "address", "phone"}}
+            )
+        else:
+            kwargs.pop("designated_hospital", None)
+        if "fever_threshold_c" in kwargs:
+            kwargs["fever_threshold_c"] = float(kwargs["fever_threshold_c"])
+        settings = cls(**kwargs)
+        settings.extra = {k: v for k, v in data.items() if k not in known}
+        return settings
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; a missing file gives defaults with a fresh station id, saved at once."""
+    if not path.exists():
+        settings = Settings()
+        save_settings(settings, path)
+        return settings
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("top level is not an object")
+        return Settings.from_json(data)
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(settings.to_json(), fh, ensure_ascii=False, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
