@@ -40,6 +40,11 @@ class Settings:
     guideline_id: str = DEFAULT_GUIDELINE
     language: str = DEFAULT_LANGUAGE
     operator: str = ""
+    # The thermometer: "simulator" until clinic IT picks a real port in the settings.
+    device_protocol: str = "simulator"
+    device_port: str = ""
+    device_baudrate: int | None = None
+    device_options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def problems(self) -> list[tuple[str, str]]:

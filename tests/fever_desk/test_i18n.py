@@ -56,3 +56,14 @@ def test_language_switch() -> None:
     assert tr_in("en", "Fever clinic") == "Fever clinic"
     with pytest.raises(ValueError):
         set_language("fr")
+
+
+def test_database_problems_are_translated() -> None:
+    from db.migrate import DatabaseProblem
+
+    zh = catalogue("zh_CN")
+    pending = [DatabaseProblem]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        assert cls.template in zh, cls.__name__

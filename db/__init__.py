@@ -1,0 +1,52 @@
+"""Persistence adapters for fever_desk: SQLite by default, PostgreSQL by URL.
+
+This package may use the domain core (``fever_desk``) but never Qt, devices or the UI, so reports and
+the command line can open a database on a machine without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_engine
+
+
+@dataclass
+class Database:
+    """An open, migrated database: the engine for bulk work and a session factory for repositories."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Let SQLite refresh its planner statistics (cheap, recommended on close), then release the file."""
+        if self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA optimize")
+            finally:
+                self.engine.dispose()
+        else:
+            self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Check and migrate the database at ``url``.
+
+    Raises ``db.migrate.DatabaseProblem`` (unreadable, or from a newer version) without changing it.
+    """
+    from db.migrate import upgrade
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+__all__ = ["Database", "open_database"]

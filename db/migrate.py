@@ -1,0 +1,155 @@
+"""Bring a database to this build's schema, refusing — without touching it — anything we cannot trust.
+
+Two mistakes must never cost a clinic its records: opening some other file (a text file, a half-copied
+backup, another program's database) and "upgrading" it, and opening a database written by a *newer*
+fever_desk with this older build, which would not know what its tables mean.  Both are checked with a
+read-only look before Alembic or even our own connection pragmas (which switch on WAL) run, and each
+is reported as a :class:`DatabaseProblem` whose message is a plain English template for ``tr``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.engine import sqlite_path
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+OUR_TABLES = frozenset({"screening", "screening_revision", "alembic_version"})
+
+
+class DatabaseProblem(Exception):
+    """A database the station will not use; ``str()`` is English, :meth:`localized` follows the UI.
+
+    ``template`` is the message id for the translation catalogue and ``values`` fill its placeholders,
+    so translate with ``tr(exc.template, **exc.values)`` (which :meth:`localized` does) rather than
+    ``tr(str(exc))``, whose filled-in text is not a catalogue key.
+    """
+
+    template = "The database cannot be used."
+
+    def __init__(self, **values: Any) -> None:
+        self.values = values
+        super().__init__(self.template.format(**values))
+
+    def localized(self) -> str:
+        from fever_desk.i18n import tr
+
+        return tr(self.template, **self.values)
+
+
+class DatabaseUnreadable(DatabaseProblem):
+    template = (
+        "The file {path} is not a fever_desk database or is damaged ({detail}). "
+        "It has not been changed; choose another file or restore a backup."
+    )
+
+
+class DatabaseTooNew(DatabaseProblem):
+    template = (
+        "This database was written by a newer version of fever_desk (schema {revision}). "
+        "Install the newer version; the database has not been changed."
+    )
+
+
+def alembic_config() -> Config:
+    """A Config built in code: the scripts ship inside the package, so no alembic.ini is needed.
+
+    No URL is set: :func:`upgrade` hands Alembic an open connection instead (a URL would also go
+    through configparser interpolation, which breaks on a ``%`` in a password)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships at least one migration"
+    return head
+
+
+def check(engine: Engine) -> None:
+    """Raise a :class:`DatabaseProblem` if the database must not be migrated; changes nothing."""
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        revisions = _sqlite_revisions(path)
+    elif engine.dialect.name == "sqlite":
+        revisions = []  # in-memory: always new
+    else:
+        revisions = _server_revisions(engine)
+    unknown = [rev for rev in revisions if rev not in known_revisions()]
+    if unknown:
+        raise DatabaseTooNew(revision=", ".join(unknown))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Check (see :func:`check`), then migrate to ``revision`` in the caller's process, in code."""
+    check(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _sqlite_revisions(path: Path) -> list[str]:
+    """Read the stamped revisions with a read-only connection, after checking the file's magic header."""
+    if not path.exists() or path.stat().st_size == 0:
+        return []  # SQLite treats an empty file as a new, empty database
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseUnreadable(path=str(path), detail=exc.strerror or type(exc).__name__) from exc
+    if header != SQLITE_MAGIC:
+        raise DatabaseUnreadable(path=str(path), detail="not an SQLite file")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseUnreadable(path=str(path), detail=str(exc)) from exc
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not row[0].startswith("sqlite_")
+        }
+        if "alembic_version" not in tables:
+            if tables - OUR_TABLES:
+                raise DatabaseUnreadable(path=str(path), detail="another program's database")
+            return []
+        return [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    except sqlite3.Error as exc:
+        raise DatabaseUnreadable(path=str(path), detail=str(exc)) from exc
+    finally:
+        connection.close()
+
+
+def _server_revisions(engine: Engine) -> list[str]:
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return []
+            return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except SQLAlchemyError as exc:
+        raise DatabaseUnreadable(path=engine.url.render_as_string(), detail=str(exc).splitlines()[0]) from exc

@@ -1,0 +1,181 @@
+"""Opening a database: the pragmas a station depends on, and refusing files it must not touch."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from db import open_database
+from db.engine import database_url_from, default_database_url, make_engine, sqlite_path
+from db.migrate import (
+    DatabaseProblem,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from db.models import Base
+
+
+def test_wal_foreign_keys_and_synchronous_are_on(database):
+    with database.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert pragma("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_a_new_database_is_migrated_to_the_head_revision(database):
+    assert current_revision(database.engine) == head_revision()
+
+
+def test_the_migrations_build_exactly_what_the_models_describe(database):
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_opening_twice_is_harmless(db_path):
+    open_database(f"sqlite:///{db_path}").close()
+    again = open_database(f"sqlite:///{db_path}")
+    assert current_revision(again.engine) == head_revision()
+    again.close()
+
+
+def test_a_revision_cannot_point_at_a_missing_screening(database):
+    with pytest.raises(Exception, match="FOREIGN KEY"), database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO screening_revision (id, screening_id, version, snapshot, replaced_at, replaced_by, "
+            "reason) VALUES ('a', 'b', 1, '{}', '2020-01-01 00:00:00', 'x', 'y')"
+        )
+
+
+def _stamp(path: Path, revision: str) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    connection.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(db_path):
+    open_database(f"sqlite:///{db_path}").close()
+    _stamp(db_path, "9999_from_the_future")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseTooNew) as caught:
+        open_database(f"sqlite:///{db_path}")
+    assert db_path.read_bytes() == before
+    assert "9999_from_the_future" in str(caught.value)
+    assert "newer version of fever_desk" in str(caught.value)
+    assert caught.value.values == {"revision": "9999_from_the_future"}
+    assert isinstance(caught.value, DatabaseProblem)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"name,phone\n\xe7\x8e\x8b,138\n", b"\x00\x01garbage" * 500, b"SQLite format 3\x00" + b"\xff" * 4000],
+    ids=["text", "garbage", "damaged-header"],
+)
+def test_a_file_that_is_not_a_database_is_refused_and_left_unchanged(db_path, content):
+    db_path.write_bytes(content)
+    with pytest.raises(DatabaseUnreadable) as caught:
+        open_database(f"sqlite:///{db_path}")
+    assert db_path.read_bytes() == content
+    assert str(db_path) in str(caught.value)
+    assert "has not been changed" in str(caught.value)
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_unchanged(db_path):
+    connection = sqlite3.connect(db_path)
+    with connection:
+        connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseUnreadable, match="another program"):
+        open_database(f"sqlite:///{db_path}")
+    assert db_path.read_bytes() == before
+
+
+def test_an_empty_file_becomes_a_new_database(db_path):
+    db_path.write_bytes(b"")
+    database = open_database(f"sqlite:///{db_path}")
+    assert current_revision(database.engine) == head_revision()
+    database.close()
+
+
+def test_problems_are_shown_in_the_desk_language(db_path):
+    from fever_desk.i18n import set_language
+
+    db_path.write_text("not a database", encoding="utf-8")
+    with pytest.raises(DatabaseUnreadable) as caught:
+        open_database(f"sqlite:///{db_path}")
+    set_language("zh_CN")
+    assert "未被改动" in caught.value.localized() and str(db_path) in caught.value.localized()
+    set_language("en")
+    assert caught.value.localized() == str(caught.value)
+
+
+def test_upgrade_works_on_an_engine_made_by_hand(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'hand.sqlite3'}")
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_cli_value_beats_environment_beats_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("FEVER_DESK_DB", "sqlite:///from-env.sqlite3")
+    assert (
+        database_url_from("postgresql+psycopg://desk@server/fever")
+        == "postgresql+psycopg://desk@server/fever"
+    )
+    assert database_url_from(None) == "sqlite:///from-env.sqlite3"
+    assert database_url_from(str(tmp_path / "plain path.sqlite3")).startswith("sqlite:///")
+    monkeypatch.delenv("FEVER_DESK_DB")
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(tmp_path / "data"))
+    url = database_url_from(None)
+    assert url == default_database_url()
+    assert url.endswith("/data/fever_desk.sqlite3") and (tmp_path / "data").is_dir()
+
+
+def test_a_postgresql_url_makes_an_engine_without_connecting():
+    pytest.importorskip("psycopg")
+    engine = make_engine("postgresql+psycopg://desk:secret@localhost/fever")
+    assert engine.dialect.name == "postgresql"
+    assert sqlite_path(str(engine.url)) is None
+
+
+def test_the_migrations_render_for_postgresql_without_a_driver():
+    import io
+
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    config = alembic_config()
+    buffer = io.StringIO()
+    config.output_buffer = buffer
+    config.set_main_option("sqlalchemy.url", "postgresql+psycopg://desk@server/fever")
+    command.upgrade(config, "head", sql=True)
+    ddl = buffer.getvalue()
+    assert "CREATE TABLE screening (" in ddl and "id UUID NOT NULL" in ddl
+    assert 'name_key VARCHAR(100) COLLATE "C" NOT NULL' in ddl
+    assert "CREATE UNIQUE INDEX ix_screening_revision_screening_id_version" in ddl
+
+
+def test_the_search_query_keeps_its_index_hint_to_sqlite():
+    from datetime import UTC, datetime
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from db.repositories import SqlScreeningRepository
+
+    statement = SqlScreeningRepository.list_query(
+        datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC), "王", 10
+    )
+    assert "+screening.created_at >=" in str(statement.compile(dialect=sqlite.dialect()))
+    assert "+screening" not in str(statement.compile(dialect=postgresql.dialect()))
