@@ -1,0 +1,70 @@
+"""Cold start to the main window shown, beside a bare PySide6 window started the same way.
+
+Both are fresh interpreter processes timed from spawn to the first event-loop turn after ``show()``
+(the moment a nurse sees the window), alternated so that disk cache and CPU frequency favour neither.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Figure, median
+
+RUNS = 7
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+w = QMainWindow()
+w.resize(1280, 860)
+w.show()
+QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+app.exec()
+"""
+
+DESK = "import sys; from ui.cli import main; sys.exit(main([]))"
+
+
+def time_to_shown(code: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "shown":
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError(f"no window shown (exit {proc.wait()})")
+    proc.wait(timeout=60)
+    return elapsed * 1000
+
+
+def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "FEVER_DESK_EXIT_AFTER_SHOW": "1",
+            "FEVER_DESK_CONFIG": str(Path(tmp) / "settings.json"),
+            "FEVER_DESK_DB": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+        }
+        time_to_shown(DESK, env)  # first run creates settings and the database; not a cold start
+        bare: list[float] = []
+        desk: list[float] = []
+        for _ in range(RUNS):
+            bare.append(time_to_shown(BARE, env))
+            desk.append(time_to_shown(DESK, env))
+    b, d = median(bare), median(desk)
+    return [
+        Figure(
+            "cold start to main window shown, median", d, "ms", "bare PySide6 window", b, "≤ 1.3× baseline"
+        ),
+        Figure("  ratio desk / bare window", d / b, "×", "bare PySide6 window", 1.0, "≤ 1.30"),
+    ]

@@ -1,0 +1,79 @@
+"""A real desk on a temporary SQLite database, driven through the keyboard as a nurse would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fever_desk.settings import Settings, save_settings
+from ui.app import build_window
+from ui.main_window import MainWindow
+
+
+@dataclass
+class Keyboard:
+    """Types into whatever has focus, as a nurse's keyboard does, and counts the keys pressed."""
+
+    qtbot: object
+    presses: list[str] = field(default_factory=list)
+    free_characters: int = 0
+
+    def target(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has keyboard focus"
+        return widget
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.presses.append(f"{modifier.name}+{key.name}" if modifier.value else key.name)
+        QTest.keyClick(self.target(), key, modifier)
+
+    def type(self, text: str, *, counted: bool = False) -> None:
+        """ASCII text into the focused widget; ``counted=False`` for the characters the issue exempts."""
+        for char in text:
+            QTest.keyClicks(self.target(), char)
+        if counted:
+            self.presses.extend(text)
+        else:
+            self.free_characters += len(text)
+
+
+@dataclass
+class Desk:
+    window: MainWindow
+    db_url: str
+    db_path: Path
+    settings_path: Path
+    keyboard: Keyboard
+
+
+@pytest.fixture
+def desk_settings(tmp_path: Path) -> Settings:
+    settings = Settings(station_name="城关镇卫生院预检分诊台", institution="城关镇卫生院", operator="李护士")
+    save_settings(settings, tmp_path / "config" / "settings.json")
+    return settings
+
+
+@pytest.fixture
+def desk(qtbot, tmp_path: Path, desk_settings: Settings) -> Iterator[Desk]:
+    db_path = tmp_path / "desk.sqlite3"
+    url = f"sqlite:///{db_path}"
+    window, worker = build_window(url, desk_settings, tmp_path / "config" / "settings.json")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=20000):
+        worker.start()
+    window.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
+    try:
+        yield Desk(window, url, db_path, tmp_path / "config" / "settings.json", Keyboard(qtbot))
+    finally:
+        worker.stop()
+        assert not worker._thread.is_alive()

@@ -1,0 +1,108 @@
+"""Composition root: settings → database worker → main window.
+
+This is the one place that knows every layer.  The window is shown before the database is opened:
+opening it (and running migrations) happens on the database worker, so a slow disk or a large upgrade
+never delays the first paint, and a broken database is explained in the window rather than by a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from fever_desk.i18n import set_language, tr
+from fever_desk.settings import Settings, SettingsError, load_settings
+
+
+def config_path() -> Path:
+    """``FEVER_DESK_CONFIG`` names a settings file (tests, two stations on one PC); else the platform's."""
+    override = os.environ.get("FEVER_DESK_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("fever-desk", appauthor=False)) / "settings.json"
+
+
+def load_station_settings(path: Path | None = None) -> Settings:
+    settings = load_settings(path or config_path())
+    set_language(settings.language)
+    return settings
+
+
+def describe_error(error: BaseException) -> str:
+    """A sentence for the nurse: known problems in their language, anything else with its type named."""
+    from db.migrate import DatabaseProblem
+
+    if isinstance(error, DatabaseProblem):
+        return error.localized()
+    if isinstance(error, SettingsError):
+        return tr("The settings file cannot be read: {problem}", problem=str(error))
+    return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")
+
+
+def display_problem() -> str | None:
+    """On Linux without a screen, say how to run rather than letting Qt abort with a cryptic message."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return tr(
+        "No display found. Run fever-desk on a desktop session, or under a virtual screen: "
+        "'xvfb-run fever-desk', or headless: 'QT_QPA_PLATFORM=offscreen fever-desk'."
+    )
+
+
+class Database:
+    """What the database worker holds: the open database and its repositories."""
+
+    def __init__(self, url: str) -> None:
+        from db import open_database
+        from db.repositories import SqlScreeningRepository
+
+        self.handle = open_database(url)
+        self.screenings = SqlScreeningRepository(self.handle.session_factory)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def build_window(db_url: str, settings: Settings, settings_path: Path):  # noqa: ANN201 - Qt types imported late
+    """Wire the worker and the window; the caller owns the QApplication and starts the worker."""
+    from ui.main_window import MainWindow
+    from ui.workers import Worker
+
+    worker: Worker[Database] = Worker(lambda: Database(db_url))
+    window = MainWindow(settings, settings_path, worker, describe_error)
+    return window, worker
+
+
+def run_gui(db_url: str) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("fever-desk")
+    path = config_path()
+    try:
+        settings = load_station_settings(path)
+    except SettingsError as exc:
+        print(describe_error(exc), file=sys.stderr)
+        return 2
+    from PySide6.QtCore import QTimer
+
+    window, worker = build_window(db_url, settings, path)
+    window.show()
+    # The database opens once the first frame is on screen, so the nurse sees the desk at once.
+    QTimer.singleShot(0, worker.start)
+    if os.environ.get("FEVER_DESK_EXIT_AFTER_SHOW"):
+        # `make bench` times a cold start to the first event-loop turn after the window is shown.
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+    try:
+        return app.exec()
+    finally:
+        worker.stop()

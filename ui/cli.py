@@ -1,0 +1,178 @@
+"""The ``fever-desk`` command: no arguments starts the desk; subcommands do headless jobs.
+
+Qt is imported only when the GUI starts, so reports, checks and diagnostics run on a server or over SSH.
+Exit codes: 0 success, 1 the job found a problem (e.g. a guideline file is invalid), 2 usage or setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from fever_desk import __version__
+from fever_desk.i18n import tr
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    from db.engine import database_url_from
+
+    return database_url_from(args.db)
+
+
+def cmd_guideline_check(args: argparse.Namespace) -> int:
+    from fever_desk.guidelines import GuidelineError, load_guideline
+
+    status = 0
+    for file in args.files:
+        try:
+            guideline = load_guideline(file)
+        except GuidelineError as exc:
+            print(f"✗ {exc}", file=sys.stderr)
+            status = 1
+        else:
+            print(
+                f"✓ {file}: {guideline.id} v{guideline.version} — {len(guideline.symptoms)} symptoms, "
+                f"{len(guideline.epidemiological)} epidemiological, "
+                f"{len(guideline.clinical)} clinical items, "
+                f"{len(guideline.rules)} rules"
+            )
+    return status
+
+
+def cmd_guideline_list(_args: argparse.Namespace) -> int:
+    from fever_desk.guidelines import shipped_guidelines
+    from fever_desk.i18n import current_language
+
+    for guideline_id, guideline in shipped_guidelines().items():
+        print(f"{guideline_id}\t{guideline.issued}\t{guideline.label(current_language())}")
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from fever_desk.guidelines import GuidelineError, get_guideline
+    from fever_desk.i18n import current_language
+    from fever_desk.triage import FeverRule, IncompleteAnswers, answers_from_json, evaluate, outcome_to_json
+    from ui.app import load_station_settings
+
+    settings = load_station_settings()
+    try:
+        data = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(tr("Cannot read the answers file: {problem}", problem=exc), file=sys.stderr)
+        return 2
+    guideline_id = args.guideline or (data.get("guideline") if isinstance(data, dict) else None)
+    try:
+        guideline = get_guideline(guideline_id or settings.guideline_id)
+        answers = answers_from_json(data, guideline)
+        threshold = args.threshold if args.threshold is not None else settings.fever_threshold_c
+        inclusive = settings.fever_threshold_inclusive if args.inclusive is None else args.inclusive
+        outcome = evaluate(guideline, answers, FeverRule(threshold, inclusive))
+    except IncompleteAnswers as exc:
+        print(tr("Unanswered items: {items}", items=", ".join(exc.missing)), file=sys.stderr)
+        return 1
+    except (GuidelineError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    language = args.language or current_language()
+    print(json.dumps(outcome_to_json(outcome, language), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from db import open_database
+    from db.bulk import bulk_insert_screenings
+    from fever_desk.demo import generate_screenings
+    from fever_desk.guidelines import get_guideline
+    from fever_desk.triage import FeverRule, evaluate
+    from ui.app import load_station_settings
+
+    settings = load_station_settings()
+    guideline = get_guideline(settings.guideline_id)
+    rule = FeverRule(settings.fever_threshold_c, settings.fever_threshold_inclusive)
+    url = _database_url(args)
+    database = open_database(url)
+    end = datetime.now().astimezone()
+    start = end - timedelta(days=args.days)
+    records = generate_screenings(
+        args.screenings,
+        seed=args.seed,
+        start=start,
+        end=end,
+        station_id=settings.station_id,
+        symptom_ids=[i.id for i in guideline.symptoms],
+        epi_ids=[i.id for i in guideline.epidemiological],
+        outcome_for=lambda answers: evaluate(guideline, answers, rule),
+    )
+    count = bulk_insert_screenings(database.engine, records)
+    database.close()
+    print(tr("{count} synthetic screenings written to {url}", count=count, url=url))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fever-desk",
+        description=tr("Pre-screening desk. Without a command, starts the desk window."),
+    )
+    parser.add_argument("--version", action="version", version=f"fever-desk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=tr(
+            "database URL, e.g. sqlite:///path/file.sqlite3 "
+            "(default: FEVER_DESK_DB, else the user data folder)"
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    guideline = sub.add_parser("guideline", help=tr("check or list guideline files"))
+    gsub = guideline.add_subparsers(dest="guideline_command", metavar="ACTION", required=True)
+    check = gsub.add_parser("check", help=tr("validate guideline files and name any problem"))
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(func=cmd_guideline_check)
+    listing = gsub.add_parser("list", help=tr("list the guideline versions shipped with the station"))
+    listing.set_defaults(func=cmd_guideline_list)
+
+    triage = sub.add_parser("triage", help=tr("print the outcome for a JSON file of answers"))
+    triage.add_argument("--answers", required=True, metavar="FILE.json")
+    triage.add_argument("--guideline", metavar="ID")
+    triage.add_argument("--threshold", type=float, metavar="CELSIUS")
+    triage.add_argument("--inclusive", action=argparse.BooleanOptionalAction, default=None)
+    triage.add_argument("--language", choices=["zh_CN", "en"])
+    triage.set_defaults(func=cmd_triage)
+
+    demo = sub.add_parser("demo", help=tr("fill a database with realistic synthetic screenings"))
+    demo.add_argument("--screenings", type=int, required=True, metavar="N")
+    demo.add_argument("--days", type=int, default=30)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ui.app import run_gui
+
+        try:
+            url = _database_url(args)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        return run_gui(url)
+    from db.migrate import DatabaseProblem
+
+    try:
+        return int(args.func(args))
+    except DatabaseProblem as exc:
+        print(exc.localized(), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""The station's settings: who we are, where we refer to, how a fever is judged, which guideline applies.
+
+The dialog edits a copy; nothing changes until OK, and a value the station cannot use is refused with
+the field named, keeping everything else the user typed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fever_desk.guidelines import shipped_guidelines
+from fever_desk.i18n import LANGUAGES, current_language, tr
+from fever_desk.settings import Hospital, Settings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Settings"))
+        self._original = settings
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.station_name = QLineEdit(settings.station_name, self)
+        self.institution = QLineEdit(settings.institution, self)
+        self.operator = QLineEdit(settings.operator, self)
+        self.hospital_name = QLineEdit(settings.designated_hospital.name, self)
+        self.hospital_address = QLineEdit(settings.designated_hospital.address, self)
+        self.hospital_phone = QLineEdit(settings.designated_hospital.phone, self)
+        self.hotline = QLineEdit(settings.hotline, self)
+        self.threshold = QDoubleSpinBox(self)
+        self.threshold.setObjectName("threshold")
+        self.threshold.setRange(35.0, 40.0)
+        self.threshold.setDecimals(1)
+        self.threshold.setSingleStep(0.1)
+        self.threshold.setSuffix(" °C")
+        self.threshold.setValue(settings.fever_threshold_c)
+        self.inclusive = QCheckBox(tr("A temperature equal to the threshold counts as fever (≥)"), self)
+        self.inclusive.setChecked(settings.fever_threshold_inclusive)
+        self.guideline = QComboBox(self)
+        self.guideline.setObjectName("guideline")
+        language = current_language()
+        for guideline_id, guideline in shipped_guidelines().items():
+            self.guideline.addItem(guideline.label(language), guideline_id)
+        index = self.guideline.findData(settings.guideline_id)
+        self.guideline.setCurrentIndex(max(index, 0))
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
+        rows = [
+            (tr("Station name"), self.station_name),
+            (tr("Institution"), self.institution),
+            (tr("Nurse on duty"), self.operator),
+            (tr("Designated hospital"), self.hospital_name),
+            (tr("Hospital address"), self.hospital_address),
+            (tr("Hospital phone"), self.hospital_phone),
+            (tr("Hotline"), self.hotline),
+            (tr("Fever threshold"), self.threshold),
+            ("", self.inclusive),
+            (tr("Guideline version"), self.guideline),
+            (tr("Language"), self.language),
+        ]
+        for label, widget in rows:
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        s = copy.deepcopy(self._original)
+        s.station_name = self.station_name.text().strip()
+        s.institution = self.institution.text().strip()
+        s.operator = self.operator.text().strip()
+        s.designated_hospital = Hospital(
+            self.hospital_name.text().strip(),
+            self.hospital_address.text().strip(),
+            self.hospital_phone.text().strip(),
+        )
+        s.hotline = self.hotline.text().strip()
+        s.fever_threshold_c = round(self.threshold.value(), 1)
+        s.fever_threshold_inclusive = self.inclusive.isChecked()
+        s.guideline_id = self.guideline.currentData()
+        s.language = self.language.currentData()
+        return s
+
+    def accept(self) -> None:
+        problems = self.result_settings().problems()
+        if problems:
+            self.error.setText("\n".join(tr(message) for _field, message in problems))
+            self.error.show()
+            return
+        super().accept()

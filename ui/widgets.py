@@ -1,0 +1,112 @@
+"""Small keyboard-first input widgets for the counter.
+
+A questionnaire item must be answered explicitly (no silent default), and a nurse answers dozens of
+them an hour, so each item is one focus stop that takes a single key: Y/1 for yes, N/0 for no.  The
+mouse works too.  An unanswered item is drawn in amber so that what is missing can be seen at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+
+_UNANSWERED_STYLE = "QPushButton { background: #fff3cd; }"
+_FOCUS_STYLE = "ChoiceField { border: 2px solid #1e6fd9; border-radius: 4px; }"
+
+
+class ChoiceField(QWidget):
+    """One focus stop holding one of a few values, each bound to keys (and clickable buttons)."""
+
+    changed = Signal(object)
+
+    def __init__(self, choices: Sequence[tuple[object, str, Sequence[int]]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._values = [c[0] for c in choices]
+        self._keys = {key: c[0] for c in choices for key in c[2]}
+        self._value: object | None = None
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(4)
+        self._buttons: list[QPushButton] = []
+        for index, (_value, label, _keys) in enumerate(choices):
+            button = QPushButton(label, self)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumWidth(44)
+            self._group.addButton(button, index)
+            layout.addWidget(button)
+            self._buttons.append(button)
+        layout.addStretch(1)
+        self._group.idClicked.connect(self._clicked)
+        self._refresh()
+
+    def value(self) -> object | None:
+        return self._value
+
+    def set_value(self, value: object | None) -> None:
+        if value is not None and value not in self._values:
+            raise ValueError(value)
+        if value == self._value:
+            self._refresh()
+            return
+        self._value = value
+        self._refresh()
+        self.changed.emit(value)
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        for button, label in zip(self._buttons, labels, strict=True):
+            button.setText(label)
+
+    def _clicked(self, index: int) -> None:
+        value = self._values[index]
+        self.set_value(None if value == self._value else value)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def _refresh(self) -> None:
+        for value, button in zip(self._values, self._buttons, strict=True):
+            button.setChecked(value == self._value)
+            button.setStyleSheet(_UNANSWERED_STYLE if self._value is None else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        if key in self._keys:
+            self.set_value(self._keys[key])
+            return
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self._values:
+            step = -1 if key == Qt.Key.Key_Left else 1
+            index = self._values.index(self._value) + step if self._value in self._values else 0
+            self.set_value(self._values[index % len(self._values)])
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.set_value(None)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setStyleSheet(_FOCUS_STYLE)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.setStyleSheet("")
+        super().focusOutEvent(event)
+
+
+_YES_KEYS = (Qt.Key.Key_Y, Qt.Key.Key_1)
+_NO_KEYS = (Qt.Key.Key_N, Qt.Key.Key_0)
+
+
+class YesNoField(ChoiceField):
+    """An explicit yes or no; ``None`` until the nurse answers."""
+
+    def __init__(self, yes: str, no: str, parent: QWidget | None = None):
+        super().__init__([(True, yes, _YES_KEYS), (False, no, _NO_KEYS)], parent)

@@ -1,0 +1,145 @@
+"""Work off the GUI thread: one database worker, results marshalled back to the GUI thread.
+
+Modelled on Anki's operations: a screen submits a small function plus what to do with its result; the
+function runs on the single DB thread (so SQLite sees one writer and the GUI never waits on disk), and the
+callbacks run later on the GUI thread through a queued signal.  The worker never opens a dialog or waits
+for the GUI, which is how Anki-style task managers deadlock.  ``stop()`` drains nothing further, joins the
+thread and is called by the main window on close and by tests on teardown.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+C = TypeVar("C")
+
+
+@dataclass
+class _Job(Generic[C]):
+    fn: Callable[[C], Any]
+    on_success: Callable[[Any], None] | None
+    on_failure: Callable[[BaseException], None] | None
+
+
+class _Bridge(QObject):
+    """Lives in the GUI thread; a signal emitted from the worker runs ``deliver`` there."""
+
+    delivered = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered.connect(self._run)
+
+    @Slot(object)
+    def _run(self, call: Callable[[], None]) -> None:
+        call()
+
+
+class Worker(QObject, Generic[C]):
+    """One background thread running jobs in order against a context made on that thread.
+
+    ``make_context`` runs first on the worker thread (opening the database and running migrations there,
+    so a slow disk never delays the window).  If it fails, every job fails with the same error and
+    ``context_failed`` is emitted, so the window can say so plainly.
+    """
+
+    context_ready = Signal()
+    context_failed = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, make_context: Callable[[], C], name: str = "db-worker") -> None:
+        super().__init__()
+        self._make_context = make_context
+        self._queue: queue.Queue[_Job[C] | None] = queue.Queue()
+        self._bridge = _Bridge()
+        self._context: C | None = None
+        self._context_error: BaseException | None = None
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._stopped = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    @property
+    def context(self) -> C | None:
+        return self._context
+
+    def submit(
+        self,
+        fn: Callable[[C], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._stopped:
+            raise RuntimeError("worker stopped")
+        with self._lock:
+            self._pending += 1
+            first = self._pending == 1
+        if first:
+            self.busy_changed.emit(True)
+        self._queue.put(_Job(fn, on_success, on_failure))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the job in hand and any queued saves, then join: a queued save is never dropped."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._queue.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        closer = getattr(self._context, "close", None)
+        if callable(closer):
+            closer()
+
+    def _deliver(self, call: Callable[[], None]) -> None:
+        self._bridge.delivered.emit(call)
+
+    def _loop(self) -> None:
+        try:
+            self._context = self._make_context()
+        except Exception as exc:
+            log.exception("could not open the database")
+            self._context_error = exc
+            failed = exc
+            self._deliver(lambda: self.context_failed.emit(failed))
+        else:
+            self._deliver(self.context_ready.emit)
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            self._run_job(job)
+
+    def _run_job(self, job: _Job[C]) -> None:
+        try:
+            if self._context_error is not None:
+                raise self._context_error
+            assert self._context is not None
+            result = job.fn(self._context)
+        except Exception as exc:
+            log.exception("background job failed")
+            error = exc
+            if job.on_failure is not None:
+                failure = job.on_failure
+                self._deliver(lambda: failure(error))
+        else:
+            if job.on_success is not None:
+                success = job.on_success
+                self._deliver(lambda: success(result))
+        with self._lock:
+            self._pending -= 1
+            idle = self._pending == 0
+        if idle:
+            self._deliver(lambda: self.busy_changed.emit(False))
