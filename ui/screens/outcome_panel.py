@@ -6,12 +6,12 @@ the colour carries the severity and the reasons are always listed, never only a 
 
 from __future__ import annotations
 
-from fever_desk.triage import disposition_label
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from fever_desk.i18n import current_language, tr
 from fever_desk.model import Disposition, Outcome
+from fever_desk.triage import disposition_label
 
 _COLOURS = {
     Disposition.ROUTINE: ("#1b7f3b", "#e6f4ea"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fever_desk.triage import disposition_label
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTabl
 from fever_desk.i18n import current_language, tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.model import DayCounts, Disposition, Screening
+from fever_desk.triage import disposition_label
 
 _ROW_COLOURS = {Disposition.FEVER_CLINIC: "#fff1e0", Disposition.SUSPECTED: "#fde7ea"}
 
