@@ -27,7 +27,7 @@ def test_wal_foreign_keys_and_synchronous_are_on(database):
         pragma = connection.exec_driver_sql
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
         assert pragma("PRAGMA foreign_keys").scalar() == 1
-        assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL: a confirmed save survives a power cut
         assert pragma("PRAGMA busy_timeout").scalar() >= 1000
 
 
