@@ -7,11 +7,11 @@ the command line can open a database on a machine without a screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from db.engine import make_engine
+if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the window is being shown
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @dataclass
@@ -38,6 +38,9 @@ def open_database(url: str) -> Database:
 
     Raises ``db.migrate.DatabaseProblem`` (unreadable, or from a newer version) without changing it.
     """
+    from sqlalchemy.orm import sessionmaker
+
+    from db.engine import make_engine
     from db.migrate import upgrade
 
     engine = make_engine(url)

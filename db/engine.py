@@ -12,15 +12,17 @@ at nothing; and ``busy_timeout`` makes a second process wait for a lock rather t
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-ENV_VAR = "FEVER_DESK_DB"
-FILE_NAME = "fever_desk.sqlite3"
+from db.location import ENV_VAR as ENV_VAR  # re-exported: callers know these from here
+from db.location import FILE_NAME as FILE_NAME
+from db.location import chosen_database
+from db.location import default_database_url as default_database_url
+
 BUSY_TIMEOUT_MS = 5000
 
 SQLITE_PRAGMAS = (
@@ -31,31 +33,11 @@ SQLITE_PRAGMAS = (
 )
 
 
-def default_database_url() -> str:
-    """The SQLite file in the per-user data folder, created on first use so SQLite can make the file."""
-    from platformdirs import user_data_dir
-
-    folder = Path(user_data_dir("fever-desk", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(folder / FILE_NAME).as_posix()}"
-
-
 def database_url_from(cli_value: str | None) -> str:
-    """``--db`` beats ``FEVER_DESK_DB`` beats the default, so a one-off run never needs the environment.
-
-    A bare path (no ``://``) is accepted as a SQLite file, because that is what people type.
-    """
-    for candidate in (cli_value, os.environ.get(ENV_VAR)):
-        if candidate and candidate.strip():
-            return _as_url(candidate.strip())
-    return default_database_url()
-
-
-def _as_url(value: str) -> str:
-    if "://" in value:
-        make_url(value)  # raises ArgumentError (a ValueError) for a malformed URL, before anything opens
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve().as_posix()}"
+    """The chosen URL (see ``db.location``), checked: a malformed URL is refused before anything opens."""
+    url = chosen_database(cli_value)
+    make_url(url)  # raises ArgumentError (a ValueError) for a malformed URL
+    return url
 
 
 def sqlite_path(url: str) -> Path | None:

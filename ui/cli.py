@@ -157,14 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        from db.location import chosen_database
         from ui.app import run_gui
 
-        try:
-            url = _database_url(args)
-        except ValueError as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
-        return run_gui(url)
+        return run_gui(chosen_database(args.db))
     from db.migrate import DatabaseProblem
 
     try:
