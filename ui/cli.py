@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        # The desktop shortcut: no options to parse, so start the window without building the parser.
+        from db.location import chosen_database
+        from ui.app import run_gui
+
+        return run_gui(chosen_database(None))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

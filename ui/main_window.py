@@ -23,7 +23,6 @@ from fever_desk.settings import Settings, save_settings
 from fever_desk.triage import FeverRule
 from ui import operations
 from ui.screens.screening_form import ScreeningForm
-from ui.screens.settings_dialog import SettingsDialog
 from ui.screens.today_list import TodayList
 from ui.workers import Worker
 
@@ -229,6 +228,8 @@ class MainWindow(QMainWindow):
 
     # ---- settings -----------------------------------------------------------------------------------
     def open_settings(self) -> None:
+        from ui.screens.settings_dialog import SettingsDialog  # loaded when first needed, not at start-up
+
         dialog = SettingsDialog(self.settings, self)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
         dialog.open()

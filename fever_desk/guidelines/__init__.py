@@ -395,7 +395,12 @@ def shipped_guidelines() -> dict[str, Guideline]:
     return {guideline.id: guideline for guideline in _shipped()}
 
 
+@cache
 def get_guideline(guideline_id: str) -> Guideline:
+    """One shipped file by id; reads only that file, so the desk starts without parsing every version."""
+    entry = resources.files(__name__).joinpath(f"{guideline_id}.toml")
+    if guideline_id.replace("-", "").replace("_", "").isalnum() and entry.is_file():
+        return _parse(entry.read_text(encoding="utf-8"), file=str(entry), stem=guideline_id)
     shipped = shipped_guidelines()
     try:
         return shipped[guideline_id]

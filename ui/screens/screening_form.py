@@ -34,6 +34,7 @@ from fever_desk.triage import FeverRule, evaluate
 from fever_desk.validation import Draft, check_draft
 from ui.screens.outcome_panel import OutcomePanel
 from ui.screens.questionnaire import Questionnaire
+from ui.widgets import STYLE as CHOICE_STYLE
 from ui.widgets import ChoiceField
 
 _DATE_PATTERNS = (
@@ -77,6 +78,7 @@ class ScreeningForm(QWidget):
         self._temperature_device = ""
         self._errors: dict[str, QLabel] = {}
         self._build()
+        self.setStyleSheet(CHOICE_STYLE)
         self._shortcuts()
         self.retranslate()
         self.refresh_outcome()
