@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from fever_desk.i18n import set_language, tr
@@ -29,6 +30,46 @@ def load_station_settings(path: Path | None = None) -> Settings:
     settings = load_settings(path or config_path())
     set_language(settings.language)
     return settings
+
+
+def recover_settings(path: Path) -> tuple[Settings, list[str]]:
+    """Settings for the desk even when the file is damaged or names something this build lacks.
+
+    A nurse cannot repair a JSON file: the desk starts on defaults, keeps the damaged file beside the
+    new one for IT (nothing is deleted), and says so in the window.
+    """
+    from fever_desk.guidelines import GuidelineError, get_guideline
+    from fever_desk.settings import DEFAULT_GUIDELINE, save_settings
+
+    warnings: list[str] = []
+    try:
+        settings = load_station_settings(path)
+    except SettingsError as exc:
+        kept = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
+        path.replace(kept)
+        settings = Settings()
+        save_settings(settings, path)
+        set_language(settings.language)
+        warnings.append(
+            tr(
+                "The settings file could not be read ({problem}); "
+                "it was kept as {kept} and defaults are in use.",
+                problem=str(exc),
+                kept=str(kept),
+            )
+        )
+    try:
+        get_guideline(settings.guideline_id)
+    except GuidelineError:
+        warnings.append(
+            tr(
+                "Guideline {missing} is not available; using {fallback}. Check the settings.",
+                missing=settings.guideline_id,
+                fallback=DEFAULT_GUIDELINE,
+            )
+        )
+        settings.guideline_id = DEFAULT_GUIDELINE
+    return settings, warnings
 
 
 def describe_error(error: BaseException) -> str:
@@ -88,14 +129,12 @@ def run_gui(db_url: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("fever-desk")
     path = config_path()
-    try:
-        settings = load_station_settings(path)
-    except SettingsError as exc:
-        print(describe_error(exc), file=sys.stderr)
-        return 2
+    settings, warnings = recover_settings(path)
     from PySide6.QtCore import QTimer
 
     window, worker = build_window(db_url, settings, path)
+    if warnings:
+        window.show_banner("\n".join(warnings))
     window.show()
     if os.environ.get("FEVER_DESK_EXIT_AFTER_SHOW"):
         # `make bench` times a cold start to the first event-loop turn after the window is shown.

@@ -1,0 +1,56 @@
+"""Settings as the clinic's administrator changes them, and a damaged settings file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from fever_desk.settings import load_settings
+from tests.ui.conftest import Desk
+from ui.app import recover_settings
+from ui.screens.settings_dialog import SettingsDialog
+
+
+def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qtbot) -> None:
+    window = desk.window
+    window.open_settings()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible()
+    )
+    dialog.hospital_name.setText("益阳市第一中医医院")
+    dialog.threshold.setValue(37.5)
+    dialog.inclusive.setChecked(False)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.guideline.setCurrentIndex(dialog.guideline.findData("national-v4"))
+    dialog.accept()
+    saved = load_settings(desk.settings_path)
+    assert saved.designated_hospital.name == "益阳市第一中医医院"
+    assert (saved.fever_threshold_c, saved.fever_threshold_inclusive) == (37.5, False)
+    assert saved.language == "en" and saved.guideline_id == "national-v4"
+    assert window.form.guideline.id == "national-v4"
+    assert "fever > 37.5" in window.status.text()
+    # 37.5 is no longer a fever with "above" and a 37.5 threshold.
+    form = window.form
+    form.temperature.setText("37.5")
+    assert form.fever_rule.is_fever(37.5) is False and form.fever_rule.is_fever(37.6) is True
+
+
+def test_damaged_settings_file_is_kept_aside_and_defaults_used(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{ this is not json", encoding="utf-8")
+    settings, warnings = recover_settings(path)
+    assert settings.fever_threshold_c == 37.3
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.json.unreadable-")]
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "{ this is not json"
+    assert json.loads(path.read_text(encoding="utf-8"))["station_id"] == settings.station_id
+    assert "设置文件无法读取" in warnings[0]
+
+
+def test_unknown_guideline_falls_back_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"guideline_id": "national-v99"}), encoding="utf-8")
+    settings, warnings = recover_settings(path)
+    assert settings.guideline_id == "national-v5-outside-hubei"
+    assert "national-v99" in warnings[0]
