@@ -1,34 +1,25 @@
-"""The station's main window: the screening form beside today's list.
+"""The station's main window: a thin shell of menus, a banner, a status bar and one tab per screen.
 
-The window only arranges screens and routes their requests to the database worker; the form, the list
-and the settings dialog each live in their own module.  Saving never blocks the GUI: the form keeps its
-contents until the worker confirms the save, so a failed save loses nothing.
+Each screen lives in its own module and talks to the database through the shared ``Station``; the
+window only arranges them, routes the menu shortcuts, and reports problems in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from fever_desk import __version__
 from fever_desk.guidelines import get_guideline
-from fever_desk.i18n import set_language, tr
-from fever_desk.model import Screening
-from fever_desk.settings import Settings, save_settings
-from fever_desk.triage import FeverRule
-from ui import operations
-from ui.screens.screening_form import ScreeningForm
-from ui.screens.today_list import TodayList
+from fever_desk.i18n import tr
+from fever_desk.settings import Settings
+from ui.screens.screening_desk import ScreeningDesk
+from ui.station import Station
 from ui.workers import Worker
-
-
-def fever_rule(settings: Settings) -> FeverRule:
-    return FeverRule(settings.fever_threshold_c, settings.fever_threshold_inclusive)
 
 
 class MainWindow(QMainWindow):
@@ -44,52 +35,52 @@ class MainWindow(QMainWindow):
         describe_error: Callable[[BaseException], str],
     ):
         super().__init__()
-        self.settings = settings
-        self.settings_path = settings_path
+        self.station = Station(settings, settings_path, worker, describe_error)
         self.worker = worker
-        self.describe_error = describe_error
-        self.db_ready = False
-        self._saving = False
-        self._search = ""
         self.setObjectName("main_window")
         self.resize(1280, 860)
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
+        outer.setContentsMargins(4, 4, 4, 4)
         self.banner = QLabel(central)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #fde7ea; color: #b00020; padding: 8px; font-weight: bold;")
         self.banner.hide()
         outer.addWidget(self.banner)
-        splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.form = ScreeningForm(get_guideline(settings.guideline_id), fever_rule(settings))
-        scroll = QScrollArea(splitter)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        right = QWidget(splitter)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.today = TodayList(right)
-        right_layout.addWidget(self.form.outcome)
-        right_layout.addWidget(self.today, 1)
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        outer.addWidget(splitter, 1)
+        self.tabs = QTabWidget(central)
+        self.tabs.setDocumentMode(True)
+        outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
 
+        self.desk = ScreeningDesk(self.station, self.tabs)
+        self.tabs.addTab(self.desk, "")
+        # The screening desk is the station's main screen; these names keep callers short.
+        self.form = self.desk.form
+        self.today = self.desk.today
+        self.desk.saved.connect(self.saved)
+        self.desk.day_loaded.connect(self.day_loaded)
+
         self._build_menus()
-        self.form.save_requested.connect(self._save)
-        self.today.search_changed.connect(self._search_changed)
-        self.today.open_requested.connect(self.form.load_for_correction)
-        worker.context_ready.connect(self._db_ready)
-        worker.context_failed.connect(self._db_failed)
+        self.station.problem.connect(self.show_banner)
+        self.station.db_state_changed.connect(self._db_state_changed)
+        self.station.settings_changed.connect(lambda _old: self.retranslate())
         self.retranslate()
         self.form.name.setFocus()
+
+    @property
+    def settings(self) -> Settings:
+        return self.station.settings
+
+    @property
+    def db_ready(self) -> bool:
+        return self.station.db_ready
+
+    def add_screen(self, widget: QWidget, title: str) -> int:
+        return self.tabs.addTab(widget, title)
 
     # ---- chrome -------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -100,10 +91,10 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         self.new_action = QAction(self)
         self.new_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        self.new_action.triggered.connect(self.form.clear)
+        self.new_action.triggered.connect(self._next_patient)
         self.find_action = QAction(self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.today.search.setFocus())
+        self.find_action.triggered.connect(self._find)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -114,12 +105,21 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
+    def _next_patient(self) -> None:
+        self.tabs.setCurrentWidget(self.desk)
+        self.form.clear()
+
+    def _find(self) -> None:
+        self.tabs.setCurrentWidget(self.desk)
+        self.today.search.setFocus()
+
     def retranslate(self) -> None:
         s = self.settings
         title = tr("fever_desk pre-screening")
         if s.station_name:
             title = f"{title} — {s.station_name}"
         self.setWindowTitle(title)
+        self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
         self.station_menu.setTitle(tr("&Station"))
         self.settings_action.setText(tr("&Settings…"))
         self.new_action.setText(tr("&Next patient (clear form)"))
@@ -127,8 +127,10 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(tr("&Quit"))
         self.help_menu.setTitle(tr("&Help"))
         self.about_action.setText(tr("&About"))
-        self.form.retranslate()
-        self.today.retranslate()
+        for index in range(self.tabs.count()):
+            retranslate = getattr(self.tabs.widget(index), "retranslate", None)
+            if callable(retranslate):
+                retranslate()
         self._update_status()
 
     def _update_status(self) -> None:
@@ -150,81 +152,14 @@ class MainWindow(QMainWindow):
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
+    def _db_state_changed(self, ready: bool) -> None:
+        if ready:
+            self._update_status()
+        else:
+            self.status.setText(tr("No database: nothing can be saved until this is fixed."))
+
     def _about(self) -> None:
         QMessageBox.about(self, tr("About"), tr("fever_desk version {version}", version=__version__))
-
-    # ---- database -----------------------------------------------------------------------------------
-    def _db_ready(self) -> None:
-        self.db_ready = True
-        self._update_status()
-        self.refresh_day()
-
-    def _db_failed(self, error: BaseException) -> None:
-        self.db_ready = False
-        self.show_banner(self.describe_error(error))
-        self.status.setText(tr("No database: nothing can be saved until this is fixed."))
-
-    def refresh_day(self) -> None:
-        if not self.db_ready:
-            return
-        search = self._search
-        self.worker.submit(
-            lambda ctx: operations.load_day(ctx, date.today(), search),
-            self._day_loaded,
-            self._background_failed,
-        )
-
-    def _day_loaded(self, view: operations.DayView) -> None:
-        self.today.set_rows(view.rows)
-        self.today.set_counts(view.counts)
-        self.day_loaded.emit()
-
-    def _search_changed(self, text: str) -> None:
-        self._search = text
-        self.refresh_day()
-
-    def _background_failed(self, error: BaseException) -> None:
-        self.show_banner(self.describe_error(error))
-
-    def _save(self, screening: Screening) -> None:
-        if self._saving:
-            return
-        if not self.db_ready:
-            self.form.show_errors(
-                {"questions": tr("The database is not open yet; the form keeps what you typed.")}
-            )
-            return
-        self._saving = True
-        screening.station_id = screening.station_id or self.settings.station_id
-        operator = self.settings.operator
-        if self.form.editing is not None:
-            reason = self.form.correction_reason.text().strip()
-            self.worker.submit(
-                lambda ctx: operations.correct_screening(ctx, screening, operator, reason),
-                self._saved,
-                self._save_failed,
-            )
-        else:
-            screening.operator = operator
-            self.worker.submit(
-                lambda ctx: operations.save_screening(ctx, screening), self._saved, self._save_failed
-            )
-
-    def _saved(self, screening: Screening) -> None:
-        self._saving = False
-        self.show_banner("")
-        self.form.saved()
-        self.saved.emit(screening)
-        self.refresh_day()
-
-    def _save_failed(self, error: BaseException) -> None:
-        self._saving = False
-        self.show_banner(
-            tr(
-                "Not saved: {problem} The form still holds everything typed.",
-                problem=self.describe_error(error),
-            )
-        )
 
     # ---- settings -----------------------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -235,15 +170,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_settings(self, new: Settings) -> None:
-        old = self.settings
-        save_settings(new, self.settings_path)
-        self.settings = new
-        set_language(new.language)
-        if new.guideline_id != old.guideline_id:
-            self.form.set_guideline(get_guideline(new.guideline_id))
-        self.form.fever_rule = fever_rule(new)
-        self.retranslate()
-        self.form.refresh_outcome()
+        self.station.update_settings(new)
 
     # ---- lifecycle ----------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

@@ -36,7 +36,7 @@ def test_unreadable_file_is_explained_and_untouched(
         assert expected in window.banner.text()
         # Saving is refused politely and the form keeps its contents.
         window.form.name.setText("Zhou")
-        window._save(object())  # type: ignore[arg-type]
+        window.desk.save(object())  # type: ignore[arg-type]
         assert window.form.name.text() == "Zhou"
     finally:
         worker.stop()

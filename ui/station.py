@@ -1,0 +1,64 @@
+"""What every screen of the desk shares: the settings, the database worker and a way to report.
+
+Screens receive this one object instead of the main window, so a screen can be built and tested on
+its own, and the main window stays a thin shell that arranges screens in tabs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from fever_desk.i18n import set_language
+from fever_desk.settings import Settings, save_settings
+from fever_desk.triage import FeverRule
+from ui.workers import Worker
+
+
+class Station(QObject):
+    settings_changed = Signal(object)  # (old Settings); the new ones are ``station.settings``
+    db_state_changed = Signal(bool)
+    problem = Signal(str)  # a sentence for the banner; "" clears it
+
+    def __init__(
+        self,
+        settings: Settings,
+        settings_path: Path,
+        worker: Worker,
+        describe_error: Callable[[BaseException], str],
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.settings_path = settings_path
+        self.worker = worker
+        self.describe_error = describe_error
+        self.db_ready = False
+        worker.context_ready.connect(self._ready)
+        worker.context_failed.connect(self._failed)
+
+    @property
+    def fever_rule(self) -> FeverRule:
+        return FeverRule(self.settings.fever_threshold_c, self.settings.fever_threshold_inclusive)
+
+    def report(self, error: BaseException, template: str = "") -> None:
+        """Put a failure from the worker in the banner, in the user's language."""
+        text = self.describe_error(error)
+        self.problem.emit(template.format(problem=text) if template else text)
+
+    def update_settings(self, new: Settings) -> None:
+        old = self.settings
+        save_settings(new, self.settings_path)
+        self.settings = new
+        set_language(new.language)
+        self.settings_changed.emit(old)
+
+    def _ready(self) -> None:
+        self.db_ready = True
+        self.db_state_changed.emit(True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.db_ready = False
+        self.problem.emit(self.describe_error(error))
+        self.db_state_changed.emit(False)
