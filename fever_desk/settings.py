@@ -40,6 +40,9 @@ class Settings:
     guideline_id: str = DEFAULT_GUIDELINE
     language: str = DEFAULT_LANGUAGE
     operator: str = ""
+    # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
+    station_mode: str = "screening"
+    repeat_purchase_days: int = 3
     # The thermometer: "simulator" until clinic IT picks a real port in the settings.
     device_protocol: str = "simulator"
     device_port: str = ""
