@@ -43,6 +43,13 @@ class Settings:
     # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
     station_mode: str = "screening"
     repeat_purchase_days: int = 3
+    # Referral slips: layout "80mm" or "a5"; an empty font path means "look in the usual places".
+    slip_layout: str = "80mm"
+    print_without_dialog: bool = False
+    printer_name: str = ""
+    slip_font_path: str = ""
+    slip_instructions: dict[str, str] = field(default_factory=dict)
+    slip_public_keys: dict[str, str] = field(default_factory=dict)
     # The thermometer: "simulator" until clinic IT picks a real port in the settings.
     device_protocol: str = "simulator"
     device_port: str = ""

@@ -1,0 +1,136 @@
+"""Find a Chinese TrueType font and register it with reportlab, once per process.
+
+A slip without a Chinese font would print as rows of empty boxes, which the hospital cannot read and the
+nurse may not notice before the patient has left; so when no usable font is found we refuse to print with
+:class:`FontNotFound`, naming what to install, rather than fall back to a Latin font.
+
+reportlab embeds TrueType outlines only (``.ttf``, ``.ttc``); the CFF-based ``.otf``/``.ttc`` files such as
+Noto Sans CJK are refused by reportlab when registered, and are skipped here.  A ``.ttc`` collection is
+opened at ``subfontIndex`` (0 is the regular face of msyh, simsun and wqy-microhei).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from fever_desk.i18n import tr_in
+
+_WINDOWS_FONTS = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+
+# Searched in order after the configured path.  Module-level so tests (and packagers) can replace it.
+SYSTEM_FONT_PATHS: list[Path] = [
+    _WINDOWS_FONTS / "msyh.ttc",
+    _WINDOWS_FONTS / "simsun.ttc",
+    _WINDOWS_FONTS / "simhei.ttf",
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/System/Library/Fonts/Supplemental/Arial Unicode.ttf"),
+    Path("/Library/Fonts/Arial Unicode.ttf"),
+]
+# Ask fontconfig as a last resort on Linux; tests switch it off to simulate a bare machine.
+USE_FC_LIST = True
+# Characters every usable font must draw; a Latin font that happens to be named .ttc fails here.
+_PROBE = "发热门诊姓名"
+
+
+class FontNotFound(RuntimeError):
+    """No Chinese TrueType font could be registered; ``str()`` is English, :meth:`localized` translates.
+
+    As with ``db.migrate.DatabaseProblem``, ``template`` is the catalogue key (a test checks it has one).
+    """
+
+    template = (
+        "No Chinese TrueType font (.ttf or .ttc) was found for printing slips; looked in: {paths}. "
+        "On Debian or Ubuntu run: apt-get install fonts-wqy-microhei. On Windows, Microsoft YaHei "
+        "(C:\\Windows\\Fonts\\msyh.ttc) ships with Windows. Or set the slip font path in the settings."
+    )
+
+    def __init__(self, searched: list[str]) -> None:
+        self.values = {"paths": ", ".join(searched) or "-"}
+        super().__init__(self.template.format(**self.values))
+
+    def localized(self, language: str) -> str:
+        return tr_in(language, self.template, **self.values)
+
+
+@dataclass(frozen=True)
+class SlipFont:
+    """A registered font: ``name`` is what reportlab's canvas uses; path and index say where it came from."""
+
+    name: str
+    path: Path
+    subfont_index: int
+
+
+def _fc_list() -> list[Path]:
+    exe = shutil.which("fc-list")
+    if not USE_FC_LIST or exe is None:
+        return []
+    try:
+        out = subprocess.run(
+            [exe, ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = {Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()}
+    return sorted(p for p in found if p.suffix.lower() in (".ttf", ".ttc"))
+
+
+def _try_register(path: Path, index: int) -> SlipFont | None:
+    if not path.is_file() or path.suffix.lower() not in (".ttf", ".ttc"):
+        return None
+    name = f"FeverDeskCJK-{zlib.crc32(f'{path}#{index}'.encode()):08x}"
+    try:
+        font = TTFont(name, str(path), subfontIndex=index)
+    except (TTFError, OSError, ValueError, KeyError):
+        return None  # CFF outlines, a damaged file, or an index the collection does not have
+    if not all(ord(ch) in font.face.charToGlyph for ch in _PROBE):
+        return None
+    pdfmetrics.registerFont(font)
+    return SlipFont(name, path, index)
+
+
+@cache
+def _resolve(configured: str | None, subfont_index: int) -> SlipFont:
+    candidates: list[tuple[Path, int]] = []
+    if configured:
+        candidates.append((Path(configured).expanduser(), subfont_index))
+    candidates += [(p, 0) for p in SYSTEM_FONT_PATHS]
+    searched = [str(p) for p, _ in candidates]
+    for path, index in candidates:
+        if (font := _try_register(path, index)) is not None:
+            return font
+    for path in _fc_list():
+        if (font := _try_register(path, 0)) is not None:
+            return font
+    raise FontNotFound([*searched, "fc-list :lang=zh-cn"] if USE_FC_LIST else searched)
+
+
+def resolve_font(configured: str | os.PathLike[str] | None = None, subfont_index: int = 0) -> SlipFont:
+    """The slip font: ``configured`` first, then the usual Windows, Debian and macOS paths, then fc-list.
+
+    Registration parses a multi-megabyte file (about 0.1 s for wqy-microhei), so the result is cached:
+    call this once at start-up or before the first print, and every later slip reuses it.
+    Raises :class:`FontNotFound`.
+    """
+    return _resolve(os.fspath(configured) if configured else None, subfont_index)
+
+
+def clear_font_cache() -> None:
+    """Forget the resolved font (after the settings change the path, and in tests)."""
+    _resolve.cache_clear()
+
+
+def printable(text: str) -> str:
+    """Text as the slip fonts can draw it: wqy-microhei has no real glyph for ℃, so it is spelt °C."""
+    return text.replace("℃", "°C")
