@@ -82,6 +82,10 @@ class Settings:
             )
         else:
             kwargs.pop("designated_hospital", None)
+        if kwargs.get("device_baudrate") is not None:
+            kwargs["device_baudrate"] = int(kwargs["device_baudrate"])
+        if not isinstance(kwargs.get("device_options", {}), dict):
+            raise ValueError("device_options must be an object")
         if "fever_threshold_c" in kwargs:
             kwargs["fever_threshold_c"] = float(kwargs["fever_threshold_c"])
         settings = cls(**kwargs)

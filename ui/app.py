@@ -141,7 +141,9 @@ def run_gui(db_url: str) -> int:
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     # The database opens once the first frame is on screen, so the nurse sees the desk at once.
     QTimer.singleShot(0, worker.start)
+    QTimer.singleShot(0, lambda: window.devices.start(window.settings))
     try:
         return app.exec()
     finally:
+        window.devices.stop()
         worker.stop()

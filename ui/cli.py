@@ -150,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=cmd_demo)
+
+    from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
+
+    add_device_commands(sub)
     return parser
 
 

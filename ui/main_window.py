@@ -17,6 +17,7 @@ from fever_desk import __version__
 from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
+from ui.device_controller import DeviceController
 from ui.screens.screening_desk import ScreeningDesk
 from ui.station import Station
 from ui.workers import Worker
@@ -63,6 +64,11 @@ class MainWindow(QMainWindow):
         self.today = self.desk.today
         self.desk.saved.connect(self.saved)
         self.desk.day_loaded.connect(self.day_loaded)
+        # The thermometer: started by run_gui once the window shows; status is text, never a dialog.
+        self.devices = DeviceController(self.form, self)
+        self.statusBar().addPermanentWidget(self.devices.status_widget)
+        self.devices.settings_requested.connect(self.open_device_settings)
+        self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
 
         self._build_menus()
         self.station.problem.connect(self.show_banner)
@@ -98,7 +104,13 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        for action in (self.new_action, self.find_action, self.settings_action, self.quit_action):
+        for action in (
+            self.new_action,
+            self.devices.measure_action,
+            self.find_action,
+            self.settings_action,
+            self.quit_action,
+        ):
             self.station_menu.addAction(action)
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
@@ -127,6 +139,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(tr("&Quit"))
         self.help_menu.setTitle(tr("&Help"))
         self.about_action.setText(tr("&About"))
+        self.devices.retranslate()
         for index in range(self.tabs.count()):
             retranslate = getattr(self.tabs.widget(index), "retranslate", None)
             if callable(retranslate):
@@ -169,6 +182,13 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
         dialog.open()
 
+    def open_device_settings(self) -> None:
+        from ui.screens.device_settings import DeviceSettingsDialog
+
+        dialog = DeviceSettingsDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+        dialog.open()
+
     def apply_settings(self, new: Settings) -> None:
         self.station.update_settings(new)
 
@@ -178,5 +198,6 @@ class MainWindow(QMainWindow):
         self.shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.devices.stop()
         self.worker.stop()
         super().closeEvent(event)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fever_desk.guidelines import shipped_guidelines
 from fever_desk.i18n import LANGUAGES, current_language, tr
 from fever_desk.settings import Hospital, Settings
+from ui.screens.device_settings import DeviceSettingsSection
 
 
 class SettingsDialog(QDialog):
@@ -77,6 +78,8 @@ class SettingsDialog(QDialog):
         for label, widget in rows:
             form.addRow(label, widget)
         layout.addLayout(form)
+        self.device = DeviceSettingsSection(settings, self)
+        layout.addWidget(self.device)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
@@ -103,9 +106,11 @@ class SettingsDialog(QDialog):
         s.fever_threshold_inclusive = self.inclusive.isChecked()
         s.guideline_id = self.guideline.currentData()
         s.language = self.language.currentData()
-        return s
+        return self.device.apply_to(s)
 
     def accept(self) -> None:
+        if self.device.problem():  # the section names the problem beside its fields
+            return
         problems = self.result_settings().problems()
         if problems:
             self.error.setText("\n".join(tr(message) for _field, message in problems))
