@@ -6,7 +6,13 @@ import importlib
 import sys
 import time
 
-MODULES = ["bench.bench_start", "bench.bench_save", "bench.bench_device", "bench.bench_device_gui", "bench.bench_slip"]
+MODULES = [
+    "bench.bench_start",
+    "bench.bench_save",
+    "bench.bench_device",
+    "bench.bench_device_gui",
+    "bench.bench_slip",
+]
 
 
 def main() -> int:

@@ -31,7 +31,9 @@ print(sys.getrefcount(None) - before_none, sys.getrefcount(True) - before_true)
 
 def test_signals_and_void_calls_keep_reference_counts() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lost_none, lost_true = (int(v) for v in result.stdout.split())
     # A few references may move with caches; hundreds lost means the binding is broken.
