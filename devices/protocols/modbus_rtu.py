@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pymodbus.framer import FramerRTU
-
 from devices.base import (
     DeviceError,
     Item,
@@ -45,7 +43,13 @@ EXCEPTIONS = {
 
 
 def crc(data: bytes) -> bytes:
-    """CRC-16/MODBUS of ``data`` as sent on the wire (low byte first)."""
+    """CRC-16/MODBUS of ``data`` as sent on the wire (low byte first).
+
+    pymodbus is imported here, not at the top: it costs more to import than the desk's whole window, and
+    most stations never speak Modbus.
+    """
+    from pymodbus.framer import FramerRTU
+
     return FramerRTU.compute_CRC(bytes(data)).to_bytes(2, "big")
 
 
