@@ -12,6 +12,7 @@ MODULES = [
     "bench.bench_device",
     "bench.bench_device_gui",
     "bench.bench_slip",
+    "bench.bench_pharmacy",
 ]
 
 

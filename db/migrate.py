@@ -24,7 +24,9 @@ from db.engine import sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-OUR_TABLES = frozenset({"screening", "screening_revision", "alembic_version"})
+OUR_TABLES = frozenset(
+    {"screening", "screening_revision", "purchase", "purchase_drug", "slip_print", "alembic_version"}
+)
 
 
 class DatabaseProblem(Exception):

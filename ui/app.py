@@ -100,10 +100,12 @@ class Database:
 
     def __init__(self, url: str) -> None:
         from db import open_database
+        from db.pharmacy_repository import SqlPurchaseRepository
         from db.repositories import SqlScreeningRepository
 
         self.handle = open_database(url)
         self.screenings = SqlScreeningRepository(self.handle.session_factory)
+        self.purchases = SqlPurchaseRepository(self.handle.session_factory)
 
     def close(self) -> None:
         self.handle.close()

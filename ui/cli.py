@@ -152,8 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
+    from ui.cli_pharmacy import add_pharmacy_commands
 
     add_device_commands(sub)
+    add_pharmacy_commands(sub)
     return parser
 
 

@@ -93,7 +93,7 @@ class DeviceController(QObject):
                 )
             )
             return
-        if self.form.editing is not None:
+        if getattr(self.form, "editing", None) is not None:
             self.status_widget.show_hint(
                 tr(
                     "{celsius} °C not used while correcting a saved record; type it if it belongs.",

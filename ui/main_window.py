@@ -18,6 +18,8 @@ from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
 from ui.device_controller import DeviceController
+from ui.screens.person_search import PersonSearch
+from ui.screens.pharmacy import PharmacyScreen
 from ui.screens.screening_desk import ScreeningDesk
 from ui.station import Station
 from ui.workers import Worker
@@ -70,6 +72,14 @@ class MainWindow(QMainWindow):
         self.devices.settings_requested.connect(self.open_device_settings)
         self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
 
+        self.pharmacy = PharmacyScreen(self.station, self.tabs)
+        self.tabs.addTab(self.pharmacy, "")
+        self.people = PersonSearch(self.station, self.tabs)
+        self.tabs.addTab(self.people, "")
+        self.tabs.currentChanged.connect(self._screen_changed)
+        if self.settings.station_mode == "pharmacy":
+            self.tabs.setCurrentWidget(self.pharmacy)
+
         self._build_menus()
         self.station.problem.connect(self.show_banner)
         self.station.db_state_changed.connect(self._db_state_changed)
@@ -117,13 +127,29 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
+    def _screen_changed(self, _index: int) -> None:
+        """The thermometer fills the temperature of whichever counter form is in front of the user."""
+        screen = self.tabs.currentWidget()
+        form = getattr(screen, "form", None)
+        if form is not None and hasattr(form, "set_device_reading"):
+            self.devices.form = form
+
     def _next_patient(self) -> None:
+        screen = self.tabs.currentWidget()
+        if screen is self.pharmacy:
+            self.pharmacy.next_record()
+            return
         self.tabs.setCurrentWidget(self.desk)
         self.form.clear()
 
     def _find(self) -> None:
-        self.tabs.setCurrentWidget(self.desk)
-        self.today.search.setFocus()
+        screen = self.tabs.currentWidget()
+        if screen is self.pharmacy:
+            self.pharmacy.find()
+            return
+        if screen is not self.people:
+            self.tabs.setCurrentWidget(self.desk)
+            self.today.search.setFocus()
 
     def retranslate(self) -> None:
         s = self.settings
@@ -132,6 +158,8 @@ class MainWindow(QMainWindow):
             title = f"{title} — {s.station_name}"
         self.setWindowTitle(title)
         self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
+        self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
+        self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
         self.station_menu.setTitle(tr("&Station"))
         self.settings_action.setText(tr("&Settings…"))
         self.new_action.setText(tr("&Next patient (clear form)"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from db import models_pharmacy  # noqa: F401 - importing registers the tables on Base.metadata
 from db.engine import make_engine
 from db.models import Base
 

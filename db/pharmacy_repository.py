@@ -1,0 +1,161 @@
+"""``SqlPurchaseRepository``: the pharmacy register over SQLAlchemy, one short transaction per call.
+
+Search works as for screenings (see ``db/repositories.py``): letters or Chinese characters → the name
+starts with the text; digits → the ID number starts with them, the phone starts with them or the phone
+ends with them.  Each is an index range on a key column that also carries ``created_at``, and
+``created_at`` is marked "not for an index" on SQLite so the planner lets the key drive the query.
+The repeat-purchase check (``recent_for``) is two such lookups (ID, then phone), each an exact key and a
+date bound inside one index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from db.mapping import name_key
+from db.models import to_utc
+from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
+from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
+from db.repositories import _NotIndexed  # the same planner hint as the screening search
+from fever_desk.pharmacy import Purchase
+
+_DIGITS = re.compile(r"^\d+[Xx]?$")
+_TOP = "\U0010ffff"
+_MIN_DIGITS = 3
+_IN_CHUNK = 500  # bound parameters per IN (...) when loading drug lines
+
+
+@dataclass(frozen=True)
+class PurchaseCounts:
+    purchasers: int
+    with_fever: int
+    with_epi: int
+
+
+def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
+    return and_(column >= prefix, column < prefix + _TOP)
+
+
+def search_condition(table: Table, search: str) -> ColumnElement[bool] | None:
+    """The WHERE clause for the search box on ``table`` (any table with the search-key columns)."""
+    text = search.strip()
+    if not text:
+        return None
+    compact = re.sub(r"[\s-]", "", text)
+    if _DIGITS.match(compact):
+        terms = [_prefix(table.c.id_number, compact.upper())]
+        if compact.isdigit() and len(compact) >= _MIN_DIGITS:
+            terms.append(_prefix(table.c.phone, compact))
+            terms.append(_prefix(table.c.phone_rev, compact[::-1]))
+        return or_(*terms)
+    if compact.upper() != compact.lower() and compact[0].isascii() and any(ch.isdigit() for ch in compact):
+        return _prefix(table.c.id_number, compact.upper())  # a permit or passport number
+    return _prefix(table.c.name_key, name_key(text))
+
+
+class SqlPurchaseRepository:
+    """Purchases in SQL; ``session_factory`` is usually ``open_database(url).session_factory``."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._sessions = session_factory
+
+    def add(self, purchase: Purchase) -> Purchase:
+        """Insert the purchase and its drug lines in one transaction; ``created_at`` defaults to now."""
+        values = purchase_values(purchase)
+        values["created_at"] = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
+        lines = drug_values(purchase)
+        with self._sessions() as session, session.begin():
+            session.execute(insert(PURCHASE), values)
+            if lines:
+                session.execute(insert(PURCHASE_DRUG), lines)
+        return purchase_from_row(values, lines)
+
+    def get(self, purchase_id: Any) -> Purchase | None:
+        with self._sessions() as session, session.begin():
+            found = self._load(session, select(PURCHASE).where(PURCHASE.c.id == purchase_id))
+        return found[0] if found else None
+
+    def recent_for(self, id_number: str, phone: str, since: datetime) -> list[Purchase]:
+        """Purchases since ``since`` with this document number or this phone, newest first."""
+        terms = []
+        if id_number:
+            terms.append(PURCHASE.c.id_number == id_number)
+        if phone:
+            terms.append(PURCHASE.c.phone == phone)
+        if not terms:
+            return []
+        created: Any = _NotIndexed(PURCHASE.c.created_at)
+        query = (
+            select(PURCHASE)
+            .where(created >= since, or_(*terms))
+            .order_by(PURCHASE.c.created_at.desc())
+            .limit(50)
+        )
+        with self._sessions() as session, session.begin():
+            return self._load(session, query)
+
+    def between(
+        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
+    ) -> list[Purchase]:
+        """Purchases created in [start, end), newest first, optionally matching the search text."""
+        with self._sessions() as session, session.begin():
+            return self._load(session, self.list_query(start, end, search, limit))
+
+    @staticmethod
+    def list_query(start: datetime, end: datetime, search: str, limit: int | None) -> Select[Any]:
+        condition = search_condition(PURCHASE, search)
+        created: Any = PURCHASE.c.created_at
+        if condition is not None:
+            created = _NotIndexed(created)
+        query = select(PURCHASE).where(created >= start, created < end)
+        if condition is not None:
+            query = query.where(condition)
+        query = query.order_by(PURCHASE.c.created_at.desc())
+        return query if limit is None else query.limit(limit)
+
+    def export_rows(self, start: datetime, end: datetime) -> list[Purchase]:
+        """Every purchase in [start, end), oldest first: the regulator's list is in the order of the day."""
+        query = (
+            select(PURCHASE)
+            .where(PURCHASE.c.created_at >= start, PURCHASE.c.created_at < end)
+            .order_by(PURCHASE.c.created_at)
+        )
+        with self._sessions() as session, session.begin():
+            return self._load(session, query)
+
+    def counts(self, start: datetime, end: datetime) -> PurchaseCounts:
+        """Registrations, those with fever and those with any epidemiological "yes" (created_at index)."""
+
+        def count_if(condition: ColumnElement[bool]) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        query = select(
+            func.count(),
+            count_if(PURCHASE.c.fever.is_(True)),
+            count_if(PURCHASE.c.epidemiological.is_(True)),
+        ).where(PURCHASE.c.created_at >= start, PURCHASE.c.created_at < end)
+        with self._sessions() as session, session.begin():
+            total, fever, epi = session.execute(query).one()
+        return PurchaseCounts(int(total), int(fever), int(epi))
+
+    @staticmethod
+    def _load(session: Session, query: Select[Any]) -> list[Purchase]:
+        """Rows for ``query`` with their drug lines, read in chunks of ids (one extra query per chunk)."""
+        rows = [dict(row) for row in session.execute(query).mappings()]
+        lines: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        ids = [row["id"] for row in rows]
+        for offset in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[offset : offset + _IN_CHUNK]
+            for line in session.execute(
+                select(PURCHASE_DRUG).where(PURCHASE_DRUG.c.purchase_id.in_(chunk))
+            ).mappings():
+                lines[line["purchase_id"]].append(dict(line))
+        return [purchase_from_row(row, lines[row["id"]]) for row in rows]

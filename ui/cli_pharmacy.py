@@ -1,0 +1,81 @@
+"""``fever-desk export purchases --from DATE --to DATE --out FILE``: the regulator's register, headless.
+
+The format follows the extension (.xlsx, .csv with a UTF-8 BOM, .pdf), so a scheduled task can send the
+day's list without anyone opening the desk.  Dates are local calendar days, both inclusive; ``--to``
+defaults to ``--from``, which defaults to today.  Exit codes as for the rest of the command: 0 written,
+1 nothing could be written (bad format, no font), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from fever_desk.i18n import tr
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("not a date (YYYY-MM-DD): {text}", text=text)) from None
+
+
+def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``export purchases`` on the ``fever-desk`` command's subparsers."""
+    export = subparsers.add_parser("export", help=tr("export registers for the authorities"))
+    esub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    purchases = esub.add_parser(
+        "purchases", help=tr("the register of fever and cough medicine purchasers (.xlsx, .csv, .pdf)")
+    )
+    purchases.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help=tr("first day (default today)")
+    )
+    purchases.add_argument(
+        "--to", dest="last", type=_day, metavar="DATE", help=tr("last day (default: --from)")
+    )
+    purchases.add_argument(
+        "--out", required=True, metavar="FILE", help=tr("output file: .xlsx, .csv or .pdf")
+    )
+    purchases.set_defaults(func=cmd_export_purchases)
+
+
+def cmd_export_purchases(args: argparse.Namespace) -> int:
+    from db import open_database
+    from db.engine import database_url_from
+    from db.pharmacy_repository import SqlPurchaseRepository
+    from fever_desk.registers import FORMATS, UnknownFormat
+    from ui.app import load_station_settings
+    from ui.pharmacy_operations import export_register
+
+    out = Path(args.out)
+    if out.suffix.lower() not in FORMATS:
+        print(
+            tr("Unknown format {suffix}: use .xlsx, .csv or .pdf.", suffix=out.suffix or out.name),
+            file=sys.stderr,
+        )
+        return 2
+    first = args.first or date.today()
+    last = args.last or first
+    if last < first:
+        first, last = last, first
+    settings = load_station_settings()
+    database = open_database(database_url_from(args.db))
+
+    class _Context:
+        handle = database
+        purchases = SqlPurchaseRepository(database.session_factory)
+
+    try:
+        rows = export_register(_Context(), first, last, out, settings.institution or settings.station_name)
+    except (UnknownFormat, OSError, RuntimeError) as exc:
+        localized = getattr(exc, "localized", None)
+        problem = localized(settings.language) if callable(localized) else str(exc)
+        print(tr("Export failed: {problem}", problem=problem), file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    print(tr("{rows} purchases written to {file}", rows=rows, file=str(out)))
+    return 0
