@@ -43,6 +43,8 @@ class Settings:
     # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
     station_mode: str = "screening"
     repeat_purchase_days: int = 3
+    # The daily report covers (previous cutoff, this cutoff]; the county plans ask for it by 16:00.
+    report_cutoff: str = "16:00"
     # Referral slips: layout "80mm" or "a5"; an empty font path means "look in the usual places".
     slip_layout: str = "80mm"
     print_without_dialog: bool = False
