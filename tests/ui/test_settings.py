@@ -24,11 +24,14 @@ def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qt
     dialog.inclusive.setChecked(False)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.guideline.setCurrentIndex(dialog.guideline.findData("national-v4"))
+    dialog.mode.setCurrentIndex(dialog.mode.findData("pharmacy"))
+    dialog.repeat_days.setValue(5)
     dialog.accept()
     saved = load_settings(desk.settings_path)
     assert saved.designated_hospital.name == "益阳市第一中医医院"
     assert (saved.fever_threshold_c, saved.fever_threshold_inclusive) == (37.5, False)
     assert saved.language == "en" and saved.guideline_id == "national-v4"
+    assert (saved.station_mode, saved.repeat_purchase_days) == ("pharmacy", 5)
     assert window.form.guideline.id == "national-v4"
     assert "fever > 37.5" in window.status.text()
     # 37.5 is no longer a fever with "above" and a 37.5 threshold.

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +58,19 @@ class SettingsDialog(QDialog):
             self.guideline.addItem(guideline.label(language), guideline_id)
         index = self.guideline.findData(settings.guideline_id)
         self.guideline.setCurrentIndex(max(index, 0))
+        self.mode = QComboBox(self)
+        self.mode.setObjectName("station_mode")
+        for code, label in (
+            ("screening", tr("Pre-screening desk")),
+            ("pharmacy", tr("Pharmacy counter")),
+            ("both", tr("Both")),
+        ):
+            self.mode.addItem(label, code)
+        self.mode.setCurrentIndex(max(self.mode.findData(settings.station_mode), 0))
+        self.repeat_days = QSpinBox(self)
+        self.repeat_days.setObjectName("repeat_purchase_days")
+        self.repeat_days.setRange(1, 30)
+        self.repeat_days.setValue(settings.repeat_purchase_days)
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
@@ -73,6 +87,8 @@ class SettingsDialog(QDialog):
             (tr("Fever threshold"), self.threshold),
             ("", self.inclusive),
             (tr("Guideline version"), self.guideline),
+            (tr("Station mode"), self.mode),
+            (tr("Repeat purchases within (days)"), self.repeat_days),
             (tr("Language"), self.language),
         ]
         for label, widget in rows:
@@ -106,6 +122,8 @@ class SettingsDialog(QDialog):
         s.fever_threshold_inclusive = self.inclusive.isChecked()
         s.guideline_id = self.guideline.currentData()
         s.language = self.language.currentData()
+        s.station_mode = self.mode.currentData()
+        s.repeat_purchase_days = self.repeat_days.value()
         return self.device.apply_to(s)
 
     def accept(self) -> None:
