@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
         form = getattr(screen, "form", None)
         if form is not None and hasattr(form, "set_device_reading"):
             self.devices.form = form
+        first = getattr(form, "name", None) or getattr(screen, "search", None)
+        if isinstance(first, QWidget):
+            first.setFocus()
 
     def _next_patient(self) -> None:
         screen = self.tabs.currentWidget()
