@@ -153,9 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
     from ui.cli_pharmacy import add_pharmacy_commands
+    from ui.cli_slips import add_slip_commands
 
     add_device_commands(sub)
     add_pharmacy_commands(sub)
+    add_slip_commands(sub)
     return parser
 
 

@@ -21,6 +21,8 @@ from ui.device_controller import DeviceController
 from ui.screens.person_search import PersonSearch
 from ui.screens.pharmacy import PharmacyScreen
 from ui.screens.screening_desk import ScreeningDesk
+from ui.screens.slip_panel import SlipPanel
+from ui.screens.verify_slip import VerifySlipScreen
 from ui.station import Station
 from ui.workers import Worker
 
@@ -76,6 +78,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pharmacy, "")
         self.people = PersonSearch(self.station, self.tabs)
         self.tabs.addTab(self.people, "")
+        self.slip_panel = SlipPanel(self.station)
+        self.slip_panel.attach(self.desk)
+        self.verify_screen = VerifySlipScreen(self.station)
+        self.tabs.addTab(self.verify_screen, "")
         self.tabs.currentChanged.connect(self._screen_changed)
         if self.settings.station_mode == "pharmacy":
             self.tabs.setCurrentWidget(self.pharmacy)
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
         self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
+        self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
+        self.slip_panel.retranslate()
         self.station_menu.setTitle(tr("&Station"))
         self.settings_action.setText(tr("&Settings…"))
         self.new_action.setText(tr("&Next patient (clear form)"))
@@ -229,6 +237,8 @@ class MainWindow(QMainWindow):
         self.shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.slip_panel.stop()
+        self.verify_screen.stop()
         self.devices.stop()
         self.worker.stop()
         super().closeEvent(event)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from db import models_pharmacy  # noqa: F401 - importing registers the tables on Base.metadata
+# Importing registers each feature's tables on Base.metadata.
+from db import models_pharmacy, models_slips  # noqa: F401
 from db.engine import make_engine
 from db.models import Base
 
