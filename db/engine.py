@@ -51,6 +51,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def compact_json(value: Any) -> str:
     """JSON columns without padding and with Chinese kept as UTF-8: a third smaller than the default,
     which matters at a million rows, and readable when someone opens the file with a SQLite browser."""
@@ -63,10 +67,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 opens transactions only before DML and runs CREATE/ALTER in autocommit, so a
+    # migration interrupted half-way (the desk closed during its first start) left a half-built file
+    # that never opened again.  Taking transaction control from the driver (SQLAlchemy's documented
+    # pysqlite recipe) makes every migration, like every save, all or nothing.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:

@@ -179,3 +179,31 @@ def test_the_search_query_keeps_its_index_hint_to_sqlite():
     )
     assert "+screening.created_at >=" in str(statement.compile(dialect=sqlite.dialect()))
     assert "+screening" not in str(statement.compile(dialect=postgresql.dialect()))
+
+
+def test_an_interrupted_first_migration_leaves_nothing_half_built(tmp_path, monkeypatch):
+    """The desk closed during its first start must not leave a file that never opens again."""
+    import sqlite3
+
+    import alembic.op
+
+    from db import open_database
+
+    path = tmp_path / "first-start.sqlite3"
+    url = f"sqlite:///{path}"
+
+    def power_cut(*_args, **_kwargs):
+        raise RuntimeError("power cut during the migration")
+
+    monkeypatch.setattr(alembic.op, "create_index", power_cut)
+    with pytest.raises(RuntimeError, match="power cut"):
+        open_database(url)
+    with sqlite3.connect(path) as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert tables == set(), tables
+    monkeypatch.undo()
+    database = open_database(url)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM screening").scalar() == 0
+    database.close()
