@@ -104,7 +104,12 @@ class Worker(QObject, Generic[C]):
             closer()
 
     def _deliver(self, call: Callable[[], None]) -> None:
-        self._bridge.delivered.emit(call)
+        try:
+            self._bridge.delivered.emit(call)
+        except RuntimeError:
+            # The window (and the bridge with it) is gone because the station is closing: the job itself
+            # has finished, only its on-screen follow-up has nowhere to go.
+            log.debug("result not delivered: the window has closed")
 
     def _loop(self) -> None:
         try:
