@@ -127,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
             "(default: FEVER_DESK_DB, else the user data folder)"
         ),
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=tr("check the database, migrations, fonts, guidelines, printers and serial ports, then exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     guideline = sub.add_parser("guideline", help=tr("check or list guideline files"))
@@ -151,11 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=cmd_demo)
 
+    from ui.cli_db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
     from ui.cli_pharmacy import add_pharmacy_commands
     from ui.cli_slips import add_slip_commands
 
     add_device_commands(sub)
+    add_db_commands(sub)
     add_pharmacy_commands(sub)
     add_slip_commands(sub)
     return parser
@@ -170,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(chosen_database(None))
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test(_database_url(args), sys.stdout)
     if args.command is None:
         from db.location import chosen_database
         from ui.app import run_gui
