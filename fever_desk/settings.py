@@ -43,6 +43,9 @@ class Settings:
     # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
     station_mode: str = "screening"
     repeat_purchase_days: int = 3
+    # Privacy: the desk locks after this many idle minutes; records older than retention_days may be purged.
+    idle_lock_minutes: int = 10
+    retention_days: int = 180
     # The daily report covers (previous cutoff, this cutoff]; the county plans ask for it by 16:00.
     report_cutoff: str = "16:00"
     # Referral slips: layout "80mm" or "a5"; an empty font path means "look in the usual places".
