@@ -71,6 +71,27 @@ class SettingsDialog(QDialog):
         self.repeat_days.setObjectName("repeat_purchase_days")
         self.repeat_days.setRange(1, 30)
         self.repeat_days.setValue(settings.repeat_purchase_days)
+        self.slip_layout = QComboBox(self)
+        self.slip_layout.setObjectName("slip_layout")
+        self.slip_layout.addItem(tr("80 mm thermal roll"), "80mm")
+        self.slip_layout.addItem(tr("A5 sheet"), "a5")
+        self.slip_layout.setCurrentIndex(max(self.slip_layout.findData(settings.slip_layout), 0))
+        self.printer = QComboBox(self)
+        self.printer.setObjectName("printer")
+        self.printer.addItem(tr("System default printer"), "")
+        from ui.printing import printer_names  # Qt's printer list: only when the dialog opens
+
+        for name in printer_names():
+            self.printer.addItem(name, name)
+        if settings.printer_name and self.printer.findData(settings.printer_name) < 0:
+            self.printer.addItem(
+                tr("{printer} (not found now)", printer=settings.printer_name), settings.printer_name
+            )
+        self.printer.setCurrentIndex(max(self.printer.findData(settings.printer_name), 0))
+        self.direct_print = QCheckBox(
+            tr("Print slips straight to the printer, without the print dialog"), self
+        )
+        self.direct_print.setChecked(settings.print_without_dialog)
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
@@ -89,6 +110,9 @@ class SettingsDialog(QDialog):
             (tr("Guideline version"), self.guideline),
             (tr("Station mode"), self.mode),
             (tr("Repeat purchases within (days)"), self.repeat_days),
+            (tr("Referral slip"), self.slip_layout),
+            (tr("Slip printer"), self.printer),
+            ("", self.direct_print),
             (tr("Language"), self.language),
         ]
         for label, widget in rows:
@@ -124,6 +148,9 @@ class SettingsDialog(QDialog):
         s.language = self.language.currentData()
         s.station_mode = self.mode.currentData()
         s.repeat_purchase_days = self.repeat_days.value()
+        s.slip_layout = self.slip_layout.currentData()
+        s.printer_name = self.printer.currentData()
+        s.print_without_dialog = self.direct_print.isChecked()
         return self.device.apply_to(s)
 
     def accept(self) -> None:
