@@ -13,6 +13,7 @@ MODULES = [
     "bench.bench_device_gui",
     "bench.bench_slip",
     "bench.bench_pharmacy",
+    "bench.bench_report",
     "bench.bench_bundle",
 ]
 

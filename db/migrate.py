@@ -25,7 +25,16 @@ from db.engine import sqlite_path
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OUR_TABLES = frozenset(
-    {"screening", "screening_revision", "purchase", "purchase_drug", "slip_print", "alembic_version"}
+    {
+        "screening",
+        "screening_revision",
+        "purchase",
+        "purchase_drug",
+        "slip_print",
+        "screening_followup",
+        "daily_report",
+        "alembic_version",
+    }
 )
 
 

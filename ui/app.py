@@ -101,12 +101,14 @@ class Database:
     def __init__(self, url: str) -> None:
         from db import open_database
         from db.pharmacy_repository import SqlPurchaseRepository
+        from db.report_repository import SqlReportRepository
         from db.repositories import SqlScreeningRepository
         from db.slip_repository import SqlSlipPrintRepository
 
         self.handle = open_database(url)
         self.screenings = SqlScreeningRepository(self.handle.session_factory)
         self.purchases = SqlPurchaseRepository(self.handle.session_factory)
+        self.reports = SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
 
     def close(self) -> None:

@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_device_commands(sub)
     add_db_commands(sub)
     add_pharmacy_commands(sub)
+    from ui.cli_report import add_report_commands  # no Qt: a scheduled task sends the report
+
+    add_report_commands(sub)
     add_slip_commands(sub)
     return parser
 

@@ -18,8 +18,12 @@ from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
 from ui.device_controller import DeviceController
+from ui.report_reminder import ReminderBanner, ReportReminder
+from ui.screens.followup_dialog import install_followup_action, install_on_person_search
 from ui.screens.person_search import PersonSearch
 from ui.screens.pharmacy import PharmacyScreen
+from ui.screens.report_glance import ReportGlance
+from ui.screens.reports import ReportsScreen
 from ui.screens.screening_desk import ScreeningDesk
 from ui.screens.slip_panel import SlipPanel
 from ui.screens.verify_slip import VerifySlipScreen
@@ -54,6 +58,10 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background: #fde7ea; color: #b00020; padding: 8px; font-weight: bold;")
         self.banner.hide()
         outer.addWidget(self.banner)
+        # The daily-report reminder: a quiet strip above the tabs, never a dialog.
+        self.report_reminder = ReportReminder(self.station, parent=self)
+        self.report_banner = ReminderBanner(self.report_reminder, central)
+        outer.addWidget(self.report_banner)
         self.tabs = QTabWidget(central)
         self.tabs.setDocumentMode(True)
         outer.addWidget(self.tabs, 1)
@@ -78,6 +86,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pharmacy, "")
         self.people = PersonSearch(self.station, self.tabs)
         self.tabs.addTab(self.people, "")
+        self._add_reports()
         self.slip_panel = SlipPanel(self.station)
         self.slip_panel.attach(self.desk)
         self.verify_screen = VerifySlipScreen(self.station)
@@ -103,6 +112,31 @@ class MainWindow(QMainWindow):
 
     def add_screen(self, widget: QWidget, title: str) -> int:
         return self.tabs.addTab(widget, title)
+
+    def _add_reports(self) -> None:
+        """The Reports tab, today's figures in the status bar, and "record result" on screening rows."""
+        self.reports = ReportsScreen(self.station, self.tabs)
+        self.tabs.addTab(self.reports, "")
+        self.glance = ReportGlance(self.station, self)
+        self.statusBar().addPermanentWidget(self.glance)
+
+        def show_reports() -> None:
+            self.tabs.setCurrentWidget(self.reports)
+
+        self.glance.clicked.connect(show_reports)
+        self.report_banner.open_reports.connect(show_reports)
+        self.report_banner.generated.connect(lambda _r: (self.reports.refresh(), self.glance.refresh()))
+        self.reports.generated.connect(lambda _r: (self.report_reminder.check(), self.glance.refresh()))
+        self.desk.saved.connect(self.glance.refresh)
+        self.pharmacy.saved.connect(self.glance.refresh)
+        install_followup_action(
+            self.today.table,
+            self.station,
+            lambda index: self.today.model.rows[index.row()],
+            self.glance.refresh,
+        )
+        install_on_person_search(self.people, self.station, self.glance.refresh)
+        self.report_reminder.start()
 
     # ---- chrome -------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -169,6 +203,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
         self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
+        self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
+        self.report_banner.retranslate()
+        self.glance.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
         self.slip_panel.retranslate()
         self.station_menu.setTitle(tr("&Station"))
@@ -240,5 +277,6 @@ class MainWindow(QMainWindow):
         self.slip_panel.stop()
         self.verify_screen.stop()
         self.devices.stop()
+        self.report_reminder.stop()
         self.worker.stop()
         super().closeEvent(event)
