@@ -18,6 +18,7 @@ from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
 from ui.device_controller import DeviceController
+from ui.pharmacy_referral import PharmacyReferral
 from ui.report_reminder import ReminderBanner, ReportReminder
 from ui.screens.followup_dialog import install_followup_action, install_on_person_search
 from ui.screens.person_search import PersonSearch
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.people = PersonSearch(self.station, self.tabs)
         self.tabs.addTab(self.people, "")
         self._add_reports()
+        self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
         self.slip_panel = SlipPanel(self.station)
         self.slip_panel.attach(self.desk)
         self.verify_screen = VerifySlipScreen(self.station)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         self.glance.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
         self.slip_panel.retranslate()
+        self.pharmacy_referral.retranslate()
         self.station_menu.setTitle(tr("&Station"))
         self.settings_action.setText(tr("&Settings…"))
         self.new_action.setText(tr("&Next patient (clear form)"))
@@ -275,6 +278,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.slip_panel.stop()
+        self.pharmacy_referral.stop()
         self.verify_screen.stop()
         self.devices.stop()
         self.report_reminder.stop()

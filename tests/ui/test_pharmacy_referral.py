@@ -1,0 +1,43 @@
+"""A purchaser advised to attend the fever clinic leaves with a signed, recorded slip."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import create_engine, text
+
+from tests.fever_desk.test_pharmacy_referral import purchase
+from ui.printing import pdf_printer
+
+
+def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_record(
+    desk, qtbot, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    window = desk.window
+    station = window.station
+    station.settings = dataclasses.replace(
+        station.settings, print_without_dialog=True, printer_name="Counter"
+    )
+    referral = window.pharmacy_referral
+    outputs = tmp_path / "printed"
+    outputs.mkdir()
+    referral.panel.printer_factory = lambda name: pdf_printer(
+        str(outputs / f"{len(list(outputs.iterdir()))}.pdf")
+    )
+    window.tabs.setCurrentWidget(window.pharmacy)
+    bought = purchase(38.4, True)
+    try:
+        with qtbot.waitSignal(referral.panel.recorded, timeout=30000) as first:
+            referral.refer(bought)
+        with qtbot.waitSignal(referral.panel.recorded, timeout=30000) as second:
+            referral.refer(bought)
+    finally:
+        referral.stop()
+    assert (first.args[0].kind, second.args[0].kind) == ("print", "reprint")
+    assert len(list(outputs.iterdir())) == 2
+    engine = create_engine(desk.db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, disposition, note FROM screening")).all()
+    engine.dispose()
+    assert rows == [("王建国", "fever_clinic", f"pharmacy purchase {bought.id}")]

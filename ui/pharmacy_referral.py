@@ -1,0 +1,52 @@
+"""The referral slip offered on the pharmacy screen (F10 or the advice panel's button).
+
+The purchase becomes a screening record on the database worker (see ``fever_desk.pharmacy_referral``),
+then the same slip panel as the screening desk prints it, so the pharmacy's slips are signed, recorded
+and archived exactly like the desk's.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from fever_desk.guidelines import GuidelineError, get_guideline
+from fever_desk.model import Screening
+from fever_desk.pharmacy import Purchase
+from fever_desk.pharmacy_referral import screening_from_purchase
+from ui.screens.pharmacy import PharmacyScreen
+from ui.screens.slip_panel import SlipPanel
+from ui.station import Station
+
+
+class PharmacyReferral(QObject):
+    def __init__(self, station: Station, screen: PharmacyScreen) -> None:
+        super().__init__(screen)
+        self.station = station
+        self.panel = SlipPanel(station)
+        side = screen.advice.parentWidget().layout()
+        side.insertWidget(side.indexOf(screen.advice) + 1, self.panel)
+        self.panel.hide()
+        screen.slip_requested.connect(self.refer)
+
+    def refer(self, purchase: Purchase) -> None:
+        try:
+            guideline = get_guideline(purchase.guideline_id or self.station.settings.guideline_id)
+        except GuidelineError:
+            guideline = get_guideline(self.station.settings.guideline_id)
+        screening = screening_from_purchase(purchase, guideline, self.station.fever_rule)
+
+        def save(ctx: object) -> Screening:
+            existing = ctx.screenings.get(screening.id)  # type: ignore[attr-defined]
+            return existing if existing is not None else ctx.screenings.add(screening)  # type: ignore[attr-defined]
+
+        self.station.worker.submit(save, self._saved, self.station.report)
+
+    def _saved(self, screening: Screening) -> None:
+        self.panel.show_screening(screening)
+        self.panel.print_slip()
+
+    def retranslate(self) -> None:
+        self.panel.retranslate()
+
+    def stop(self) -> None:
+        self.panel.stop()
