@@ -50,3 +50,14 @@ def test_import_linter_contracts_hold() -> None:
     result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "KEPT" in result.stdout and "BROKEN" not in result.stdout
+
+
+def test_opening_the_window_does_not_load_the_database_stack() -> None:
+    """SQLAlchemy and Alembic load on the database worker; importing them first would delay the window."""
+    code = "import sys, ui.main_window, ui.app; print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

@@ -7,6 +7,7 @@ Numbers are masked in the list: the counter screen is visible to the queue, the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -20,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.pharmacy_repository import PurchaseCounts
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.pharmacy import Advice, Purchase
+
+if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the window opens
+    from db.pharmacy_repository import PurchaseCounts
 
 
 class PurchaseList(QWidget):
