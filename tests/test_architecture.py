@@ -54,7 +54,10 @@ def test_import_linter_contracts_hold() -> None:
 
 def test_opening_the_window_does_not_load_the_database_stack() -> None:
     """SQLAlchemy and Alembic load on the database worker; importing them first would delay the window."""
-    code = "import sys, ui.main_window, ui.app; print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+    code = (
+        "import sys, ui.main_window, ui.app; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+    )
     env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
