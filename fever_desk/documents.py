@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
-
 from fever_desk.i18n import tr
 from fever_desk.identity import InvalidIdNumber
 from fever_desk.model import Sex
@@ -76,6 +73,8 @@ def compact(raw: str) -> str:
 
 def legacy_to_18(number: str) -> str:
     """A 15-digit number (GB 11643-1989: two-digit year, no check digit) as its 18-digit form."""
+    from stdnum.cn import ric  # stdnum pulls in ssl and pydoc: loaded at the first ID checked, not at start
+
     first17 = number[:6] + "19" + number[6:]
     return first17 + ric.calc_check_digit(first17 + "0")
 
@@ -85,6 +84,9 @@ def check_resident_id(raw: str, *, today: date) -> CheckedDocument:
 
     The messages are ``fever_desk.identity``'s, so both checks speak with one voice in every language.
     """
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     number = compact(raw)
     if len(number) == 15 and number.isdigit():
         number = legacy_to_18(number)
@@ -109,6 +111,9 @@ def check_resident_id(raw: str, *, today: date) -> CheckedDocument:
 
 def region_of(number: str) -> str:
     """ "湖北省武汉市江岸区" when stdnum knows the area code, else "" (never a reason to refuse)."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     try:
         info = ric.get_birth_place(number)
     except (ValidationError, KeyError, ValueError):
