@@ -14,6 +14,7 @@ MODULES = [
     "bench.bench_slip",
     "bench.bench_pharmacy",
     "bench.bench_report",
+    "bench.bench_pg",
     "bench.bench_bundle",
 ]
 

@@ -7,6 +7,12 @@ forget them: WAL lets the today list read while a save is writing; ``synchronous
 the nurse saw confirmed survive a power cut (NORMAL stays consistent but may drop the last commits, and
 a patient who has left cannot be registered again); ``foreign_keys`` makes revisions unable to point
 at nothing; and ``busy_timeout`` makes a second process wait for a lock rather than fail at once.
+
+A PostgreSQL server is across a network that can fail, so its connections get a short connect timeout
+(a counter whose server is gone must say so in seconds, not after the operating system's two minutes),
+TCP keepalives and ``tcp_user_timeout`` (a pulled cable breaks a waiting statement instead of hanging the
+worker), and ``pool_pre_ping`` (after a server restart the pool's dead connections are replaced quietly
+instead of failing the next save).  Anything given in the URL's query wins over these defaults.
 """
 
 from __future__ import annotations
@@ -24,6 +30,16 @@ from db.location import chosen_database
 from db.location import default_database_url as default_database_url
 
 BUSY_TIMEOUT_MS = 5000
+#: libpq connection settings for a server (seconds, except ``tcp_user_timeout`` in ms); see the docstring.
+PG_CONNECT_DEFAULTS: dict[str, Any] = {
+    "connect_timeout": 3,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+    "application_name": "fever_desk",
+}
 
 SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
@@ -64,6 +80,14 @@ def compact_json(value: Any) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the station's connection settings; PostgreSQL needs only its driver installed."""
     kwargs.setdefault("json_serializer", compact_json)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
+        connect_args = dict(kwargs.get("connect_args") or {})
+        for key, value in PG_CONNECT_DEFAULTS.items():
+            if key not in parsed.query:
+                connect_args.setdefault(key, value)
+        kwargs["connect_args"] = connect_args
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

@@ -24,7 +24,11 @@ from db.mapping import name_key
 from db.models import to_utc
 from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.repositories import _NotIndexed  # the same planner hint as the screening search
+from db.repositories import (  # the same planner hint and change token as the screenings
+    ChangeToken,
+    _NotIndexed,
+    insert_if_absent,
+)
 from fever_desk.pharmacy import Purchase
 
 _DIGITS = re.compile(r"^\d+[Xx]?$")
@@ -77,6 +81,40 @@ class SqlPurchaseRepository:
             if lines:
                 session.execute(insert(PURCHASE_DRUG), lines)
         return purchase_from_row(values, lines)
+
+    def add_if_absent(self, purchase: Purchase) -> bool:
+        """Insert the purchase and its lines unless one with this id exists; True if this call wrote it.
+
+        The outbox replay (``db.resilient``) uses it: the lines are written only together with a new
+        purchase, so a replay of a registration the server already has changes nothing."""
+        if purchase.created_at is None:
+            raise ValueError("add_if_absent needs the original created_at")
+        values = purchase_values(purchase)
+        values["created_at"] = to_utc(purchase.created_at)
+        lines = drug_values(purchase)
+        with self._sessions() as session, session.begin():
+            dialect = session.get_bind().dialect.name
+            statement = insert_if_absent(PURCHASE, dialect).returning(PURCHASE.c.id)
+            if session.execute(statement, values).first() is None:
+                return False
+            if lines:
+                session.execute(insert(PURCHASE_DRUG), lines)
+        return True
+
+    def change_token(self, start: datetime, end: datetime) -> ChangeToken:
+        """Rows and newest registration in [start, end): purchases are never corrected or deleted, so
+        these two tell whether the list changed (see ``db.repositories.ChangeToken``)."""
+        query = select(func.count(), func.max(PURCHASE.c.created_at)).where(
+            PURCHASE.c.created_at >= start, PURCHASE.c.created_at < end
+        )
+        with self._sessions() as session, session.begin():
+            rows, newest = session.execute(query).one()
+        return ChangeToken(int(rows), 0, newest)
+
+    def changed_since(self, token: ChangeToken | None, start: datetime, end: datetime) -> ChangeToken | None:
+        """The new token if the day's purchases changed since ``token``, else None (see the screenings')."""
+        current = self.change_token(start, end)
+        return None if current == token else current
 
     def get(self, purchase_id: Any) -> Purchase | None:
         with self._sessions() as session, session.begin():

@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Select, Table, and_, case, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -79,6 +81,33 @@ def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < prefix + _TOP)
 
 
+def insert_if_absent(table: Table, dialect_name: str) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING``: replaying a save that may already have reached the server
+    (the connection broke after the commit was sent) must neither fail nor write a second row.  The
+    primary key is the record's UUID, made at the counter, so "already there" is exactly a conflict."""
+    if dialect_name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect_name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"insert-if-absent is not written for {dialect_name}")
+
+
+@dataclass(frozen=True)
+class ChangeToken:
+    """What a list window looks like, cheaply: rows, the sum of their versions and the newest change.
+
+    No record is ever deleted, a new one raises ``rows`` and a correction raises ``versions``, so a
+    token that is unchanged means the list is unchanged even when the counters' clocks disagree (which
+    would fool a check on ``updated_at`` alone).  ``pending`` counts saves still waiting in the local
+    outbox (see ``db.resilient``), so the list also reloads when they reach the server.
+    """
+
+    rows: int
+    versions: int
+    newest: datetime | None
+    pending: int = 0
+
+
 def search_condition(search: str) -> ColumnElement[bool] | None:
     """The WHERE clause for the search box text, or None for no filter (see the module docstring)."""
     text = search.strip()
@@ -106,12 +135,50 @@ class SqlScreeningRepository:
 
     def add(self, screening: Screening) -> Screening:
         """Insert one screening; ``created_at``/``updated_at`` default to now (UTC) when not given."""
-        values = row_values(screening)
-        values["created_at"] = to_utc(screening.created_at) if screening.created_at else self._now()
-        values["updated_at"] = to_utc(screening.updated_at) if screening.updated_at else values["created_at"]
+        values = self.stamped(screening)
         with self._sessions() as session, session.begin():
             session.execute(insert(SCREENING), values)
         return screening_from_row(values)
+
+    def stamped(self, screening: Screening) -> dict[str, Any]:
+        """The row for ``screening`` with its save time filled in now (kept as given when present)."""
+        values = row_values(screening)
+        values["created_at"] = to_utc(screening.created_at) if screening.created_at else self._now()
+        values["updated_at"] = to_utc(screening.updated_at) if screening.updated_at else values["created_at"]
+        return values
+
+    def add_if_absent(self, screening: Screening) -> bool:
+        """Insert unless a screening with this id exists; True if this call wrote it.  Timestamps must be
+        set (an outbox replay carries the time the nurse saved, not the time the server came back)."""
+        if screening.created_at is None:
+            raise ValueError("add_if_absent needs the original created_at")
+        values = self.stamped(screening)
+        with self._sessions() as session, session.begin():
+            dialect = session.get_bind().dialect.name
+            # RETURNING, not rowcount: psycopg 3 reports -1 for a single INSERT here.
+            statement = insert_if_absent(SCREENING, dialect).returning(SCREENING.c.id)
+            return session.execute(statement, values).first() is not None
+
+    def probe(self) -> None:
+        """One round trip: raises the driver's error if the server is not there (``db.resilient``)."""
+        with self._sessions() as session, session.begin():
+            session.execute(select(1))
+
+    def change_token(self, start: datetime, end: datetime) -> ChangeToken:
+        """The :class:`ChangeToken` of [start, end): one aggregate over the day's rows, a fraction of the
+        cost of the list itself, so a screen can poll it every few seconds and reload only on change."""
+        query = select(
+            func.count(), func.coalesce(func.sum(SCREENING.c.version), 0), func.max(SCREENING.c.updated_at)
+        ).where(SCREENING.c.created_at >= start, SCREENING.c.created_at < end)
+        with self._sessions() as session, session.begin():
+            rows, versions, newest = session.execute(query).one()
+        return ChangeToken(int(rows), int(versions), newest)
+
+    def changed_since(self, token: ChangeToken | None, start: datetime, end: datetime) -> ChangeToken | None:
+        """The new token if [start, end) changed since ``token`` (always, when ``token`` is None), else
+        None: ``if (new := repo.changed_since(seen, *day)) is not None: reload; seen = new``."""
+        current = self.change_token(start, end)
+        return None if current == token else current
 
     def correct(self, screening: Screening, *, operator: str, reason: str) -> Screening:
         """Replace the stored version of ``screening.id``, keeping the old one as a revision.

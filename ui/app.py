@@ -99,20 +99,32 @@ class Database:
     """What the database worker holds: the open database and its repositories."""
 
     def __init__(self, url: str) -> None:
-        from db import open_database
-        from db.pharmacy_repository import SqlPurchaseRepository
         from db.report_repository import SqlReportRepository
-        from db.repositories import SqlScreeningRepository
         from db.slip_repository import SqlSlipPrintRepository
+        from ui.audit_hooks import install_repositories
 
-        self.handle = open_database(url)
-        self.screenings = SqlScreeningRepository(self.handle.session_factory)
-        self.purchases = SqlPurchaseRepository(self.handle.session_factory)
+        self.store = None  # db.resilient.ResilientStore when the counters share a server
+        if url.startswith("postgresql"):
+            # A shared server can drop off the network: saves then go to a local outbox and replay later.
+            from db.resilient import open_resilient
+
+            self.store = open_resilient(url)
+            self.handle = self.store.handle
+            self.screenings, self.purchases = self.store.screenings, self.store.purchases
+        else:
+            from db import open_database
+            from db.pharmacy_repository import SqlPurchaseRepository
+            from db.repositories import SqlScreeningRepository
+
+            self.handle = open_database(url)
+            self.screenings = SqlScreeningRepository(self.handle.session_factory)
+            self.purchases = SqlPurchaseRepository(self.handle.session_factory)
         self.reports = SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
+        install_repositories(self)
 
     def close(self) -> None:
-        self.handle.close()
+        (self.store or self.handle).close()
 
 
 def build_window(db_url: str, settings: Settings, settings_path: Path):  # noqa: ANN201 - Qt types imported late
@@ -142,6 +154,16 @@ def run_gui(db_url: str) -> int:
     if warnings:
         window.show_banner("\n".join(warnings))
     window.show()
+    from ui.idle_lock import IdleLock
+    from ui.screens.login_dialog import LoginGate
+
+    idle = IdleLock(settings.idle_lock_minutes, parent=window)
+    window.login_gate = LoginGate(window, window.station, idle)
+    window.login_gate.logged_in.connect(window.apply_operator)
+    window.station.settings_changed.connect(
+        lambda _old: setattr(idle, "idle_minutes", window.settings.idle_lock_minutes)
+    )
+    window.login_gate.lock(at_start=True)  # non-modal wait for the worker; the window is already up
     if os.environ.get("FEVER_DESK_EXIT_AFTER_SHOW"):
         # `make bench` times a cold start to the first event-loop turn after the window is shown.
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))

@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
     from ui.cli_pharmacy import add_pharmacy_commands
     from ui.cli_slips import add_slip_commands
+    from ui.cli_users import add_user_commands
 
     add_device_commands(sub)
     add_db_commands(sub)
@@ -168,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(sub)
     add_slip_commands(sub)
+    add_user_commands(sub)
     return parser
 
 

@@ -14,12 +14,17 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from fever_desk import __version__
+from fever_desk.accounts import Operator
 from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
+from fever_desk.privacy import Permission, Permissions
 from fever_desk.settings import Settings
 from ui.device_controller import DeviceController
+from ui.live_refresh import ChangePoller
 from ui.pharmacy_referral import PharmacyReferral
+from ui.purge_action import PurgeAction
 from ui.report_reminder import ReminderBanner, ReportReminder
+from ui.screens.audit_browser import AuditBrowser
 from ui.screens.followup_dialog import install_followup_action, install_on_person_search
 from ui.screens.person_search import PersonSearch
 from ui.screens.pharmacy import PharmacyScreen
@@ -27,7 +32,9 @@ from ui.screens.report_glance import ReportGlance
 from ui.screens.reports import ReportsScreen
 from ui.screens.screening_desk import ScreeningDesk
 from ui.screens.slip_panel import SlipPanel
+from ui.screens.users_admin import UsersAdmin
 from ui.screens.verify_slip import VerifySlipScreen
+from ui.server_status import ServerStatus
 from ui.station import Station
 from ui.workers import Worker
 
@@ -85,6 +92,8 @@ class MainWindow(QMainWindow):
 
         self.pharmacy = PharmacyScreen(self.station, self.tabs)
         self.tabs.addTab(self.pharmacy, "")
+        self.pharmacy_live = ChangePoller(self.station, self.pharmacy, repository=lambda ctx: ctx.purchases)
+        self.pharmacy_live.changed.connect(self.pharmacy.refresh_day)
         self.people = PersonSearch(self.station, self.tabs)
         self.tabs.addTab(self.people, "")
         self._add_reports()
@@ -93,6 +102,17 @@ class MainWindow(QMainWindow):
         self.slip_panel.attach(self.desk)
         self.verify_screen = VerifySlipScreen(self.station)
         self.tabs.addTab(self.verify_screen, "")
+        # Administrators' screens: built now, shown as tabs only for a role that may use them.
+        self.audit_screen = AuditBrowser(self.station, self.tabs)
+        self.users_screen = UsersAdmin(self.station, self.tabs)
+        self.audit_screen.hide()
+        self.users_screen.hide()
+        self.purge = PurgeAction(self.station, self)
+        self.server_status = ServerStatus(self)
+        self.statusBar().addPermanentWidget(self.server_status)
+        worker.context_ready.connect(
+            lambda: self.server_status.attach(getattr(worker.context, "store", None))
+        )
         self.tabs.currentChanged.connect(self._screen_changed)
         if self.settings.station_mode == "pharmacy":
             self.tabs.setCurrentWidget(self.pharmacy)
@@ -157,6 +177,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (
+            self.purge.action,
             self.new_action,
             self.devices.measure_action,
             self.find_action,
@@ -168,6 +189,23 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+
+    def apply_operator(self, operator: Operator) -> None:
+        """After a login: records carry this operator, and the tabs follow what the role may do."""
+        self.station.settings.operator = operator.display_name or operator.username
+        permissions = Permissions.for_role(operator.role)
+        for screen, permission in (
+            (self.audit_screen, Permission.BROWSE_AUDIT),
+            (self.users_screen, Permission.MANAGE_USERS),
+        ):
+            index = self.tabs.indexOf(screen)
+            if permissions.allows(permission) and index < 0:
+                self.tabs.addTab(screen, "")
+                screen.refresh()
+            elif not permissions.allows(permission) and index >= 0:
+                self.tabs.removeTab(index)
+        self.purge.action.setVisible(permissions.allows(Permission.PURGE))
+        self.retranslate()
 
     def _screen_changed(self, _index: int) -> None:
         """The thermometer fills the temperature of whichever counter form is in front of the user."""
@@ -210,6 +248,10 @@ class MainWindow(QMainWindow):
         self.glance.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
         self.slip_panel.retranslate()
+        self.purge.retranslate()
+        self.server_status.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.audit_screen), tr("Audit trail"))
+        self.tabs.setTabText(self.tabs.indexOf(self.users_screen), tr("Operators"))
         self.pharmacy_referral.retranslate()
         self.station_menu.setTitle(tr("&Station"))
         self.settings_action.setText(tr("&Settings…"))

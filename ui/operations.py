@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from fever_desk.model import DayCounts, Screening
+from ui.audit_hooks import trail
 
 
 class DbContext(Protocol):
@@ -33,11 +34,16 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def save_screening(ctx: DbContext, screening: Screening) -> Screening:
-    return ctx.screenings.add(screening)
+    saved = ctx.screenings.add(screening)
+    trail(ctx, "create", "screening", str(saved.id))
+    return saved
 
 
 def correct_screening(ctx: DbContext, screening: Screening, operator: str, reason: str) -> Screening:
-    return ctx.screenings.correct(screening, operator=operator, reason=reason)
+    corrected = ctx.screenings.correct(screening, operator=operator, reason=reason)
+    # The free-text reason stays with the revision; the trail must never carry personal details.
+    trail(ctx, "correct", "screening", str(corrected.id), f"v{corrected.version}")
+    return corrected
 
 
 def load_day(ctx: DbContext, day: date, search: str = "", limit: int = 500) -> DayView:

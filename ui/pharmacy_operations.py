@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import RegisterMeta, write_register
+from ui.audit_hooks import trail
 from ui.operations import local_day_bounds
 
 
@@ -55,7 +56,9 @@ def save_purchase(
     repeats = recent_purchases(ctx, purchase.purchaser.id_number, purchase.purchaser.phone, now, days)
     if any(match.purchase.id not in acknowledged for match in repeats):
         return SaveResult(None, repeats)
-    return SaveResult(ctx.purchases.add(purchase), repeats)
+    saved = ctx.purchases.add(purchase)
+    trail(ctx, "create", "purchase", str(saved.id))
+    return SaveResult(saved, repeats)
 
 
 def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:
@@ -71,7 +74,9 @@ def export_register(
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
     purchases = ctx.purchases.export_rows(start, end)
-    return write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+    trail(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
+    return rows
 
 
 def find_person(ctx: PharmacyContext, text: str, limit: int = 200) -> Any:

@@ -26,6 +26,7 @@ from fever_desk.reporting import (
     reporting_day,
     reporting_day_of,
 )
+from ui.audit_hooks import trail
 
 
 class ReportContext(Protocol):
@@ -117,6 +118,8 @@ def generate_report(ctx: ReportContext, station: ReportingStation, day: date, no
     period = reporting_day(day, station.cutoff)
     figures = ctx.reports.figures(period.start, period.end)
     revision, created = ctx.reports.save_revision(station.station_id, period, figures, station.operator, note)
+    if created:
+        trail(ctx, "report", "daily_report", str(day), f"revision={revision.revision}")
     return Generated(revision, created)
 
 
@@ -133,6 +136,7 @@ def export_report(
     history = ctx.reports.history(history_periods(day, station.cutoff))
     document = ReportDocument(station.station_name, station.institution, period, generated.revision, history)
     write_report(path, document, font_path=station.font_path or None)
+    trail(ctx, "export", "daily_report", str(day), path.name)
     return generated
 
 

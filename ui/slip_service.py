@@ -154,7 +154,9 @@ def record(
     context: Any, archived: ArchivedSlip, settings: Settings, *, printer: str, kind: str | None = None
 ) -> Any:
     """Record a copy on the database worker; ``kind=None`` lets the repository tell print from reprint."""
-    return slip_prints(context).record(
+    from ui.audit_hooks import trail
+
+    row = slip_prints(context).record(
         archived.screening.id,
         archived.slip_number,
         kind=kind,
@@ -165,3 +167,6 @@ def record(
         archive_path=str(archived.archive_path),
         printed_at=archived.slip.content.issued_at,
     )
+    action = row.kind if row.kind in ("print", "reprint") else "export"
+    trail(context, action, "screening", str(archived.screening.id), f"slip={archived.slip_number}")
+    return row

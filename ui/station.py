@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from fever_desk.accounts import Operator
 from fever_desk.i18n import set_language
 from fever_desk.settings import Settings, save_settings
 from fever_desk.triage import FeverRule
@@ -35,6 +36,7 @@ class Station(QObject):
         self.worker = worker
         self.describe_error = describe_error
         self.db_ready = False
+        self.operator: Operator | None = None  # set by the login gate
         worker.context_ready.connect(self._ready)
         worker.context_failed.connect(self._failed)
 

@@ -17,6 +17,7 @@ from fever_desk.i18n import tr
 from fever_desk.model import Screening
 from fever_desk.settings import Settings
 from ui import operations
+from ui.live_refresh import ChangePoller
 from ui.screens.screening_form import ScreeningForm
 from ui.screens.today_list import TodayList
 from ui.station import Station
@@ -55,6 +56,9 @@ class ScreeningDesk(QWidget):
         self.today.open_requested.connect(self.form.load_for_correction)
         station.db_state_changed.connect(lambda ready: ready and self.refresh_day())
         station.settings_changed.connect(self._settings_changed)
+        # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
+        self.live = ChangePoller(station, self)
+        self.live.changed.connect(self.refresh_day)
 
     def retranslate(self) -> None:
         self.form.retranslate()

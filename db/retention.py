@@ -1,0 +1,97 @@
+"""Deleting records past the retention period: screenings and everything hanging off them, purchases.
+
+Personal data of sick people must not be kept longer than needed, so an administrator purges records
+older than ``Settings.retention_days``.  One transaction does it all (a purge interrupted half-way must
+not leave slips pointing at deleted screenings), children first because the foreign keys RESTRICT.
+Tables that do not exist yet (before migration 0004) are skipped, checked with the inspector.
+
+Kept on purpose: ``daily_report`` (counts only, no person in it, and the record of what was reported)
+and ``audit_log`` (it names record ids, not people, and deleting from it would break the chain).
+The archived slip PDFs hold names and ID numbers too: :func:`slip_archives_older_than` lists them so the
+caller can delete the files after the purge has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, TableClause, column, delete, func, inspect, select, table
+from sqlalchemy.orm import Session
+
+from db.models import UtcDateTime, to_utc
+
+# (table, how its rows are chosen): "own" = its created_at; else (parent table, foreign key column).
+_SCREENING_CHILDREN = (
+    ("screening_revision", "screening_id"),
+    ("slip_print", "screening_id"),
+    ("screening_followup", "screening_id"),
+)
+_PURCHASE_CHILDREN = (("purchase_drug", "purchase_id"),)
+
+
+def _t(name: str, *columns: str) -> TableClause:
+    """A lightweight table clause: this module must work whether or not later models are imported.
+    ``created_at`` is typed so the cutoff is bound exactly as the models store times (naive UTC)."""
+    return table(name, *(column(c, UtcDateTime()) if c == "created_at" else column(c) for c in columns))
+
+
+def _plan(session: Session, cutoff: datetime) -> list[tuple[TableClause, ColumnElement[bool]]]:
+    """(table, WHERE clause) in deletion order, for the tables this database has."""
+    existing = set(inspect(session.connection()).get_table_names())
+    cutoff_utc = to_utc(cutoff)
+    plan: list[tuple[TableClause, ColumnElement[bool]]] = []
+    for parent_name, children in (("screening", _SCREENING_CHILDREN), ("purchase", _PURCHASE_CHILDREN)):
+        if parent_name not in existing:
+            continue
+        parent = _t(parent_name, "id", "created_at")
+        old_parents = select(parent.c.id).where(parent.c.created_at < cutoff_utc)
+        for child_name, key in children:
+            if child_name in existing:
+                child = _t(child_name, key)
+                plan.append((child, child.c[key].in_(old_parents)))
+        plan.append((parent, parent.c.created_at < cutoff_utc))
+    return plan
+
+
+def count_older_than(session_factory: Callable[[], Session], cutoff: datetime) -> dict[str, int]:
+    """What :func:`purge_older_than` would delete (the dry run): table → row count."""
+    with session_factory() as session, session.begin():
+        return {
+            target.name: session.execute(select(func.count()).select_from(target).where(where)).scalar_one()
+            for target, where in _plan(session, cutoff)
+        }
+
+
+def purge_older_than(
+    session_factory: Callable[[], Session],
+    cutoff: datetime,
+    *,
+    in_transaction: Callable[[Session, dict[str, int]], None] | None = None,
+) -> dict[str, int]:
+    """Delete every record created before ``cutoff``; returns table → rows deleted.
+
+    ``in_transaction(session, counts)`` runs before the commit, so the audit entry for the purge is
+    written in the same transaction: a purge without its entry cannot happen.
+    """
+    counts: dict[str, int] = {}
+    with session_factory() as session, session.begin():
+        for target, where in _plan(session, cutoff):
+            counts[target.name] = session.execute(delete(target).where(where)).rowcount or 0
+        if in_transaction is not None:
+            in_transaction(session, counts)
+    return counts
+
+
+def slip_archives_older_than(session_factory: Callable[[], Session], cutoff: datetime) -> list[str]:
+    """Archived slip PDFs of the screenings a purge at ``cutoff`` deletes (call before purging)."""
+    with session_factory() as session:
+        existing = set(inspect(session.connection()).get_table_names())
+        if not {"slip_print", "screening"} <= existing:
+            return []
+        cutoff_utc = to_utc(cutoff)
+        screening = _t("screening", "id", "created_at")
+        slips = _t("slip_print", "screening_id", "archive_path")
+        old = select(screening.c.id).where(screening.c.created_at < cutoff_utc)
+        rows = session.execute(select(slips.c.archive_path).where(slips.c.screening_id.in_(old))).scalars()
+        return sorted({path for path in rows if path})

@@ -1,0 +1,73 @@
+"""Audit calls for the rest of the desk, run on the database worker (never on the GUI thread).
+
+The worker context (``ui.app.Database``) gets the account and audit repositories from
+:func:`install_repositories`, and learns who is at the desk from :func:`set_actor`, submitted as a job
+after every login: jobs run in order, so every job submitted after the login is attributed to that
+operator.  A screen then writes, inside its own worker job::
+
+    audit(ctx, AuditAction.CREATE, "screening", str(saved.id))
+
+``detail`` is short and must never carry a name, ID number or phone: the log is kept after a purge, and
+the record id is enough to find the record while it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fever_desk.audit import AuditAction, AuditDraft, AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    operator: str
+    station_id: str
+
+
+NOBODY = Actor("", "")
+
+
+def install_repositories(ctx: Any) -> None:
+    """Give the worker context ``.accounts`` and ``.audit`` (call at the end of ``Database.__init__``)."""
+    from db.account_repository import SqlAccountRepository
+    from db.audit_repository import SqlAuditRepository
+
+    ctx.accounts = SqlAccountRepository(ctx.handle.session_factory)
+    ctx.audit = SqlAuditRepository(ctx.handle.session_factory)
+    if not hasattr(ctx, "actor"):
+        ctx.actor = NOBODY
+
+
+def set_actor(ctx: Any, operator: str, station_id: str) -> None:
+    """Who the following jobs act for; submit as a worker job after login and after unlocking."""
+    ctx.actor = Actor(operator, station_id)
+
+
+def trail(ctx: Any, action: AuditAction | str, record_kind: str, record_id: str, detail: str = "") -> None:
+    """:func:`audit` from code that also runs with bare test contexts; the station's own context
+    (``ui.app.Database``) always has the audit repository, so in use nothing is skipped."""
+    if getattr(ctx, "audit", None) is not None:
+        audit(ctx, action, record_kind, record_id, detail)
+
+
+def audit(
+    ctx: Any,
+    action: AuditAction | str,
+    record_kind: str = "",
+    record_id: str = "",
+    detail: str = "",
+    *,
+    session: Any = None,
+) -> AuditEntry:
+    """Append one entry for the current actor; pass ``session`` to commit it with the caller's change."""
+    actor: Actor = getattr(ctx, "actor", NOBODY)
+    draft = AuditDraft(
+        operator=actor.operator,
+        station_id=actor.station_id,
+        action=str(AuditAction(action)),
+        record_kind=record_kind,
+        record_id=record_id,
+        detail=detail[:500],
+    )
+    return ctx.audit.append(draft, session=session)

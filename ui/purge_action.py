@@ -1,0 +1,99 @@
+"""The administrator's "delete old records" action: count first, confirm, purge with an audit entry.
+
+Counting and deleting run on the database worker; the confirmation is a non-modal message box, so the
+worker never waits on a dialog.  The audit entry is written in the purge's own transaction: either both
+happen or neither does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fever_desk.i18n import tr
+from ui.station import Station
+
+
+class PurgeAction(QObject):
+    def __init__(self, station: Station, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.window = parent
+        self.action = QAction(parent)
+        self.action.setVisible(False)
+        self.action.triggered.connect(self.start)
+        self._box: QMessageBox | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.action.setText(tr("Delete old records…"))
+
+    def cutoff(self) -> datetime:
+        return datetime.now().astimezone() - timedelta(days=self.station.settings.retention_days)
+
+    def start(self) -> None:
+        cutoff = self.cutoff()
+
+        def count(ctx: Any) -> int:
+            from db.retention import count_older_than
+
+            return sum(count_older_than(ctx.handle.session_factory, cutoff).values())
+
+        self.station.worker.submit(count, lambda n: self._confirm(n, cutoff), self.station.report)
+
+    def _confirm(self, count: int, cutoff: datetime) -> None:
+        if count == 0:
+            QMessageBox.information(
+                self.window, tr("Delete old records…"), tr("{count} records deleted.", count=0)
+            )
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Delete old records…"),
+            tr(
+                "Delete {count} records created before {cutoff}? This cannot be undone.",
+                count=count,
+                cutoff=f"{cutoff:%Y-%m-%d}",
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._answered(result, cutoff))
+        self._box = box
+        box.open()
+
+    def _answered(self, result: int, cutoff: datetime) -> None:
+        self._box = None
+        if result != QMessageBox.StandardButton.Yes:
+            return
+        days = self.station.settings.retention_days
+
+        def purge(ctx: Any) -> int:
+            from db.retention import purge_older_than, slip_archives_older_than
+            from ui.audit_hooks import audit
+
+            factory = ctx.handle.session_factory
+            archives = slip_archives_older_than(factory, cutoff)
+
+            def log(session: Any, counts: dict[str, int]) -> None:
+                detail = ", ".join(f"{table}={n}" for table, n in sorted(counts.items()))
+                audit(ctx, "purge", "retention", str(days), detail, session=session)
+
+            deleted = purge_older_than(factory, cutoff, in_transaction=log)
+            for archive in archives:
+                Path(archive).unlink(missing_ok=True)
+            return sum(deleted.values())
+
+        self.station.worker.submit(
+            purge,
+            lambda n: QMessageBox.information(
+                self.window, tr("Delete old records…"), tr("{count} records deleted.", count=n)
+            ),
+            self.station.report,
+        )
