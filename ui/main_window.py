@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ from ui.live_refresh import ChangePoller
 from ui.pharmacy_referral import PharmacyReferral
 from ui.purge_action import PurgeAction
 from ui.report_reminder import ReminderBanner, ReportReminder
+from ui.reveal import install_reveal_action
 from ui.screens.audit_browser import AuditBrowser
 from ui.screens.followup_dialog import install_followup_action, install_on_person_search
 from ui.screens.person_search import PersonSearch
@@ -113,6 +114,11 @@ class MainWindow(QMainWindow):
         worker.context_ready.connect(
             lambda: self.server_status.attach(getattr(worker.context, "store", None))
         )
+        # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
+        self.reveal_actions = (
+            install_reveal_action(self.today.table, self.station, self._screening_id_at),
+            install_reveal_action(self.pharmacy.today.table, self.station, self._purchase_id_at),
+        )
         self.tabs.currentChanged.connect(self._screen_changed)
         if self.settings.station_mode == "pharmacy":
             self.tabs.setCurrentWidget(self.pharmacy)
@@ -189,6 +195,20 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+
+    def _screening_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
+        rows = self.today.model.rows
+        if not 0 <= index.row() < len(rows):
+            return None
+        row = rows[index.row()]
+        return ("screening", str(row.id), row.person.id_number)
+
+    def _purchase_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
+        rows = self.pharmacy.today.rows
+        if not 0 <= index.row() < len(rows):
+            return None
+        row = rows[index.row()]
+        return ("purchase", str(row.id), row.purchaser.id_number)
 
     def apply_operator(self, operator: Operator) -> None:
         """After a login: records carry this operator, and the tabs follow what the role may do."""

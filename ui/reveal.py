@@ -89,3 +89,40 @@ class RevealableId(QWidget):
                 self.label.setText(value)
 
         request_reveal(self.station, kind, record_id, number, show, self)
+
+
+def install_reveal_action(
+    view: QWidget,
+    station: Station,
+    record_at: Callable[[Any], tuple[str, str, str] | None],
+) -> Any:
+    """Add "Show full ID" to a list's context menu, acting on the current row.
+
+    ``record_at(index)`` gives (record kind, record id, full ID number) for a row, or None.  The value is
+    shown in a message box owned by the list, never written into the list, so it is gone when closed.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+
+    action = QAction(tr("Show full ID"), view)
+    action.setObjectName("reveal_full_id")
+
+    def trigger() -> None:
+        index = view.currentIndex()  # type: ignore[attr-defined]
+        record = record_at(index) if index.isValid() else None
+        if record is None or not record[2]:
+            return
+        kind, record_id, full = record
+        request_reveal(
+            station,
+            kind,
+            record_id,
+            full,
+            lambda value: QMessageBox.information(view, tr("Full ID number"), value),
+            view,
+        )
+
+    action.triggered.connect(trigger)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    view.addAction(action)
+    return action

@@ -46,3 +46,42 @@ def test_save_and_correction_are_in_the_trail_and_the_chain_verifies(desk: Desk,
     ]
     assert all("Zhou" not in (r[4] or "") and "typo" not in (r[4] or "") for r in rows)
     assert main(["--db", desk.db_url, "audit", "verify"]) == 0
+
+
+def test_full_id_from_the_list_only_for_a_permitted_role_and_always_logged(
+    desk: Desk, qtbot, monkeypatch
+) -> None:
+    import uuid
+
+    import ui.reveal
+    from fever_desk.accounts import Operator, Role
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        ui.reveal.QMessageBox, "information", lambda _parent, _title, text: shown.append(text)
+    )
+    window, form = desk.window, desk.window.form
+    form.name.setText("Wu Lei")
+    form.id_number.setText("11010519491231002X")
+    form.phone.setText("13600000003")
+    form.temperature.setText("36.5")
+    form.questionnaire.mark_remaining_no()
+    with qtbot.waitSignal(window.day_loaded, timeout=10000):
+        form.request_save()
+    table = window.today.table
+    table.setCurrentIndex(window.today.model.index(0, 7))
+    assert window.today.model.data(table.currentIndex(), Qt.ItemDataRole.DisplayRole) == "1101**********002X"
+    reveal = window.reveal_actions[0]
+
+    reveal.trigger()  # nobody logged in: refused, nothing logged
+    assert len(shown) == 1 and "无权" in shown[0]
+    window.station.operator = Operator(uuid.uuid4(), "nurse.wang", "王护士", Role.NURSE)
+    shown.clear()
+    reveal.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown == ["11010519491231002X"]
+    engine = create_engine(desk.db_url)
+    with engine.connect() as conn:
+        views = conn.execute(text("SELECT record_kind FROM audit_log WHERE action = 'view_full_id'")).all()
+    engine.dispose()
+    assert views == [("screening",)]
