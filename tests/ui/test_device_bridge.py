@@ -64,8 +64,8 @@ def test_a_reading_fills_the_form_without_a_key_press(qtbot, desk: DeviceControl
     desk.bridge.start(DeviceConfig("lu90614", sim.path))
     qtbot.waitUntil(lambda: form.temperature.text() != "", timeout=5000)
     assert 34.0 <= float(form.temperature.text()) <= 43.0
-    assert form._temperature_source is TemperatureSource.DEVICE
-    assert form._temperature_device == f"lu90614@{sim.path}"
+    assert form.temp.source is TemperatureSource.DEVICE
+    assert form.temp.device == f"lu90614@{sim.path}"
     assert form.temperature_badge.text() == tr("from thermometer {device}", device=f"lu90614@{sim.path}")
     assert delivered_on and all(t is threading.main_thread() for t in delivered_on)
     qtbot.waitUntil(lambda: desk.status_widget.state == "connected", timeout=2000)
@@ -80,7 +80,7 @@ def test_an_implausible_reading_never_fills_the_field(qtbot, desk: DeviceControl
     assert reading.celsius == 31.0 and not reading.plausible
     qtbot.wait(600)  # a few more polls: still nothing in the field
     assert form.temperature.text() == ""
-    assert form._temperature_source is TemperatureSource.MANUAL
+    assert form.temp.source is TemperatureSource.MANUAL
     assert form.temperature_badge.text() == tr("measure again")
     assert desk.status_widget.state == "hint"
     assert "31.0" in desk.status_widget.text()
@@ -106,8 +106,8 @@ def test_the_simulator_measures_only_when_asked(qtbot, desk: DeviceController, f
     assert form.temperature.text() == ""
     desk.measure_action.trigger()
     qtbot.waitUntil(lambda: form.temperature.text() != "", timeout=3000)
-    assert form._temperature_source is TemperatureSource.DEVICE
-    assert form._temperature_device == "simulator"
+    assert form.temp.source is TemperatureSource.DEVICE
+    assert form.temp.device == "simulator"
 
 
 def test_after_restart_only_the_new_device_is_heard(qtbot, desk: DeviceController, form) -> None:
@@ -122,7 +122,7 @@ def test_after_restart_only_the_new_device_is_heard(qtbot, desk: DeviceControlle
         desk.bridge.restart(DeviceConfig("lu90614", second.path, options={"interval": 0.02}))
         qtbot.waitUntil(lambda: len(heard) >= 3, timeout=5000)
         assert set(heard) == {38.2}
-        assert form._temperature_device == f"lu90614@{second.path}"
+        assert form.temp.device == f"lu90614@{second.path}"
     finally:
         first.unplug()
         second.unplug()
@@ -140,7 +140,7 @@ def test_only_a_body_reading_outside_a_correction_reaches_the_form(qtbot, form) 
     form.editing = None
     bridge.reading.emit(make_reading(36.9, MeasureMode.BODY, b""))
     assert form.temperature.text() == "36.9"
-    assert form._temperature_source is TemperatureSource.DEVICE
+    assert form.temp.source is TemperatureSource.DEVICE
     assert bridge.stop()
 
 

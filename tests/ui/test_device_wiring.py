@@ -28,8 +28,8 @@ def test_f9_measures_with_the_simulator_and_close_stops_the_thread(qtbot, desk: 
     assert window.devices.status_widget.isVisible()
     QTest.keyClick(window.form.name, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: window.form.temperature.text() != "", timeout=3000)
-    assert window.form._temperature_source is TemperatureSource.DEVICE
-    assert window.form._temperature_device == "simulator"
+    assert window.form.temp.source is TemperatureSource.DEVICE
+    assert window.form.temp.device == "simulator"
     window.close()
     assert not window.devices.bridge.active
     assert not [t for t in threading.enumerate() if t.name.startswith("device-")]

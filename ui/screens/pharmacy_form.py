@@ -31,11 +31,12 @@ from fever_desk.documents import DocumentType, check_document, document_label
 from fever_desk.drugs import Drug
 from fever_desk.guidelines import Guideline
 from fever_desk.i18n import tr
-from fever_desk.model import MeasureMode, TemperatureSource
+from fever_desk.model import MeasureMode
 from fever_desk.pharmacy import Purchase, PurchaseDraft, check_phone, check_purchase
 from ui.screens.drug_lines import DrugLines
 from ui.screens.field_rows import FieldRows
 from ui.screens.questionnaire import QuestionGroup
+from ui.temperature_field import TemperatureField
 from ui.widgets import STYLE as CHOICE_STYLE
 
 _FIELDS = ("name", "document_type", "id_number", "phone", "address", "community", "temperature")
@@ -53,10 +54,6 @@ class PharmacyForm(FieldRows, QWidget):
     def __init__(self, guideline: Guideline, catalogue: list[Drug], parent: QWidget | None = None):
         super().__init__(parent)
         self.guideline = guideline
-        self._temperature_source = TemperatureSource.MANUAL
-        self._temperature_mode = MeasureMode.BODY
-        self._temperature_at: datetime | None = None
-        self._temperature_device = ""
         self._errors: dict[str, QLabel] = {}
         self._labels: dict[str, QLabel] = {}
         self._person_key = ("", "")
@@ -93,9 +90,9 @@ class PharmacyForm(FieldRows, QWidget):
         self.address = self._line("address", 120)
         self.community = self._line("community", 60)
         self.temperature = self._line("temperature", 6)
-        self.temperature.textEdited.connect(self._typed_temperature)
         self.temperature_badge = QLabel(self)
         self.temperature_badge.setObjectName("temperature_source")
+        self.temp = TemperatureField(self.temperature, self.temperature_badge)
         temp_row = QHBoxLayout()
         temp_row.addWidget(self.temperature)
         temp_row.addWidget(self.temperature_badge, 1)
@@ -230,33 +227,13 @@ class PharmacyForm(FieldRows, QWidget):
         self.other_box.setTitle(tr("The person the medicine is for"))
         self.phone.setPlaceholderText(tr("mobile or landline"))
         self.confirm_bar.setText(tr("Press Esc again to clear the form; any other key keeps it."))
-        self._show_temperature_source()
+        self.temp.retranslate()
         self._show_id_info()
 
     # ---- temperature --------------------------------------------------------------------------------
     def set_device_reading(self, celsius: float, mode: MeasureMode, device: str, at: datetime) -> None:
         """A thermometer reading: fills the field without a key press and is marked as measured."""
-        self.temperature.setText(f"{celsius:.1f}")
-        self._temperature_source = TemperatureSource.DEVICE
-        self._temperature_mode = mode
-        self._temperature_device = device
-        self._temperature_at = at
-        self._show_temperature_source()
-
-    def _typed_temperature(self, _text: str) -> None:
-        self._temperature_source = TemperatureSource.MANUAL
-        self._temperature_mode = MeasureMode.BODY
-        self._temperature_device = ""
-        self._temperature_at = None
-        self._show_temperature_source()
-
-    def _show_temperature_source(self) -> None:
-        if self._temperature_source is TemperatureSource.DEVICE:
-            self.temperature_badge.setText(tr("from thermometer {device}", device=self._temperature_device))
-            self.temperature_badge.setStyleSheet("color: #1b7f3b;")
-        else:
-            self.temperature_badge.setText(tr("typed by hand"))
-            self.temperature_badge.setStyleSheet("color: #555;")
+        self.temp.set_device_reading(celsius, mode, device, at)
 
     # ---- reading the form ---------------------------------------------------------------------------
     def draft(self) -> PurchaseDraft:
@@ -267,11 +244,7 @@ class PharmacyForm(FieldRows, QWidget):
             phone=self.phone.text(),
             address=self.address.text(),
             community=self.community.text(),
-            temperature=self.temperature.text(),
-            temperature_source=self._temperature_source,
-            temperature_mode=self._temperature_mode,
-            temperature_at=self._temperature_at,
-            temperature_device=self._temperature_device,
+            **self.temp.draft_values(),
             symptoms=self.symptoms.values(),
             epidemiological=self.epidemiological.values(),
             drugs=self.drugs.drafts(),
@@ -388,7 +361,7 @@ class PharmacyForm(FieldRows, QWidget):
         self.epidemiological.clear()
         self.drugs.clear()
         self.for_other.setChecked(False)
-        self._typed_temperature("")
+        self.temp.typed()
         self.confirm_bar.hide()
         self.show_errors({})
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)

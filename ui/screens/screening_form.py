@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from fever_desk.guidelines import Guideline
 from fever_desk.i18n import tr
-from fever_desk.model import Answers, MeasureMode, Screening, Sex, Temperature, TemperatureSource
+from fever_desk.model import Answers, MeasureMode, Screening, Sex
 from fever_desk.triage import FeverRule, evaluate
 from fever_desk.validation import Draft, check_draft
 from ui.screens.outcome_panel import OutcomePanel
 from ui.screens.questionnaire import Questionnaire
+from ui.temperature_field import TemperatureField
 from ui.widgets import STYLE as CHOICE_STYLE
 from ui.widgets import ChoiceField
 
@@ -72,10 +73,6 @@ class ScreeningForm(QWidget):
         self.guideline = guideline
         self.fever_rule = fever_rule
         self.editing: Screening | None = None
-        self._temperature_source = TemperatureSource.MANUAL
-        self._temperature_mode = MeasureMode.BODY
-        self._temperature_at: datetime | None = None
-        self._temperature_device = ""
         self._errors: dict[str, QLabel] = {}
         self._build()
         self.setStyleSheet(CHOICE_STYLE)
@@ -131,7 +128,7 @@ class ScreeningForm(QWidget):
         self.temperature = self._line("temperature", 6)
         self.temperature_badge = QLabel(self.patient_box)
         self.temperature_badge.setObjectName("temperature_source")
-        self.temperature.textEdited.connect(self._typed_temperature)
+        self.temp = TemperatureField(self.temperature, self.temperature_badge)
         self.id_number = self._line("id_number", 18)
         self.address = self._line("address", 120)
         self.onset = self._line("onset_date", 12)
@@ -266,7 +263,7 @@ class ScreeningForm(QWidget):
         self.correction_cancel.setText(tr("Cancel correction"))
         self.correction_reason.setPlaceholderText(tr("Reason for the correction (required)"))
         self.confirm_bar.setText(tr("Press Esc again to clear the form; any other key keeps it."))
-        self._show_temperature_source()
+        self.temp.retranslate()
         self.questionnaire.retranslate()
         self.outcome.retranslate()
         if self.outcome.outcome is None:
@@ -275,27 +272,7 @@ class ScreeningForm(QWidget):
     # ---- temperature --------------------------------------------------------------------------------
     def set_device_reading(self, celsius: float, mode: MeasureMode, device: str, at: datetime) -> None:
         """A thermometer reading: fills the field without a key press and is marked as measured."""
-        self.temperature.setText(f"{celsius:.1f}")
-        self._temperature_source = TemperatureSource.DEVICE
-        self._temperature_mode = mode
-        self._temperature_device = device
-        self._temperature_at = at
-        self._show_temperature_source()
-
-    def _typed_temperature(self, _text: str) -> None:
-        self._temperature_source = TemperatureSource.MANUAL
-        self._temperature_mode = MeasureMode.BODY
-        self._temperature_device = ""
-        self._temperature_at = None
-        self._show_temperature_source()
-
-    def _show_temperature_source(self) -> None:
-        if self._temperature_source is TemperatureSource.DEVICE:
-            self.temperature_badge.setText(tr("from thermometer {device}", device=self._temperature_device))
-            self.temperature_badge.setStyleSheet("color: #1b7f3b;")
-        else:
-            self.temperature_badge.setText(tr("typed by hand"))
-            self.temperature_badge.setStyleSheet("color: #555;")
+        self.temp.set_device_reading(celsius, mode, device, at)
 
     # ---- reading the form ---------------------------------------------------------------------------
     def draft(self, today: date) -> tuple[Draft, dict[str, str]]:
@@ -322,11 +299,7 @@ class ScreeningForm(QWidget):
             id_number=self.id_number.text(),
             phone=self.phone.text(),
             address=self.address.text(),
-            temperature=self.temperature.text(),
-            temperature_source=self._temperature_source,
-            temperature_mode=self._temperature_mode,
-            temperature_at=self._temperature_at,
-            temperature_device=self._temperature_device,
+            **self.temp.draft_values(),
             onset_date=onset,
             symptoms=self.questionnaire.symptoms.values(),
             epidemiological=self.questionnaire.epidemiological.values(),
@@ -455,7 +428,7 @@ class ScreeningForm(QWidget):
             edit.clear()
         self.sex.set_value(None)
         self.questionnaire.clear()
-        self._typed_temperature("")
+        self.temp.typed()
         self.editing = None
         self.correction_reason.clear()
         self.correction_bar.hide()
@@ -477,13 +450,7 @@ class ScreeningForm(QWidget):
         self.address.setText(p.address)
         self.onset.setText(screening.onset_date.isoformat() if screening.onset_date else "")
         if screening.temperature is not None:
-            t: Temperature = screening.temperature
-            self.temperature.setText(f"{t.celsius:.1f}")
-            self._temperature_source = t.source
-            self._temperature_mode = t.mode
-            self._temperature_at = t.measured_at
-            self._temperature_device = t.device
-            self._show_temperature_source()
+            self.temp.load(screening.temperature)
         q = self.questionnaire
         q.symptoms.set_values(dict(screening.answers.symptoms))
         q.epidemiological.set_values(dict(screening.answers.epidemiological))
