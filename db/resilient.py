@@ -33,20 +33,20 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from db.mapping import name_key, phone_rev, row_from_snapshot, screening_from_row, snapshot
 from db.migrate import DatabaseProblem
-from db.models import to_utc
 from db.outbox import Outbox
-from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.pharmacy_repository import PurchaseCounts, SqlPurchaseRepository
+from db.pharmacy_repository import SqlPurchaseRepository
 from db.repositories import ChangeToken, SqlScreeningRepository
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
-from fever_desk.pharmacy import Purchase
+
+if TYPE_CHECKING:
+    from db.resilient_pharmacy import ResilientPurchaseRepository
 
 log = logging.getLogger(__name__)
 
@@ -372,177 +372,6 @@ def _fields(counts: DayCounts) -> tuple[int, int, int, int]:
     return (counts.screened, counts.fever, counts.fever_clinic, counts.suspected)
 
 
-PURCHASE_ADD = "purchase.add"
-
-
-def purchase_payload(purchase: Purchase, created_at: datetime) -> dict[str, Any]:
-    """A registration as the outbox stores it: the ``purchase`` row (snapshot format) and its drugs."""
-    values = purchase_values(purchase)
-    values["created_at"] = created_at
-    drugs = [{k: v for k, v in line.items() if k != "purchase_id"} for line in drug_values(purchase)]
-    return {"purchase": snapshot(values), "drugs": drugs}
-
-
-def purchase_from_payload(payload: dict[str, Any]) -> Purchase:
-    return purchase_from_row(row_from_snapshot(payload["purchase"]), payload["drugs"])
-
-
-def purchase_matches(purchase: Purchase, search: str) -> bool:
-    """``db.pharmacy_repository.search_condition`` in Python, for the pending local registrations."""
-    text = search.strip()
-    if not text:
-        return True
-    person = purchase.purchaser
-    compact = re.sub(r"[\s-]", "", text)
-    if _DIGITS.match(compact):
-        if person.id_number.startswith(compact.upper()):
-            return True
-        return (
-            compact.isdigit()
-            and len(compact) >= 3
-            and (person.phone.startswith(compact) or phone_rev(person.phone).startswith(compact[::-1]))
-        )
-    if compact.upper() != compact.lower() and compact[0].isascii() and any(ch.isdigit() for ch in compact):
-        return person.id_number.startswith(compact.upper())
-    return name_key(person.name).startswith(name_key(text))
-
-
-class ResilientPurchaseRepository(_Remembering):
-    """The pharmacy register over a server that may be away: the same outbox, link and rules as
-    :class:`ResilientScreeningRepository`.  The repeat-purchase check (``recent_for``) includes this
-    counter's pending registrations, so a buyer coming back while the server is down is still noticed
-    here (other counters' registrations only once it is back)."""
-
-    def __init__(
-        self, primary: SqlPurchaseRepository, outbox: Outbox, *, link: ServerLink | None = None
-    ) -> None:
-        super().__init__(link or ServerLink())
-        self.primary = primary
-        self.outbox = outbox
-
-    def pending_count(self) -> int:
-        return self.outbox.count(PURCHASE_ADD)
-
-    def _pending(self) -> list[Purchase]:
-        return [purchase_from_payload(item.payload) for item in self.outbox.pending(PURCHASE_ADD)]
-
-    def add(self, purchase: Purchase) -> Purchase:
-        with self._lock:
-            created = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
-            stamped = replace(purchase, created_at=created)
-            if self.link.online:
-                try:
-                    return self._server(lambda: self.primary.add(stamped))
-                except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                    if not is_connection_error(exc):
-                        raise
-                    error = str(exc).splitlines()[0]
-            else:
-                error = "offline"
-            self.outbox.put(PURCHASE_ADD, str(stamped.id), purchase_payload(stamped, created), error)
-            return stamped
-
-    def replay(self, batch: int = 500) -> ReplayResult:
-        with self._lock:
-            pushed = 0
-            try:
-                for item in self.outbox.pending(PURCHASE_ADD, limit=batch):
-                    try:
-                        purchase = purchase_from_payload(item.payload)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        self.outbox.failed(item.seq, f"unreadable: {exc}")
-                        continue
-                    try:
-                        self._server(lambda purchase=purchase: self.primary.add_if_absent(purchase))
-                    except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                        self.outbox.failed(item.seq, str(exc).splitlines()[0])
-                        if is_connection_error(exc):
-                            raise
-                        log.error("outbox item %s refused by the server, kept: %s", item.item_id, exc)
-                        continue
-                    self.outbox.done(item.seq)
-                    pushed += 1
-            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                if not is_connection_error(exc):
-                    raise
-            return ReplayResult(pushed, self.pending_count(), self.link.online)
-
-    def _merged(
-        self,
-        key: tuple[Any, ...],
-        call: Callable[[], Any],
-        keep: Callable[[Purchase], bool],
-        newest_first: bool = True,
-        limit: int | None = None,
-    ) -> list[Purchase]:
-        rows = list(self._read(key, call) or [])
-        seen = {p.id for p in rows}
-        extra = [p for p in self._pending() if p.id not in seen and keep(p)]
-        if not extra:
-            return rows
-        merged = sorted([*rows, *extra], key=lambda p: p.created_at, reverse=newest_first)
-        return merged if limit is None else merged[:limit]
-
-    def get(self, purchase_id: Any) -> Purchase | None:
-        with self._lock:
-            for pending in self._pending():
-                if pending.id == purchase_id:
-                    return pending
-            return self._read(("get", purchase_id), lambda: self.primary.get(purchase_id))
-
-    def recent_for(self, id_number: str, phone: str, since: datetime) -> list[Purchase]:
-        def keep(p: Purchase) -> bool:
-            same = (id_number and p.purchaser.id_number == id_number) or (
-                phone and p.purchaser.phone == phone
-            )
-            return bool(same) and p.created_at >= since
-
-        with self._lock:
-            key = ("recent", id_number, phone, since)
-            return self._merged(key, lambda: self.primary.recent_for(id_number, phone, since), keep, limit=50)
-
-    def between(
-        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
-    ) -> list[Purchase]:
-        with self._lock:
-            return self._merged(
-                ("between", start, end, search, limit),
-                lambda: self.primary.between(start, end, search=search, limit=limit),
-                lambda p: start <= p.created_at < end and purchase_matches(p, search),
-                limit=limit,
-            )
-
-    def export_rows(self, start: datetime, end: datetime) -> list[Purchase]:
-        """The regulator's list must be complete, so it needs the server (plus any pending rows not yet
-        replayed); offline it raises :class:`ServerUnavailable` rather than hand over a partial list."""
-        with self._lock:
-            try:
-                rows = list(self._server(lambda: self.primary.export_rows(start, end)))
-            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                if is_connection_error(exc):
-                    raise ServerUnavailable() from exc
-                raise
-            seen = {p.id for p in rows}
-            extra = [p for p in self._pending() if p.id not in seen and start <= p.created_at < end]
-            return sorted([*rows, *extra], key=lambda p: p.created_at)
-
-    def counts(self, start: datetime, end: datetime) -> PurchaseCounts:
-        with self._lock:
-            base = self._read(("counts", start, end), lambda: self.primary.counts(start, end))
-            base = base or PurchaseCounts(0, 0, 0)
-            extra = [p for p in self._pending() if start <= p.created_at < end]
-            if not extra:
-                return base
-            fever = sum(1 for p in extra if "fever" in p.advice_reasons)
-            epi = sum(1 for p in extra if any(p.epidemiological.values()))
-            return PurchaseCounts(base.purchasers + len(extra), base.with_fever + fever, base.with_epi + epi)
-
-    def change_token(self, start: datetime, end: datetime) -> ChangeToken:
-        with self._lock:
-            token = self._read(("token", start, end), lambda: self.primary.change_token(start, end))
-            return replace(token or ChangeToken(0, 0, None), pending=self.pending_count())
-
-
 @dataclass
 class ResilientStore:
     """One server database with both resilient repositories sharing one link and one outbox; what the
@@ -552,7 +381,7 @@ class ResilientStore:
     link: ServerLink
     outbox: Outbox
     screenings: ResilientScreeningRepository
-    purchases: ResilientPurchaseRepository
+    purchases: ResilientPurchaseRepository  # db.resilient_pharmacy
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -623,6 +452,8 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
     from db.migrate import upgrade
 
     engine = make_engine(url)
+    from db.resilient_pharmacy import ResilientPurchaseRepository  # it builds on this module
+
     handle = Database(engine, sessionmaker(engine, expire_on_commit=False))
     link = ServerLink(prepare=lambda: upgrade(engine))
     box = outbox or Outbox()
