@@ -28,6 +28,8 @@ def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qt
     dialog.repeat_days.setValue(5)
     dialog.slip_layout.setCurrentIndex(dialog.slip_layout.findData("a5"))
     dialog.direct_print.setChecked(True)
+    dialog.cutoff.setTime(dialog.cutoff.time().fromString("15:30", "HH:mm"))
+    dialog.idle_minutes.setValue(5)
     dialog.accept()
     saved = load_settings(desk.settings_path)
     assert saved.designated_hospital.name == "益阳市第一中医医院"
@@ -35,6 +37,7 @@ def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qt
     assert saved.language == "en" and saved.guideline_id == "national-v4"
     assert (saved.station_mode, saved.repeat_purchase_days) == ("pharmacy", 5)
     assert (saved.slip_layout, saved.print_without_dialog, saved.printer_name) == ("a5", True, "")
+    assert (saved.report_cutoff, saved.idle_lock_minutes, saved.retention_days) == ("15:30", 5, 180)
     assert window.form.guideline.id == "national-v4"
     assert "fever > 37.5" in window.status.text()
     # 37.5 is no longer a fever with "above" and a 37.5 threshold.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from fever_desk.guidelines import shipped_guidelines
 from fever_desk.i18n import LANGUAGES, current_language, tr
+from fever_desk.reporting import cutoff_of
 from fever_desk.settings import Hospital, Settings
 from ui.screens.device_settings import DeviceSettingsSection
 
@@ -92,6 +95,17 @@ class SettingsDialog(QDialog):
             tr("Print slips straight to the printer, without the print dialog"), self
         )
         self.direct_print.setChecked(settings.print_without_dialog)
+        self.cutoff = QTimeEdit(QTime(cutoff_of(settings).hour, cutoff_of(settings).minute), self)
+        self.cutoff.setObjectName("report_cutoff")
+        self.cutoff.setDisplayFormat("HH:mm")
+        self.idle_minutes = QSpinBox(self)
+        self.idle_minutes.setObjectName("idle_lock_minutes")
+        self.idle_minutes.setRange(1, 240)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.retention = QSpinBox(self)
+        self.retention.setObjectName("retention_days")
+        self.retention.setRange(14, 3650)
+        self.retention.setValue(settings.retention_days)
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
@@ -113,6 +127,9 @@ class SettingsDialog(QDialog):
             (tr("Referral slip"), self.slip_layout),
             (tr("Slip printer"), self.printer),
             ("", self.direct_print),
+            (tr("Daily report cutoff"), self.cutoff),
+            (tr("Lock after idle (minutes)"), self.idle_minutes),
+            (tr("Keep records (days)"), self.retention),
             (tr("Language"), self.language),
         ]
         for label, widget in rows:
@@ -151,6 +168,9 @@ class SettingsDialog(QDialog):
         s.slip_layout = self.slip_layout.currentData()
         s.printer_name = self.printer.currentData()
         s.print_without_dialog = self.direct_print.isChecked()
+        s.report_cutoff = self.cutoff.time().toString("HH:mm")
+        s.idle_lock_minutes = self.idle_minutes.value()
+        s.retention_days = self.retention.value()
         return self.device.apply_to(s)
 
     def accept(self) -> None:
