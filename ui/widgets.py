@@ -7,11 +7,13 @@ mouse works too.  An unanswered item is drawn in amber so that what is missing c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from fever_desk.i18n import tr
 
 # One style sheet for every choice field, set once on the top-level form: per-widget style sheets are
 # parsed widget by widget and made the desk's start-up noticeably slower.
@@ -115,3 +117,40 @@ class YesNoField(ChoiceField):
 
     def __init__(self, yes: str, no: str, parent: QWidget | None = None):
         super().__init__([(True, yes, _YES_KEYS), (False, no, _NO_KEYS)], parent)
+
+
+class ClearConfirmBar(QLabel):
+    """Esc asks, a second Esc within five seconds clears the form; any other key keeps everything.
+
+    A form full of a patient's answers must never vanish on one stray key, and a modal "are you sure?"
+    would break the keyboard flow: this strip asks without taking the focus.
+    """
+
+    def __init__(self, form: QWidget, clear: Callable[[], None]) -> None:
+        super().__init__(form)
+        self.setObjectName("confirm_clear")
+        self.setStyleSheet("background: #fff3cd; padding: 6px;")
+        self.hide()
+        self._clear = clear
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(5000)
+        self._timer.timeout.connect(self.hide)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            form,
+            self.escape,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        self.retranslate()
+
+    def escape(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self._clear()
+            return
+        self.show()
+        self._timer.start()
+
+    def retranslate(self) -> None:
+        self.setText(tr("Press Esc again to clear the form; any other key keeps it."))

@@ -41,3 +41,19 @@ def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_r
         rows = conn.execute(text("SELECT name, disposition, note FROM screening")).all()
     engine.dispose()
     assert rows == [("王建国", "fever_clinic", f"pharmacy purchase {bought.id}")]
+
+
+def test_escape_on_the_pharmacy_form_asks_before_clearing(desk) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = desk.window
+    window.tabs.setCurrentWidget(window.pharmacy)
+    form = window.pharmacy.form
+    form.name.setFocus()
+    QApplication.processEvents()
+    desk.keyboard.type("Qian")
+    desk.keyboard.key(Qt.Key.Key_Escape)
+    assert form.name.text() == "Qian" and form.confirm_bar.isVisible()
+    desk.keyboard.key(Qt.Key.Key_Escape)
+    assert form.name.text() == "" and not form.confirm_bar.isVisible()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from ui.screens.field_rows import FieldRows
 from ui.screens.questionnaire import QuestionGroup
 from ui.temperature_field import TemperatureField
 from ui.widgets import STYLE as CHOICE_STYLE
+from ui.widgets import ClearConfirmBar
 
 _FIELDS = ("name", "document_type", "id_number", "phone", "address", "community", "temperature")
 _OTHER_FIELDS = ("other_name", "other_relation", "other_id_number", "other_phone", "other_temperature")
@@ -65,10 +66,7 @@ class PharmacyForm(FieldRows, QWidget):
     # ---- construction -------------------------------------------------------------------------------
     def _build(self, catalogue: list[Drug]) -> None:
         outer = QVBoxLayout(self)
-        self.confirm_bar = QLabel(self)
-        self.confirm_bar.setObjectName("confirm_clear")
-        self.confirm_bar.setStyleSheet("background: #fff3cd; padding: 6px;")
-        self.confirm_bar.hide()
+        self.confirm_bar = ClearConfirmBar(self, self.clear)
         outer.addWidget(self.confirm_bar)
 
         self.buyer_box = QGroupBox(self)
@@ -188,11 +186,6 @@ class PharmacyForm(FieldRows, QWidget):
             QShortcut(seq, self, self._enter, context=context)
         QShortcut(QKeySequence.StandardKey.Save, self, self.request_save, context=context)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.mark_remaining_no, context=context)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape, context=context)
-        self._confirm_timer = QTimer(self)
-        self._confirm_timer.setSingleShot(True)
-        self._confirm_timer.setInterval(5000)
-        self._confirm_timer.timeout.connect(self.confirm_bar.hide)
 
     def retranslate(self) -> None:
         texts = {
@@ -226,7 +219,7 @@ class PharmacyForm(FieldRows, QWidget):
         self.for_other.setText(tr("Buying for someone else"))
         self.other_box.setTitle(tr("The person the medicine is for"))
         self.phone.setPlaceholderText(tr("mobile or landline"))
-        self.confirm_bar.setText(tr("Press Esc again to clear the form; any other key keeps it."))
+        self.confirm_bar.retranslate()
         self.temp.retranslate()
         self._show_id_info()
 
@@ -309,13 +302,6 @@ class PharmacyForm(FieldRows, QWidget):
         if checked:
             self.other_name.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_changed()
-
-    def _escape(self) -> None:
-        if self.confirm_bar.isVisible():
-            self.clear()
-            return
-        self.confirm_bar.show()
-        self._confirm_timer.start()
 
     def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         self.confirm_bar.hide()

@@ -14,7 +14,7 @@ import re
 import uuid
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -36,7 +36,7 @@ from ui.screens.outcome_panel import OutcomePanel
 from ui.screens.questionnaire import Questionnaire
 from ui.temperature_field import TemperatureField
 from ui.widgets import STYLE as CHOICE_STYLE
-from ui.widgets import ChoiceField
+from ui.widgets import ChoiceField, ClearConfirmBar
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
@@ -105,10 +105,7 @@ class ScreeningForm(QWidget):
         self.correction_bar.hide()
         outer.addWidget(self.correction_bar)
 
-        self.confirm_bar = QLabel(self)
-        self.confirm_bar.setObjectName("confirm_clear")
-        self.confirm_bar.setStyleSheet("background: #fff3cd; padding: 6px;")
-        self.confirm_bar.hide()
+        self.confirm_bar = ClearConfirmBar(self, self.clear)
         outer.addWidget(self.confirm_bar)
 
         self.patient_box = QGroupBox(self)
@@ -234,11 +231,6 @@ class ScreeningForm(QWidget):
         ):
             QShortcut(seq, self, self.request_save, context=context)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.mark_remaining_no, context=context)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape, context=context)
-        self._confirm_timer = QTimer(self)
-        self._confirm_timer.setSingleShot(True)
-        self._confirm_timer.setInterval(5000)
-        self._confirm_timer.timeout.connect(self.confirm_bar.hide)
 
     def retranslate(self) -> None:
         texts = {
@@ -262,7 +254,7 @@ class ScreeningForm(QWidget):
         self.save_button.setText(tr("Save (Enter)"))
         self.correction_cancel.setText(tr("Cancel correction"))
         self.correction_reason.setPlaceholderText(tr("Reason for the correction (required)"))
-        self.confirm_bar.setText(tr("Press Esc again to clear the form; any other key keeps it."))
+        self.confirm_bar.retranslate()
         self.temp.retranslate()
         self.questionnaire.retranslate()
         self.outcome.retranslate()
@@ -390,13 +382,6 @@ class ScreeningForm(QWidget):
     def mark_remaining_no(self) -> None:
         self.questionnaire.mark_remaining_no()
         self.refresh_outcome()
-
-    def _escape(self) -> None:
-        if self.confirm_bar.isVisible():
-            self.clear()
-            return
-        self.confirm_bar.show()
-        self._confirm_timer.start()
 
     def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         self.confirm_bar.hide()
