@@ -225,6 +225,20 @@ class MainWindow(QMainWindow):
             elif not permissions.allows(permission) and index >= 0:
                 self.tabs.removeTab(index)
         self.purge.action.setVisible(permissions.allows(Permission.PURGE))
+        # Nobody sees more than the role needs: the counter screens follow the role too, and the role's
+        # own counter is where the operator lands after logging in.
+        counters = (
+            (self.desk, permissions.allows(Permission.SCREEN)),
+            (self.pharmacy, permissions.allows(Permission.PHARMACY)),
+            (self.people, permissions.allows(Permission.SCREEN) or permissions.allows(Permission.PHARMACY)),
+            (self.reports, permissions.allows(Permission.REPORT)),
+        )
+        for screen, allowed in counters:
+            self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
+        home = self.pharmacy if not permissions.allows(Permission.SCREEN) else self.desk
+        if permissions.allows(Permission.PHARMACY) and self.settings.station_mode == "pharmacy":
+            home = self.pharmacy
+        self.tabs.setCurrentWidget(home)
         self.retranslate()
 
     def _screen_changed(self, _index: int) -> None:
@@ -239,7 +253,8 @@ class MainWindow(QMainWindow):
 
     def _next_patient(self) -> None:
         screen = self.tabs.currentWidget()
-        if screen is self.pharmacy:
+        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
+            self.tabs.setCurrentWidget(self.pharmacy)
             self.pharmacy.next_record()
             return
         self.tabs.setCurrentWidget(self.desk)
@@ -247,7 +262,8 @@ class MainWindow(QMainWindow):
 
     def _find(self) -> None:
         screen = self.tabs.currentWidget()
-        if screen is self.pharmacy:
+        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
+            self.tabs.setCurrentWidget(self.pharmacy)
             self.pharmacy.find()
             return
         if screen is not self.people:

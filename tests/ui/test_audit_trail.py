@@ -85,3 +85,25 @@ def test_full_id_from_the_list_only_for_a_permitted_role_and_always_logged(
         views = conn.execute(text("SELECT record_kind FROM audit_log WHERE action = 'view_full_id'")).all()
     engine.dispose()
     assert views == [("screening",)]
+
+
+def test_each_role_sees_its_own_counter(desk: Desk) -> None:
+    import uuid
+
+    from fever_desk.accounts import Operator, Role
+
+    window = desk.window
+    tabs = window.tabs
+
+    def visible() -> set[str]:
+        return {tabs.widget(i).__class__.__name__ for i in range(tabs.count()) if tabs.isTabVisible(i)}
+
+    window.apply_operator(Operator(uuid.uuid4(), "yao", "药师", Role.PHARMACIST))
+    assert tabs.currentWidget() is window.pharmacy
+    assert "ScreeningDesk" not in visible() and "AuditBrowser" not in visible()
+    window.apply_operator(Operator(uuid.uuid4(), "hu", "护士", Role.NURSE))
+    assert tabs.currentWidget() is window.desk
+    assert "PharmacyScreen" not in visible() and "UsersAdmin" not in visible()
+    window.apply_operator(Operator(uuid.uuid4(), "admin", "管理员", Role.ADMINISTRATOR))
+    assert {"ScreeningDesk", "PharmacyScreen", "AuditBrowser", "UsersAdmin"} <= visible()
+    assert window.settings.operator == "管理员"
