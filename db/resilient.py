@@ -195,6 +195,62 @@ class _Remembering:
                 return value
         return self._last.get(key)
 
+    # The write side, shared by both repositories: they set ``self.primary`` (the SQL repository, with
+    # ``add_if_absent`` and ``probe``), ``self.outbox`` and ``pending_count()``.
+    primary: Any
+    outbox: Outbox
+
+    def pending_count(self) -> int:
+        raise NotImplementedError
+
+    def _save_or_queue(
+        self, kind: str, record_id: str, payload: dict[str, Any], save: Callable[[], Any]
+    ) -> Any:
+        """``save()`` on the server; when it is out of reach, queue ``payload`` and return None."""
+        if self.link.online:
+            try:
+                return self._server(save)
+            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+                if not is_connection_error(exc):
+                    raise
+                error = str(exc).splitlines()[0]
+        else:
+            error = "offline"
+        self.outbox.put(kind, record_id, payload, error)
+        return None
+
+    def _push(
+        self, kind: str, decode: Callable[[dict[str, Any]], Any], batch: int, *, probe_when_idle: bool
+    ) -> ReplayResult:
+        """Queued saves of ``kind``, oldest first, insert-if-absent; a refused or unreadable item stays
+        queued with its error and the rest go on; a lost connection ends the round."""
+        items = self.outbox.pending(kind, limit=batch)
+        pushed = 0
+        try:
+            if not items and probe_when_idle:
+                self._server(self.primary.probe)
+            for item in items:
+                try:
+                    record = decode(item.payload)
+                except (KeyError, TypeError, ValueError) as exc:  # written by a build that differs
+                    self.outbox.failed(item.seq, f"unreadable: {exc}")
+                    log.error("outbox item %s cannot be read, kept: %s", item.item_id, exc)
+                    continue
+                try:
+                    self._server(lambda record=record: self.primary.add_if_absent(record))
+                except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+                    self.outbox.failed(item.seq, str(exc).splitlines()[0])
+                    if is_connection_error(exc):
+                        raise
+                    log.error("outbox item %s refused by the server, kept: %s", item.item_id, exc)
+                    continue
+                self.outbox.done(item.seq)
+                pushed += 1
+        except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+            if not is_connection_error(exc):
+                raise
+        return ReplayResult(pushed, self.pending_count(), self.link.online)
+
 
 class ResilientScreeningRepository(_Remembering):
     """The ``ScreeningRepository`` port over a server that may be away; see the module docstring."""
@@ -247,49 +303,18 @@ class ResilientScreeningRepository(_Remembering):
         with self._lock:
             values = self.primary.stamped(screening)
             stamped = screening_from_row(values)
-            if self.link.online:
-                try:
-                    saved = self._server(lambda: self.primary.add(stamped))
-                    self._note_saved(saved)
-                    return saved
-                except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                    if not is_connection_error(exc):
-                        raise
-                    error = str(exc).splitlines()[0]
-            else:
-                error = "offline"
-            self.outbox.put(SCREENING_ADD, str(stamped.id), screening_payload(values), error)
-            return stamped
+            saved = self._save_or_queue(
+                SCREENING_ADD, str(stamped.id), screening_payload(values), lambda: self.primary.add(stamped)
+            )
+            if saved is None:
+                return stamped
+            self._note_saved(saved)
+            return saved
 
     def replay(self, batch: int = 500) -> ReplayResult:
         """Push queued saves, oldest first, idempotently; with nothing queued, just probe the server."""
         with self._lock:
-            items = self.outbox.pending(SCREENING_ADD, limit=batch)
-            pushed = 0
-            try:
-                if not items:
-                    self._server(self.primary.probe)
-                for item in items:
-                    try:
-                        screening = screening_from_payload(item.payload)
-                    except (KeyError, TypeError, ValueError) as exc:  # written by a build that differs
-                        self.outbox.failed(item.seq, f"unreadable: {exc}")
-                        log.error("outbox item %s cannot be read, kept: %s", item.item_id, exc)
-                        continue
-                    try:
-                        self._server(lambda screening=screening: self.primary.add_if_absent(screening))
-                    except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                        self.outbox.failed(item.seq, str(exc).splitlines()[0])
-                        if is_connection_error(exc):
-                            raise
-                        log.error("outbox item %s refused by the server, kept: %s", item.item_id, exc)
-                        continue
-                    self.outbox.done(item.seq)
-                    pushed += 1
-            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                if not is_connection_error(exc):
-                    raise
-            return ReplayResult(pushed, self.pending_count(), self.link.online)
+            return self._push(SCREENING_ADD, screening_from_payload, batch, probe_when_idle=True)
 
     def correct(self, screening: Screening, *, operator: str, reason: str) -> Screening:
         with self._lock:

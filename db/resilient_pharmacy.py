@@ -93,42 +93,15 @@ class ResilientPurchaseRepository(_Remembering):
         with self._lock:
             created = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
             stamped = replace(purchase, created_at=created)
-            if self.link.online:
-                try:
-                    return self._server(lambda: self.primary.add(stamped))
-                except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                    if not is_connection_error(exc):
-                        raise
-                    error = str(exc).splitlines()[0]
-            else:
-                error = "offline"
-            self.outbox.put(PURCHASE_ADD, str(stamped.id), purchase_payload(stamped, created), error)
-            return stamped
+            payload = purchase_payload(stamped, created)
+            saved = self._save_or_queue(
+                PURCHASE_ADD, str(stamped.id), payload, lambda: self.primary.add(stamped)
+            )
+            return stamped if saved is None else saved
 
     def replay(self, batch: int = 500) -> ReplayResult:
         with self._lock:
-            pushed = 0
-            try:
-                for item in self.outbox.pending(PURCHASE_ADD, limit=batch):
-                    try:
-                        purchase = purchase_from_payload(item.payload)
-                    except (KeyError, TypeError, ValueError) as exc:
-                        self.outbox.failed(item.seq, f"unreadable: {exc}")
-                        continue
-                    try:
-                        self._server(lambda purchase=purchase: self.primary.add_if_absent(purchase))
-                    except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                        self.outbox.failed(item.seq, str(exc).splitlines()[0])
-                        if is_connection_error(exc):
-                            raise
-                        log.error("outbox item %s refused by the server, kept: %s", item.item_id, exc)
-                        continue
-                    self.outbox.done(item.seq)
-                    pushed += 1
-            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
-                if not is_connection_error(exc):
-                    raise
-            return ReplayResult(pushed, self.pending_count(), self.link.online)
+            return self._push(PURCHASE_ADD, purchase_from_payload, batch, probe_when_idle=False)
 
     def _merged(
         self,
