@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Self
 
 from devices.base import DeviceUnavailable, Item, ProtocolError
 from devices.registry import Device, DeviceConfig
@@ -49,16 +50,16 @@ class SessionStatus:
     port: str = ""
 
 
-class DeviceSession:
-    """Owns one thread that opens ``config``'s port, runs its driver and reports through callbacks.
+class SessionBase:
+    """What every device session shares: one thread, the callbacks, status reporting and opening a port.
 
-    ``on_reading`` receives :class:`~devices.base.Reading` and :class:`~devices.base.DeviceError` items;
-    ``on_status`` receives a :class:`SessionStatus` each time the state or reason changes.
+    Subclasses implement ``_run`` (the thread body); ``_open`` classifies every way a port can refuse to
+    open into a status the nurse can act on, so both the streaming and the on-demand session say the same
+    thing for the same fault.
     """
 
     retry_interval = 0.5
-    silence_timeout = 3.0
-    path_check_interval = 1.0
+    thread_name = "device"
 
     def __init__(
         self,
@@ -72,7 +73,6 @@ class DeviceSession:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._status = SessionStatus(State.CONNECTING, "", config.port)
-        self._device: Device | None = None
 
     @property
     def status(self) -> SessionStatus:
@@ -82,27 +82,92 @@ class DeviceSession:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> DeviceSession:
+    def start(self) -> Self:
         if self._thread is not None:
-            raise RuntimeError("a DeviceSession is started once")
-        self._thread = threading.Thread(target=self._run, name=f"device-{self.config.protocol}", daemon=True)
+            raise RuntimeError(f"a {type(self).__name__} is started once")
+        name = f"{self.thread_name}-{self.config.protocol}"
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
         return self
 
     def stop(self, timeout: float = 1.0) -> bool:
         """Ask the thread to finish and wait for it; True if it has ended."""
         self._stop.set()
+        self._wake_for_stop()
         if self._thread is None:
             return True
         if self._thread is not threading.current_thread():
             self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def __enter__(self) -> DeviceSession:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def _wake_for_stop(self) -> None:
+        """Hook for a subclass whose thread waits on something other than ``_stop``."""
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _open(self, get_device: Callable[[], Device]) -> Device | None:
+        """``get_device()`` (which may refuse bad settings) opened, or None with the status reported."""
+        try:
+            device = get_device()
+            device.open()
+        except DeviceUnavailable as exc:
+            self._report(State.NO_DEVICE if exc.absent else State.ERROR, exc.reason)
+            return None
+        except ProtocolError as exc:
+            # A configuration mistake does not fix itself: say so once and wait for stop().
+            self._report(State.ERROR, f"bad settings: {exc}")
+            self._stop.wait()
+            return None
+        except IO_ERRORS as exc:
+            self._report(State.NO_DEVICE, describe_io_error(exc))
+            return None
+        self._report(State.CONNECTED, "")
+        return device
+
+    def _deliver(self, item: Item) -> None:
+        try:
+            self.on_reading(item)
+        except Exception:
+            log.exception("on_reading callback failed for %r", item)
+
+    def _report(self, state: State, reason: str) -> None:
+        status = SessionStatus(state, reason, self.config.port)
+        if status == self._status:
+            return
+        self._status = status
+        if self.on_status is None:
+            return
+        try:
+            self.on_status(status)
+        except Exception:
+            log.exception("on_status callback failed for %r", status)
+
+
+class DeviceSession(SessionBase):
+    """Owns one thread that opens ``config``'s port, runs its driver and reports through callbacks.
+
+    ``on_reading`` receives :class:`~devices.base.Reading` and :class:`~devices.base.DeviceError` items;
+    ``on_status`` receives a :class:`SessionStatus` each time the state or reason changes.
+    """
+
+    silence_timeout = 3.0
+    path_check_interval = 1.0
+
+    def __init__(
+        self,
+        config: DeviceConfig,
+        on_reading: Callable[[Item], None],
+        on_status: Callable[[SessionStatus], None] | None = None,
+    ) -> None:
+        super().__init__(config, on_reading, on_status)
+        self._device: Device | None = None
 
     # --- the session thread ---------------------------------------------------------------------------
 
@@ -125,24 +190,12 @@ class DeviceSession:
         self._report(State.STOPPED, "")
 
     def _connect(self) -> Device | None:
-        try:
+        def reuse() -> Device:
             if self._device is None:
                 self._device = Device(self.config, cancel=self._stop)
-            device = self._device
-            device.open()
-        except DeviceUnavailable as exc:
-            self._report(State.NO_DEVICE if exc.absent else State.ERROR, exc.reason)
-            return None
-        except ProtocolError as exc:
-            # A configuration mistake does not fix itself: say so once and wait for stop().
-            self._report(State.ERROR, f"bad settings: {exc}")
-            self._stop.wait()
-            return None
-        except IO_ERRORS as exc:
-            self._report(State.NO_DEVICE, describe_io_error(exc))
-            return None
-        self._report(State.CONNECTED, "")
-        return device
+            return self._device
+
+        return self._open(reuse)
 
     def _pump(self, device: Device) -> None:
         last_item = last_path_check = time.monotonic()
@@ -187,21 +240,3 @@ class DeviceSession:
         if not port.startswith("/") or not self.config.family.needs_port:
             return True
         return os.path.exists(port)
-
-    def _deliver(self, item: Item) -> None:
-        try:
-            self.on_reading(item)
-        except Exception:
-            log.exception("on_reading callback failed for %r", item)
-
-    def _report(self, state: State, reason: str) -> None:
-        status = SessionStatus(state, reason, self.config.port)
-        if status == self._status:
-            return
-        self._status = status
-        if self.on_status is None:
-            return
-        try:
-            self.on_status(status)
-        except Exception:
-            log.exception("on_status callback failed for %r", status)

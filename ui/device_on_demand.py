@@ -16,9 +16,9 @@ import logging
 import threading
 from collections.abc import Callable
 
-from devices.base import DeviceUnavailable, Item, ProtocolError
+from devices.base import Item
 from devices.registry import Device, DeviceConfig
-from devices.session import SessionStatus, State
+from devices.session import SessionBase, SessionStatus, State
 from devices.transport import IO_ERRORS, describe_io_error
 
 log = logging.getLogger(__name__)
@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 POLLS_PER_REQUEST = 3
 
 
-class OnDemandSession:
+class OnDemandSession(SessionBase):
     """Keeps one device open on its own thread and polls it once per :meth:`measure` call."""
 
-    retry_interval = 0.5
+    thread_name = "device-on-demand"
 
     def __init__(
         self,
@@ -38,31 +38,10 @@ class OnDemandSession:
         on_reading: Callable[[Item], None],
         on_status: Callable[[SessionStatus], None] | None = None,
     ) -> None:
-        self.config = config
-        self.on_reading = on_reading
-        self.on_status = on_status
-        self._stop = threading.Event()
+        super().__init__(config, on_reading, on_status)
         self._wake = threading.Event()
         self._requests = 0
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._status = SessionStatus(State.CONNECTING, "", config.port)
-
-    @property
-    def status(self) -> SessionStatus:
-        return self._status
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> OnDemandSession:
-        if self._thread is not None:
-            raise RuntimeError("an OnDemandSession is started once")
-        self._thread = threading.Thread(target=self._run, name=f"device-on-demand-{self.config.protocol}")
-        self._thread.daemon = True
-        self._thread.start()
-        return self
 
     def measure(self) -> None:
         """Ask for one reading; safe from any thread, never blocks.  A request made while connecting waits."""
@@ -70,14 +49,8 @@ class OnDemandSession:
             self._requests += 1
         self._wake.set()
 
-    def stop(self, timeout: float = 1.0) -> bool:
-        self._stop.set()
+    def _wake_for_stop(self) -> None:
         self._wake.set()
-        if self._thread is None:
-            return True
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
 
     # --- the session thread ---------------------------------------------------------------------------
 
@@ -85,7 +58,7 @@ class OnDemandSession:
         device: Device | None = None
         try:
             while not self._stop.is_set():
-                device = device or self._open()
+                device = device or self._open(lambda: Device(self.config, cancel=self._stop))
                 if device is None:
                     self._stop.wait(self.retry_interval)
                     continue
@@ -100,23 +73,6 @@ class OnDemandSession:
             if device is not None:
                 device.close()
         self._report(State.STOPPED, "")
-
-    def _open(self) -> Device | None:
-        try:
-            device = Device(self.config, cancel=self._stop)
-            device.open()
-        except DeviceUnavailable as exc:
-            self._report(State.NO_DEVICE if exc.absent else State.ERROR, exc.reason)
-            return None
-        except ProtocolError as exc:
-            self._report(State.ERROR, f"bad settings: {exc}")
-            self._stop.wait()  # a configuration mistake does not fix itself
-            return None
-        except IO_ERRORS as exc:
-            self._report(State.NO_DEVICE, describe_io_error(exc))
-            return None
-        self._report(State.CONNECTED, "")
-        return device
 
     def _serve(self, device: Device) -> bool:
         """Answer requests until stopped (True) or the port fails (False, device closed)."""
@@ -146,21 +102,3 @@ class OnDemandSession:
                 self._deliver(item)
             if items or self._stop.is_set():
                 return
-
-    def _deliver(self, item: Item) -> None:
-        try:
-            self.on_reading(item)
-        except Exception:
-            log.exception("on_reading callback failed for %r", item)
-
-    def _report(self, state: State, reason: str) -> None:
-        status = SessionStatus(state, reason, self.config.port)
-        if status == self._status:
-            return
-        self._status = status
-        if self.on_status is None:
-            return
-        try:
-            self.on_status(status)
-        except Exception:
-            log.exception("on_status callback failed for %r", status)
