@@ -13,20 +13,17 @@ baseline.  Kinds measured (each what the counter really asks):
 
 from __future__ import annotations
 
-import os
 import random
-import sqlite3
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bench.common import BENCH_DIR, Figure, median, percentile
+from bench.common import Figure, cached_database, median, percentile, timed_ms
 from db import Database, open_database
-from db.migrate import head_revision
 from db.pharmacy_bulk import bulk_insert_purchases
 from db.pharmacy_repository import SqlPurchaseRepository
 from fever_desk.demo_pharmacy import generate_purchases
@@ -42,42 +39,16 @@ EPI = ("travel_outbreak_area", "contact_confirmed", "contact_fever_from_area", "
 TARGET = "p95 ≤ 5 ms"
 
 
-def _cached_revision(path: Path) -> str | None:
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        finally:
-            connection.close()
-    except (sqlite3.Error, TypeError):
-        return None
-
-
 def large_database() -> tuple[Path, float | None]:
     """The cached 1M-purchase file, and the seconds it took to build (None when it came from the cache)."""
-    path = BENCH_DIR / "purchases-1m.sqlite3"
-    if path.exists() and _cached_revision(path) == head_revision():
-        return path, None
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    building = path.with_suffix(".building")
-    for stale in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
-        stale.unlink(missing_ok=True)
-    started = time.perf_counter()
-    database = open_database(f"sqlite:///{building}")
-    records = generate_purchases(
-        ROWS, seed=1, start=START, end=END, station_id="bench", symptom_ids=SYMPTOMS, epi_ids=EPI
-    )
-    bulk_insert_purchases(database.engine, records)
-    database.close()
-    elapsed = time.perf_counter() - started
-    os.replace(building, path)
-    return path, elapsed
 
+    def fill(engine: Any) -> None:
+        records = generate_purchases(
+            ROWS, seed=1, start=START, end=END, station_id="bench", symptom_ids=SYMPTOMS, epi_ids=EPI
+        )
+        bulk_insert_purchases(engine, records)
 
-def _timed(action: Callable[[], object]) -> float:
-    began = time.perf_counter()
-    action()
-    return (time.perf_counter() - began) * 1000.0
+    return cached_database("purchases-1m.sqlite3", fill)
 
 
 def _probes(database: Database, n: int, seed: int) -> list[Purchase]:
@@ -116,7 +87,7 @@ def _measure(database: Database, probes: list[Purchase]) -> dict[str, list[float
     results: dict[str, list[float]] = {}
     for kind, query in queries.items():
         query(probes[0])
-        results[kind] = [_timed(lambda p=p, q=query: q(p)) for p in probes]
+        results[kind] = [timed_ms(lambda p=p, q=query: q(p)) for p in probes]
     return results
 
 

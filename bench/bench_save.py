@@ -9,20 +9,17 @@ stays at exactly one million.
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bench.common import BENCH_DIR, Figure, median, percentile
+from bench.common import Figure, cached_database, median, percentile, timed_ms
 from db import Database, open_database
 from db.bulk import bulk_insert_screenings
-from db.migrate import head_revision
 from db.repositories import SqlScreeningRepository
 from fever_desk.demo import generate_screenings
 from fever_desk.model import Answers, Disposition, Outcome, Reason, Screening
@@ -62,49 +59,23 @@ def _records(n: int, seed: int, start: datetime, end: datetime, station: str = "
     )
 
 
-def _cached_revision(path: Path) -> str | None:
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        finally:
-            connection.close()
-    except (sqlite3.Error, TypeError):
-        return None
-
-
 def large_database() -> tuple[Path, float | None]:
     """The cached 1M-row file, and the seconds it took to build (None when it came from the cache)."""
-    path = BENCH_DIR / "screenings-1m.sqlite3"
-    if path.exists() and _cached_revision(path) == head_revision():
-        return path, None
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    building = path.with_suffix(".building")
-    for stale in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
-        stale.unlink(missing_ok=True)
-    started = time.perf_counter()
-    database = open_database(f"sqlite:///{building}")
-    records = generate_screenings(
-        ROWS,
-        seed=1,
-        start=START,
-        end=END,
-        station_id="bench",
-        symptom_ids=SYMPTOMS,
-        epi_ids=EPI,
-        outcome_for=stand_in_outcome,
-    )
-    bulk_insert_screenings(database.engine, records)
-    database.close()
-    elapsed = time.perf_counter() - started
-    os.replace(building, path)
-    return path, elapsed
 
+    def fill(engine: Any) -> None:
+        records = generate_screenings(
+            ROWS,
+            seed=1,
+            start=START,
+            end=END,
+            station_id="bench",
+            symptom_ids=SYMPTOMS,
+            epi_ids=EPI,
+            outcome_for=stand_in_outcome,
+        )
+        bulk_insert_screenings(engine, records)
 
-def _timed(action: Callable[[], object]) -> float:
-    began = time.perf_counter()
-    action()
-    return (time.perf_counter() - began) * 1000.0
+    return cached_database("screenings-1m.sqlite3", fill)
 
 
 def _measure(database: Database) -> dict[str, list[float]]:
@@ -115,7 +86,7 @@ def _measure(database: Database) -> dict[str, list[float]]:
     ]
     for screening in saves[:WARMUP]:
         repo.add(replace(screening, station_id=BENCH_STATION))
-    save_ms = [_timed(lambda s=s: repo.add(replace(s, station_id=BENCH_STATION))) for s in saves[WARMUP:]]
+    save_ms = [timed_ms(lambda s=s: repo.add(replace(s, station_id=BENCH_STATION))) for s in saves[WARMUP:]]
     day = START + timedelta(days=30)
     window = (day, day + timedelta(days=1))
     probe = _records(QUERIES, 11, START, END)
@@ -129,7 +100,7 @@ def _measure(database: Database) -> dict[str, list[float]]:
     results = {"save": save_ms}
     for key, query in queries.items():
         query(probe[0])
-        results[key] = [_timed(lambda s=s, q=query: q(s)) for s in probe]
+        results[key] = [timed_ms(lambda s=s, q=query: q(s)) for s in probe]
     with database.engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM screening WHERE station_id = ?", (BENCH_STATION,))
     return results

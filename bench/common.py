@@ -5,9 +5,14 @@ Targets are printed, never asserted: performance lives here, not in timed unit t
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench"
 
@@ -41,3 +46,42 @@ def percentile(samples: list[float], pct: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def cached_database(name: str, fill: Callable[[Any], object]) -> tuple[Path, float | None]:
+    """``.bench/<name>``, migrated to head and filled once by ``fill(engine)``; rebuilt when the schema
+    moved on.  Returns the path and the seconds the build took (None when it came from the cache)."""
+    from db import open_database
+    from db.migrate import head_revision
+
+    path = BENCH_DIR / name
+    if path.exists() and _cached_revision(path) == head_revision():
+        return path, None
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    building = path.with_suffix(".building")
+    for stale in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)
+    started = time.perf_counter()
+    database = open_database(f"sqlite:///{building}")
+    fill(database.engine)
+    database.close()
+    elapsed = time.perf_counter() - started
+    os.replace(building, path)
+    return path, elapsed
+
+
+def _cached_revision(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        finally:
+            connection.close()
+    except (sqlite3.Error, TypeError):
+        return None
+
+
+def timed_ms(action: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    action()
+    return (time.perf_counter() - began) * 1000.0
