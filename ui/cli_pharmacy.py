@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from fever_desk.i18n import tr
+from ui.cli_common import open_context, problem_text
 
 
 def _day(text: str) -> date:
@@ -43,9 +44,6 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_export_purchases(args: argparse.Namespace) -> int:
-    from db import open_database
-    from db.engine import database_url_from
-    from db.pharmacy_repository import SqlPurchaseRepository
     from fever_desk.registers import FORMATS, UnknownFormat
     from ui.app import load_station_settings
     from ui.pharmacy_operations import export_register
@@ -62,20 +60,13 @@ def cmd_export_purchases(args: argparse.Namespace) -> int:
     if last < first:
         first, last = last, first
     settings = load_station_settings()
-    database = open_database(database_url_from(args.db))
-
-    class _Context:
-        handle = database
-        purchases = SqlPurchaseRepository(database.session_factory)
-
+    context = open_context(args, settings.station_id)
     try:
-        rows = export_register(_Context(), first, last, out, settings.institution or settings.station_name)
+        rows = export_register(context, first, last, out, settings.institution or settings.station_name)
     except (UnknownFormat, OSError, RuntimeError) as exc:
-        localized = getattr(exc, "localized", None)
-        problem = localized(settings.language) if callable(localized) else str(exc)
-        print(tr("Export failed: {problem}", problem=problem), file=sys.stderr)
+        print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1
     finally:
-        database.close()
+        context.close()
     print(tr("{rows} purchases written to {file}", rows=rows, file=str(out)))
     return 0

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fever_desk.i18n import tr
+from ui.cli_common import open_context, problem_text
 
 
 def _day(text: str) -> date:
@@ -43,9 +44,6 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_report_daily(args: argparse.Namespace) -> int:
-    from db import open_database
-    from db.engine import database_url_from
-    from db.report_repository import SqlReportRepository
     from fever_desk.report_export import FORMATS, UnknownFormat
     from fever_desk.reporting import reporting_day_of
     from ui.app import load_station_settings
@@ -63,21 +61,14 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
     if not station.operator:
         station = replace(station, operator="cli")
     day = args.day or reporting_day_of(datetime.now().astimezone(), station.cutoff).day
-    database = open_database(database_url_from(getattr(args, "db", None)))
-
-    class _Context:
-        handle = database
-        reports = SqlReportRepository(database.session_factory)
-
+    context = open_context(args, settings.station_id)
     try:
-        result = export_report(_Context(), station, day, out, args.note)
+        result = export_report(context, station, day, out, args.note)
     except (UnknownFormat, OSError, RuntimeError) as exc:
-        localized = getattr(exc, "localized", None)
-        problem = localized(settings.language) if callable(localized) else str(exc)
-        print(tr("Export failed: {problem}", problem=problem), file=sys.stderr)
+        print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1
     finally:
-        database.close()
+        context.close()
     revision = result.revision
     kind = tr("zero report") if revision.figures.is_zero_report else tr("daily report")
     if result.created:

@@ -18,6 +18,7 @@ from typing import Any
 from fever_desk.accounts import ROLE_LABELS, Role
 from fever_desk.audit import AuditAction, AuditDraft
 from fever_desk.i18n import tr
+from ui.cli_common import cli_actor
 
 
 def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -70,11 +71,7 @@ def _open(args: argparse.Namespace) -> Any:
 def _cli_actor() -> tuple[str, str]:
     from ui.app import load_station_settings
 
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"cli:{user}"[:64], load_station_settings().station_id
+    return cli_actor(), load_station_settings().station_id
 
 
 def _log(database: Any, action: AuditAction, record_kind: str, record_id: str, detail: str = "") -> None:

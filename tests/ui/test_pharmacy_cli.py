@@ -78,3 +78,34 @@ def test_an_unknown_format_is_a_usage_error(db_url: str, tmp_path: Path) -> None
 def test_a_bad_date_is_refused_by_the_parser(db_url: str, tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         run(["--db", db_url, "export", "purchases", "--from", "3 Feb", "--out", str(tmp_path / "r.csv")])
+
+
+def test_an_export_from_the_command_line_is_in_the_audit_trail(db_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    out = tmp_path / "r.csv"
+    assert (
+        run(
+            [
+                "--db",
+                db_url,
+                "export",
+                "purchases",
+                "--from",
+                "2020-02-01",
+                "--to",
+                "2020-02-29",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT action, record_kind, operator, detail FROM audit_log")).all()
+    engine.dispose()
+    assert len(rows) == 1
+    action, kind, operator, detail = rows[0]
+    assert (action, kind, detail) == ("export", "purchase_register", "rows=2")
+    assert operator.startswith("cli:")
