@@ -9,13 +9,12 @@ is built into ``.bench/bundle`` when missing or older than the sources, and reus
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from bench.bench_start import DESK, start_env, time_to_shown
 from bench.common import BENCH_DIR, Figure, median
 from db import open_database
 
@@ -26,7 +25,6 @@ CACHE = BENCH_DIR / "bundle"
 FOLDER = CACHE / "dist" / "fever-desk"
 EXE = FOLDER / ("fever-desk-cli.exe" if sys.platform == "win32" else "fever-desk")
 SOURCES = ("fever_desk", "db", "devices", "ui", "installer")
-DESK = "import sys; from ui.cli import main; sys.exit(main([]))"
 
 
 def _newest_source() -> float:
@@ -50,35 +48,12 @@ def folder_size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
 
 
-def time_to_shown(argv: list[str], env: dict[str, str]) -> float:
-    """Milliseconds from spawning ``argv`` to its "shown" line."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip() == "shown":
-            elapsed = time.perf_counter() - started
-            break
-    else:
-        raise RuntimeError(f"{argv[0]}: no window shown (exit {proc.wait()})")
-    proc.wait(timeout=60)
-    return elapsed * 1000
-
-
 def run() -> list[Figure]:
     CACHE.mkdir(parents=True, exist_ok=True)
     exe = ensure_bundle()
     size = folder_size_mb(FOLDER)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-            "FEVER_DESK_EXIT_AFTER_SHOW": "1",
-            "FEVER_DESK_CONFIG": str(Path(tmp) / "settings.json"),
-            "FEVER_DESK_DB": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            "PYTHONPATH": str(ROOT),
-        }
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed station has its bytecode compiled
+        env = {**start_env(Path(tmp)), "PYTHONPATH": str(ROOT)}
         # A station that has started before: the database exists at head.  (Migrating in the timed
         # runs would be cut short by the quit after "shown" and leave a half-built schema behind.)
         database = open_database(env["FEVER_DESK_DB"])

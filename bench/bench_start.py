@@ -32,38 +32,49 @@ app.exec()
 DESK = "import sys; from ui.cli import main; sys.exit(main([]))"
 
 
-def time_to_shown(code: str, env: dict[str, str]) -> float:
+def time_to_shown(argv: list[str], env: dict[str, str]) -> float:
+    """Milliseconds from spawning ``argv`` to its "shown" line (printed at the first event-loop turn)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.strip() == "shown":
             elapsed = time.perf_counter() - started
             break
     else:
-        raise RuntimeError(f"no window shown (exit {proc.wait()})")
+        raise RuntimeError(f"{argv[0]}: no window shown (exit {proc.wait()})")
     proc.wait(timeout=60)
     return elapsed * 1000
 
 
+def start_env(folder: Path) -> dict[str, str]:
+    """A station of its own in ``folder`` that quits once its window is shown.
+
+    An installed station has its bytecode compiled (pip and the bundle both do it); a development shell
+    may forbid writing it, which would time the compiler instead of the start.
+    """
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "FEVER_DESK_EXIT_AFTER_SHOW": "1",
+        "FEVER_DESK_CONFIG": str(folder / "settings.json"),
+        "FEVER_DESK_DB": f"sqlite:///{folder / 'bench.sqlite3'}",
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-            "FEVER_DESK_EXIT_AFTER_SHOW": "1",
-            "FEVER_DESK_CONFIG": str(Path(tmp) / "settings.json"),
-            "FEVER_DESK_DB": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-        }
-        # An installed station has its bytecode compiled (pip and the bundle both do it); a development
-        # shell may forbid writing it, which would time the compiler instead of the start.
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        time_to_shown(DESK, env)  # first run creates settings, the database and bytecode; not timed
+        env = start_env(Path(tmp))
+        time_to_shown(
+            [sys.executable, "-c", DESK], env
+        )  # first run creates settings, the database and bytecode; not timed
         bare: list[float] = []
         desk: list[float] = []
         for _ in range(RUNS):
-            bare.append(time_to_shown(BARE, env))
-            desk.append(time_to_shown(DESK, env))
+            bare.append(time_to_shown([sys.executable, "-c", BARE], env))
+            desk.append(time_to_shown([sys.executable, "-c", DESK], env))
     b, d = median(bare), median(desk)
     return [
         Figure(
