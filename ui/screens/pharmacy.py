@@ -40,6 +40,7 @@ from fever_desk.pharmacy import (
 )
 from fever_desk.settings import Settings
 from ui import pharmacy_operations as ops
+from ui.day_list import DayListLoader
 from ui.screens.pharmacy_form import PharmacyForm
 from ui.screens.pharmacy_panels import AdvicePanel, RepeatPanel
 from ui.screens.purchase_list import PurchaseList
@@ -61,7 +62,6 @@ class PharmacyScreen(QWidget):
         super().__init__(parent)
         self.station = station
         self._saving = False
-        self._search = ""
         self._lookup_key = ("", "")
         guideline = get_guideline(station.settings.guideline_id)
         self.form = PharmacyForm(guideline, self._load_catalogue())
@@ -87,8 +87,8 @@ class PharmacyScreen(QWidget):
         self.form.person_changed.connect(lambda *_k: self._lookup_timer.start())
         self.form.cleared.connect(self._form_cleared)
         self.advice.slip_clicked.connect(self.request_slip)
-        self.today.search_changed.connect(self._search_changed)
-        station.db_state_changed.connect(lambda ready: ready and self.refresh_day())
+        self.day = DayListLoader(station, self.today, ops.load_purchase_day, self)
+        self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.repeats.confirm, context=context)
@@ -255,23 +255,7 @@ class PharmacyScreen(QWidget):
 
     # ---- the day's list -----------------------------------------------------------------------------
     def refresh_day(self) -> None:
-        if not self.station.db_ready:
-            return
-        search = self._search
-        self.station.worker.submit(
-            lambda ctx: ops.load_purchase_day(ctx, date.today(), search),
-            self._day_loaded,
-            self.station.report,
-        )
-
-    def _day_loaded(self, view: ops.PurchaseDay) -> None:
-        self.today.set_rows(view.rows)
-        self.today.set_counts(view.counts)
-        self.day_loaded.emit()
-
-    def _search_changed(self, text: str) -> None:
-        self._search = text
-        self.refresh_day()
+        self.day.refresh()
 
     # ---- export and catalogue -----------------------------------------------------------------------
     def ask_export(self) -> None:

@@ -7,8 +7,6 @@ save, never patched by hand, so they always show what is really stored.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
@@ -17,6 +15,7 @@ from fever_desk.i18n import tr
 from fever_desk.model import Screening
 from fever_desk.settings import Settings
 from ui import operations
+from ui.day_list import DayListLoader
 from ui.live_refresh import ChangePoller
 from ui.screens.screening_form import ScreeningForm
 from ui.screens.today_list import TodayList
@@ -31,7 +30,6 @@ class ScreeningDesk(QWidget):
         super().__init__(parent)
         self.station = station
         self._saving = False
-        self._search = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -52,9 +50,9 @@ class ScreeningDesk(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter)
         self.form.save_requested.connect(self.save)
-        self.today.search_changed.connect(self._search_changed)
         self.today.open_requested.connect(self.form.load_for_correction)
-        station.db_state_changed.connect(lambda ready: ready and self.refresh_day())
+        self.day = DayListLoader(station, self.today, operations.load_day, self)
+        self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
         # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
         self.live = ChangePoller(station, self)
@@ -73,23 +71,7 @@ class ScreeningDesk(QWidget):
 
     # ---- today's list -------------------------------------------------------------------------------
     def refresh_day(self) -> None:
-        if not self.station.db_ready:
-            return
-        search = self._search
-        self.station.worker.submit(
-            lambda ctx: operations.load_day(ctx, date.today(), search),
-            self._day_loaded,
-            self.station.report,
-        )
-
-    def _day_loaded(self, view: operations.DayView) -> None:
-        self.today.set_rows(view.rows)
-        self.today.set_counts(view.counts)
-        self.day_loaded.emit()
-
-    def _search_changed(self, text: str) -> None:
-        self._search = text
-        self.refresh_day()
+        self.day.refresh()
 
     # ---- saving -------------------------------------------------------------------------------------
     def save(self, screening: Screening) -> None:
