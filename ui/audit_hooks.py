@@ -44,13 +44,6 @@ def set_actor(ctx: Any, operator: str, station_id: str) -> None:
     ctx.actor = Actor(operator, station_id)
 
 
-def trail(ctx: Any, action: AuditAction | str, record_kind: str, record_id: str, detail: str = "") -> None:
-    """:func:`audit` from code that also runs with bare test contexts; the station's own context
-    (``ui.app.Database``) always has the audit repository, so in use nothing is skipped."""
-    if getattr(ctx, "audit", None) is not None:
-        audit(ctx, action, record_kind, record_id, detail)
-
-
 def audit(
     ctx: Any,
     action: AuditAction | str,

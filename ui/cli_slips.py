@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fever_desk.i18n import current_language, tr
 from fever_desk.slips import LAYOUTS
+from ui.cli_common import open_context
 
 
 def add_slip_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -42,18 +43,16 @@ def _fail(message: str) -> int:
 
 
 def cmd_slip(args: argparse.Namespace) -> int:
-    from db import open_database
-    from db.location import chosen_database
-    from db.slip_repository import SqlSlipPrintRepository, screenings_by_prefix
+    from db.slip_repository import screenings_by_prefix
     from fever_desk.slips import FontNotFound
     from ui import slip_service
     from ui.app import load_station_settings
 
     settings = load_station_settings()
-    database = open_database(chosen_database(getattr(args, "db", None)))
+    context = open_context(args, settings.station_id)
     try:
         try:
-            found = screenings_by_prefix(database.session_factory, args.screening)
+            found = screenings_by_prefix(context.handle.session_factory, args.screening)
         except ValueError:
             return _fail(tr("'{id}' is not a screening id or a slip number.", id=args.screening))
         if not found:
@@ -72,19 +71,9 @@ def cmd_slip(args: argparse.Namespace) -> int:
             return _fail(tr("No slip for this screening: {problem}", problem=exc))
         except OSError as exc:
             return _fail(tr("Cannot write {path}: {problem}", path=out, problem=exc.strerror or exc))
-        SqlSlipPrintRepository(database.session_factory).record(
-            screening.id,
-            archived.slip_number,
-            kind="pdf-export",
-            operator=settings.operator,
-            station_id=screening.station_id or settings.station_id,
-            printer=str(out.resolve()),
-            layout=archived.slip.layout,
-            archive_path=str(archived.archive_path),
-            printed_at=archived.slip.content.issued_at,
-        )
+        slip_service.record(context, archived, settings, printer=str(out.resolve()), kind="pdf-export")
     finally:
-        database.close()
+        context.close()
     print(
         tr(
             "Slip {number} written to {path} (archived as {archive}).",

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from fever_desk.model import DayCounts, Screening
-from ui.audit_hooks import trail
+from ui.audit_hooks import audit
 
 
 class DbContext(Protocol):
@@ -35,14 +35,14 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def save_screening(ctx: DbContext, screening: Screening) -> Screening:
     saved = ctx.screenings.add(screening)
-    trail(ctx, "create", "screening", str(saved.id))
+    audit(ctx, "create", "screening", str(saved.id))
     return saved
 
 
 def correct_screening(ctx: DbContext, screening: Screening, operator: str, reason: str) -> Screening:
     corrected = ctx.screenings.correct(screening, operator=operator, reason=reason)
     # The free-text reason stays with the revision; the trail must never carry personal details.
-    trail(ctx, "correct", "screening", str(corrected.id), f"v{corrected.version}")
+    audit(ctx, "correct", "screening", str(corrected.id), f"v{corrected.version}")
     return corrected
 
 

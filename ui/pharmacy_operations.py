@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import RegisterMeta, write_register
-from ui.audit_hooks import trail
+from ui.audit_hooks import audit
 from ui.operations import local_day_bounds
 
 
@@ -57,7 +57,7 @@ def save_purchase(
     if any(match.purchase.id not in acknowledged for match in repeats):
         return SaveResult(None, repeats)
     saved = ctx.purchases.add(purchase)
-    trail(ctx, "create", "purchase", str(saved.id))
+    audit(ctx, "create", "purchase", str(saved.id))
     return SaveResult(saved, repeats)
 
 
@@ -75,7 +75,7 @@ def export_register(
     _, end = local_day_bounds(last_day)
     purchases = ctx.purchases.export_rows(start, end)
     rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
-    trail(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
+    audit(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
     return rows
 
 

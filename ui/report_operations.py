@@ -26,7 +26,7 @@ from fever_desk.reporting import (
     reporting_day,
     reporting_day_of,
 )
-from ui.audit_hooks import trail
+from ui.audit_hooks import audit
 
 
 class ReportContext(Protocol):
@@ -119,7 +119,7 @@ def generate_report(ctx: ReportContext, station: ReportingStation, day: date, no
     figures = ctx.reports.figures(period.start, period.end)
     revision, created = ctx.reports.save_revision(station.station_id, period, figures, station.operator, note)
     if created:
-        trail(ctx, "report", "daily_report", str(day), f"revision={revision.revision}")
+        audit(ctx, "report", "daily_report", str(day), f"revision={revision.revision}")
     return Generated(revision, created)
 
 
@@ -136,7 +136,7 @@ def export_report(
     history = ctx.reports.history(history_periods(day, station.cutoff))
     document = ReportDocument(station.station_name, station.institution, period, generated.revision, history)
     write_report(path, document, font_path=station.font_path or None)
-    trail(ctx, "export", "daily_report", str(day), path.name)
+    audit(ctx, "export", "daily_report", str(day), path.name)
     return generated
 
 

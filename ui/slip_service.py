@@ -139,22 +139,15 @@ def export_pdf(screening: Screening, settings: Settings, layout: str | None, tar
 
 
 def slip_prints(context: Any) -> Any:
-    """The slip-print repository of a database worker context (``ui.app.Database``), made on demand
-    when the context does not carry one, so the desk works before and after the wiring adds it."""
-    repository = getattr(context, "slip_prints", None)
-    if repository is None:
-        from db.slip_repository import SqlSlipPrintRepository
-
-        repository = SqlSlipPrintRepository(context.handle.session_factory)
-        context.slip_prints = repository
-    return repository
+    """The slip-print repository of a database worker context (``ui.app.Database``)."""
+    return context.slip_prints
 
 
 def record(
     context: Any, archived: ArchivedSlip, settings: Settings, *, printer: str, kind: str | None = None
 ) -> Any:
     """Record a copy on the database worker; ``kind=None`` lets the repository tell print from reprint."""
-    from ui.audit_hooks import trail
+    from ui.audit_hooks import audit
 
     row = slip_prints(context).record(
         archived.screening.id,
@@ -168,5 +161,5 @@ def record(
         printed_at=archived.slip.content.issued_at,
     )
     action = row.kind if row.kind in ("print", "reprint") else "export"
-    trail(context, action, "screening", str(archived.screening.id), f"slip={archived.slip_number}")
+    audit(context, action, "screening", str(archived.screening.id), f"slip={archived.slip_number}")
     return row

@@ -14,28 +14,19 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from db import open_database
 from db.pharmacy_repository import SqlPurchaseRepository
-from db.repositories import SqlScreeningRepository
 from fever_desk.pharmacy import Advice, Purchase
 from fever_desk.settings import Settings, save_settings
 from tests.fever_desk.pharmacy_cases import ID_NUMBER, PHONE
+from ui.app import Database
 from ui.screens.person_search import PersonSearch
 from ui.screens.pharmacy import PharmacyScreen
 from ui.station import Station
 from ui.workers import Worker
 
 
-class PharmacyDb:
-    """The worker context the lead's ``ui.app.Database`` will provide, built here for the test."""
-
-    def __init__(self, url: str) -> None:
-        self.handle = open_database(url)
-        self.screenings = SqlScreeningRepository(self.handle.session_factory)
-        self.purchases = SqlPurchaseRepository(self.handle.session_factory)
-
-    def close(self) -> None:
-        self.handle.close()
+class PharmacyDb(Database):
+    """The station's own worker context (``ui.app.Database``): repositories and the audit trail."""
 
 
 @dataclass

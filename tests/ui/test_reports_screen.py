@@ -14,15 +14,11 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from db import open_database
-from db.pharmacy_repository import SqlPurchaseRepository
-from db.report_repository import SqlReportRepository
-from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition, Screening
 from fever_desk.reporting import FollowupResult
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
-from ui.app import describe_error
+from ui.app import Database, describe_error
 from ui.report_reminder import ReminderBanner, ReportReminder
 from ui.screens.followup_dialog import FollowupDialog, install_followup_action
 from ui.screens.report_glance import ReportGlance
@@ -38,17 +34,8 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute).astimezone()
 
 
-class Context:
-    """What ``ui.app.Database`` will hold, built here so these tests do not depend on its wiring."""
-
-    def __init__(self, url: str) -> None:
-        self.handle = open_database(url)
-        self.screenings = SqlScreeningRepository(self.handle.session_factory)
-        self.purchases = SqlPurchaseRepository(self.handle.session_factory)
-        self.reports = SqlReportRepository(self.handle.session_factory)
-
-    def close(self) -> None:
-        self.handle.close()
+class Context(Database):
+    """The station's own worker context (``ui.app.Database``): repositories and the audit trail."""
 
 
 class Clock:
