@@ -104,23 +104,35 @@ def screening_from_payload(payload: dict[str, Any]) -> Screening:
     return screening_from_row(row_from_snapshot(payload))
 
 
-def matches(screening: Screening, search: str) -> bool:
-    """The repository's search rules (``db.repositories.search_condition``) applied in Python, for the
-    handful of pending local saves."""
+def person_matches(name: str, id_number: str, phone: str, search: str, *, mixed_id: bool = False) -> bool:
+    """The repositories' search rules (``search_condition``) applied in Python, for the handful of
+    pending local saves: digits match an ID prefix or a phone's start or end (3 digits or more), other
+    text a name prefix.  ``mixed_id``: letters with digits are a document number (passports, permits)."""
     text = search.strip()
     if not text:
         return True
-    person = screening.person
     compact = re.sub(r"[\s-]", "", text)
     if _DIGITS.match(compact):
-        if person.id_number.startswith(compact.upper()):
+        if id_number.startswith(compact.upper()):
             return True
         return (
             compact.isdigit()
             and len(compact) >= 3
-            and (person.phone.startswith(compact) or phone_rev(person.phone).startswith(compact[::-1]))
+            and (phone.startswith(compact) or phone_rev(phone).startswith(compact[::-1]))
         )
-    return name_key(person.name).startswith(name_key(text))
+    if (
+        mixed_id
+        and compact.upper() != compact.lower()
+        and compact[0].isascii()
+        and any(c.isdigit() for c in compact)
+    ):
+        return id_number.startswith(compact.upper())
+    return name_key(name).startswith(name_key(text))
+
+
+def matches(screening: Screening, search: str) -> bool:
+    person = screening.person
+    return person_matches(person.name, person.id_number, person.phone, search)
 
 
 def _counts(screenings: Sequence[Screening]) -> DayCounts:

@@ -8,7 +8,6 @@ day's list and the repeat-purchase check include what is still waiting to be sen
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.mapping import name_key, phone_rev, row_from_snapshot, snapshot
+from db.mapping import row_from_snapshot, snapshot
 from db.migrate import DatabaseProblem
 from db.models import to_utc
 from db.outbox import Outbox
@@ -24,12 +23,12 @@ from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
 from db.pharmacy_repository import PurchaseCounts, SqlPurchaseRepository
 from db.repositories import ChangeToken
 from db.resilient import (
-    _DIGITS,
     ReplayResult,
     ServerLink,
     ServerUnavailable,
     _Remembering,
     is_connection_error,
+    person_matches,
 )
 from fever_desk.pharmacy import Purchase
 
@@ -52,22 +51,8 @@ def purchase_from_payload(payload: dict[str, Any]) -> Purchase:
 
 def purchase_matches(purchase: Purchase, search: str) -> bool:
     """``db.pharmacy_repository.search_condition`` in Python, for the pending local registrations."""
-    text = search.strip()
-    if not text:
-        return True
-    person = purchase.purchaser
-    compact = re.sub(r"[\s-]", "", text)
-    if _DIGITS.match(compact):
-        if person.id_number.startswith(compact.upper()):
-            return True
-        return (
-            compact.isdigit()
-            and len(compact) >= 3
-            and (person.phone.startswith(compact) or phone_rev(person.phone).startswith(compact[::-1]))
-        )
-    if compact.upper() != compact.lower() and compact[0].isascii() and any(ch.isdigit() for ch in compact):
-        return person.id_number.startswith(compact.upper())
-    return name_key(person.name).startswith(name_key(text))
+    buyer = purchase.purchaser
+    return person_matches(buyer.name, buyer.id_number, buyer.phone, search, mixed_id=True)
 
 
 class ResilientPurchaseRepository(_Remembering):
