@@ -41,7 +41,7 @@ class DayListLoader(QObject):
         self.load = load
         self.search_text = ""
         widget.search_changed.connect(self.search)
-        station.db_state_changed.connect(lambda ready: ready and self.refresh())
+        station.on_db_ready(self.refresh)
 
     def refresh(self) -> None:
         if not self.station.db_ready:

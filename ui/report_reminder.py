@@ -50,7 +50,7 @@ class ReportReminder(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
-        station.db_state_changed.connect(lambda ready: ready and self.check())
+        station.on_db_ready(self.check)
         station.settings_changed.connect(lambda _old: self.check())
 
     def start(self) -> None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from fever_desk.accounts import Operator
 from fever_desk.i18n import set_language
 from fever_desk.settings import Settings, save_settings
-from fever_desk.triage import FeverRule
 from ui.workers import Worker
+
+if TYPE_CHECKING:
+    from fever_desk.accounts import Operator
+    from fever_desk.triage import FeverRule
 
 
 class Station(QObject):
@@ -42,7 +45,19 @@ class Station(QObject):
 
     @property
     def fever_rule(self) -> FeverRule:
+        from fever_desk.triage import FeverRule  # triage loads the guideline machinery: with the desk
+
         return FeverRule(self.settings.fever_threshold_c, self.settings.fever_threshold_inclusive)
+
+    def on_db_ready(self, load: Callable[[], None]) -> None:
+        """Call ``load`` whenever the database becomes ready, and at once if it already is.
+
+        Screens are built while the database opens on the worker; one built after that moment would
+        otherwise wait for a signal that has already gone by and show an empty list.
+        """
+        self.db_state_changed.connect(lambda ready: ready and load())
+        if self.db_ready:
+            load()
 
     def report(self, error: BaseException, template: str = "") -> None:
         """Put a failure from the worker in the banner, in the user's language."""

@@ -49,7 +49,7 @@ class ReportGlance(QWidget):
         self.timer.setInterval(REFRESH_EVERY_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        station.db_state_changed.connect(lambda ready: ready and self.refresh())
+        station.on_db_ready(self.refresh)
         station.settings_changed.connect(lambda _old: self.refresh())
 
     def mouseDoubleClickEvent(self, event: object) -> None:

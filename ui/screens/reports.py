@@ -99,10 +99,10 @@ class ReportsScreen(QWidget):
         self.day.dateChanged.connect(lambda _d: self.refresh())
         self.generate_button.clicked.connect(self.generate)
         self.export_button.clicked.connect(self.export)
-        station.db_state_changed.connect(lambda ready: ready and self.refresh())
         station.settings_changed.connect(lambda _old: self.refresh())
         self.go_to_current_day()
         self.retranslate()
+        station.on_db_ready(self.refresh)
 
     # ---- state --------------------------------------------------------------------------------------
     def selected_day(self) -> date:

@@ -59,7 +59,7 @@ class UsersAdmin(QWidget):
         layout.addLayout(buttons)
         self.status = QLabel(self)
         layout.addWidget(self.status)
-        station.db_state_changed.connect(lambda ready: ready and self.refresh())
+        station.on_db_ready(self.refresh)
 
     def refresh(self, *_args: object) -> None:
         self.station.worker.submit(lambda ctx: ctx.accounts.operators(), self._show, self._failed)
