@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fever_desk import i18n
 from fever_desk.i18n import catalogue, set_language, tr, tr_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,38 @@ def test_database_problems_are_translated() -> None:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         assert cls.template in zh, cls.__name__
+
+
+def test_the_shipped_compiled_catalogue_is_current() -> None:
+    """The start-up reads compiled.json; it must say exactly what the TOML files say."""
+    import json
+
+    for language in i18n.LANGUAGES:
+        if language == "en":
+            continue
+        compiled = json.loads((i18n.LOCALES / language / i18n.COMPILED).read_text(encoding="utf-8"))
+        sources = i18n._sources(language)
+        assert compiled["sources"] == i18n._fingerprint(sources), "run: python -m fever_desk.i18n"
+        assert compiled["messages"] == i18n._parse(sources)
+
+
+def test_an_edited_catalogue_wins_over_a_stale_compiled_copy(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    shutil.copytree(i18n.LOCALES, tmp_path / "locales")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    ui_file = tmp_path / "locales" / "zh_CN" / "ui.toml"
+    ui_file.write_text(
+        ui_file.read_text(encoding="utf-8").replace(
+            '"database ready" = "数据库已就绪"', '"database ready" = "库好了"'
+        ),
+        encoding="utf-8",
+    )
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.catalogue("zh_CN")["database ready"] == "库好了"
+        (tmp_path / "locales" / "zh_CN" / i18n.COMPILED).write_text("{not json", encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        assert i18n.catalogue("zh_CN")["database ready"] == "库好了"
+    finally:
+        i18n.catalogue.cache_clear()
