@@ -9,13 +9,14 @@ low-memory profile); argon2 is imported lazily so that the core still imports on
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import uuid
+
     from argon2 import PasswordHasher
 
 MIN_PASSWORD_LENGTH = 8

@@ -13,7 +13,6 @@ and checks.  Details must never hold a name, ID number or phone — the record i
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,6 +115,8 @@ def canonical(sequence: int, at: datetime, draft: AuditDraft | AuditEntry, prev_
 
 
 def entry_hash(sequence: int, at: datetime, draft: AuditDraft | AuditEntry, prev_hash: str) -> str:
+    import hashlib  # OpenSSL loads in ~2 ms: on the worker, when a record is written, not at start-up
+
     return hashlib.sha256(canonical(sequence, at, draft, prev_hash)).hexdigest()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ class Hospital:
 
 @dataclass
 class Settings:
-    station_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    station_id: str = field(default_factory=lambda: os.urandom(6).hex())  # 48 random bits
     station_name: str = ""
     institution: str = ""
     designated_hospital: Hospital = field(default_factory=Hospital)
@@ -129,3 +128,24 @@ def save_settings(settings: Settings, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def fall_back_to_a_shipped_guideline(settings: Settings) -> str | None:
+    """Switch to the default guideline if the configured one cannot be loaded; returns the warning.
+
+    Kept apart from loading the settings: reading a guideline is the desk's business, and the desk
+    starts before it (see ``ui.main_window``).
+    """
+    from fever_desk.guidelines import GuidelineError, get_guideline
+    from fever_desk.i18n import tr
+
+    try:
+        get_guideline(settings.guideline_id)
+    except GuidelineError:
+        missing, settings.guideline_id = settings.guideline_id, DEFAULT_GUIDELINE
+        return tr(
+            "Guideline {missing} is not available; using {fallback}. Check the settings.",
+            missing=missing,
+            fallback=DEFAULT_GUIDELINE,
+        )
+    return None

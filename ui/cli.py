@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from fever_desk import __version__
@@ -83,6 +82,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+
     from db import open_database
     from db.bulk import bulk_insert_screenings
     from fever_desk.demo import generate_screenings

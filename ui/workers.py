@@ -13,7 +13,6 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -24,11 +23,16 @@ T = TypeVar("T")
 C = TypeVar("C")
 
 
-@dataclass
 class _Job(Generic[C]):
-    fn: Callable[[C], Any]
-    on_success: Callable[[Any], None] | None
-    on_failure: Callable[[BaseException], None] | None
+    __slots__ = ("fn", "on_failure", "on_success")  # a plain class: no dataclass machinery at start-up
+
+    def __init__(
+        self,
+        fn: Callable[[C], Any],
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[BaseException], None] | None,
+    ) -> None:
+        self.fn, self.on_success, self.on_failure = fn, on_success, on_failure
 
 
 class _Bridge(QObject):
