@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from fever_desk.i18n import set_language, tr
@@ -32,19 +31,21 @@ def load_station_settings(path: Path | None = None) -> Settings:
     return settings
 
 
-def recover_settings(path: Path) -> tuple[Settings, list[str]]:
+def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Settings, list[str]]:
     """Settings for the desk even when the file is damaged or names something this build lacks.
 
     A nurse cannot repair a JSON file: the desk starts on defaults, keeps the damaged file beside the
-    new one for IT (nothing is deleted), and says so in the window.
+    new one for IT (nothing is deleted), and says so in the window.  The GUI checks the guideline later,
+    when it builds the desk (``check_guideline=False``).
     """
-    from fever_desk.guidelines import GuidelineError, get_guideline
-    from fever_desk.settings import DEFAULT_GUIDELINE, save_settings
+    from fever_desk.settings import fall_back_to_a_shipped_guideline, save_settings
 
     warnings: list[str] = []
     try:
         settings = load_station_settings(path)
     except SettingsError as exc:
+        from datetime import datetime
+
         kept = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
         path.replace(kept)
         settings = Settings()
@@ -58,17 +59,9 @@ def recover_settings(path: Path) -> tuple[Settings, list[str]]:
                 kept=str(kept),
             )
         )
-    try:
-        get_guideline(settings.guideline_id)
-    except GuidelineError:
-        warnings.append(
-            tr(
-                "Guideline {missing} is not available; using {fallback}. Check the settings.",
-                missing=settings.guideline_id,
-                fallback=DEFAULT_GUIDELINE,
-            )
-        )
-        settings.guideline_id = DEFAULT_GUIDELINE
+    warning = fall_back_to_a_shipped_guideline(settings) if check_guideline else None
+    if warning:
+        warnings.append(warning)
     return settings, warnings
 
 
@@ -127,17 +120,23 @@ class Database:
         (self.store or self.handle).close()
 
 
-def build_window(db_url: str, settings: Settings, settings_path: Path):  # noqa: ANN201 - Qt types imported late
+def build_window(db_url: str, settings: Settings, settings_path: Path, *, build_screens: bool = True):  # noqa: ANN201 - Qt types imported late
     """Wire the worker and the window; the caller owns the QApplication and starts the worker."""
     from ui.main_window import MainWindow
     from ui.workers import Worker
 
     worker: Worker[Database] = Worker(lambda: Database(db_url))
-    window = MainWindow(settings, settings_path, worker, describe_error)
+    window = MainWindow(settings, settings_path, worker, describe_error, build_screens=build_screens)
     return window, worker
 
 
 def run_gui(db_url: str) -> int:
+    """Show the window and the login dialog first; the database and the screens come up behind them.
+
+    The nurse's first step is always the login, so nothing else has to exist before the window shows:
+    the worker opens the database and the screens are built one per event-loop turn while the dialog is
+    up, and the thermometer starts once the forms exist.  A login that beats them waits for the rest.
+    """
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -147,31 +146,36 @@ def run_gui(db_url: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("fever-desk")
     path = config_path()
-    settings, warnings = recover_settings(path)
+    settings, warnings = recover_settings(path, check_guideline=False)
     from PySide6.QtCore import QTimer
 
-    window, worker = build_window(db_url, settings, path)
+    window, worker = build_window(db_url, settings, path, build_screens=False)
     if warnings:
         window.show_banner("\n".join(warnings))
     window.show()
     from ui.idle_lock import IdleLock
     from ui.screens.login_dialog import LoginGate
 
-    idle = IdleLock(settings.idle_lock_minutes, parent=window)
+    idle = IdleLock(settings.idle_lock_minutes, parent=window, locked=True)  # until the first login
     window.login_gate = LoginGate(window, window.station, idle)
     window.login_gate.logged_in.connect(window.apply_operator)
     window.station.settings_changed.connect(
         lambda _old: setattr(idle, "idle_minutes", window.settings.idle_lock_minutes)
     )
     window.login_gate.lock(at_start=True)  # non-modal wait for the worker; the window is already up
-    if os.environ.get("FEVER_DESK_EXIT_AFTER_SHOW"):
-        # `make bench` times a cold start to the first event-loop turn after the window is shown.
-        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-    # The database opens once the first frame is on screen, so the nurse sees the desk at once.
+    timing = bool(os.environ.get("FEVER_DESK_EXIT_AFTER_SHOW"))
+    if timing:
+        # `make bench` times a cold start to the first event-loop turn after the window is shown, and
+        # to the screens being ready behind the login dialog.
+        QTimer.singleShot(0, lambda: print("shown", flush=True))
     QTimer.singleShot(0, worker.start)
-    QTimer.singleShot(0, lambda: window.devices.start(window.settings))
+    window.screens_ready.connect(lambda: window.devices.start(window.settings))
+    if timing:
+        window.screens_ready.connect(lambda: (print("ready", flush=True), app.quit()))
+    window.build_screens_in_steps()
     try:
         return app.exec()
     finally:
-        window.devices.stop()
+        if window.has_screens:
+            window.devices.stop()
         worker.stop()

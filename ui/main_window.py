@@ -2,48 +2,45 @@
 
 Each screen lives in its own module and talks to the database through the shared ``Station``; the
 window only arranges them, routes the menu shortcuts, and reports problems in one place.
+
+At start-up the nurse first sees this window covered by the login dialog, and the database opens on the
+worker meanwhile.  So the shell comes up on its own and the screens are built behind the dialog, one per
+event-loop turn (:meth:`MainWindow.build_screens_in_steps`): the login dialog answers keys between steps,
+and everything is ready long before a password is typed.  Anything that needs the screens first calls
+:meth:`MainWindow.ensure_screens`.  Tests and tools that build the window directly get it complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fever_desk import __version__
-from fever_desk.accounts import Operator
-from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
-from fever_desk.privacy import Permission, Permissions
 from fever_desk.settings import Settings
-from ui.device_controller import DeviceController
-from ui.live_refresh import ChangePoller
-from ui.pharmacy_referral import PharmacyReferral
-from ui.purge_action import PurgeAction
-from ui.report_reminder import ReminderBanner, ReportReminder
-from ui.reveal import install_reveal_action
-from ui.screens.audit_browser import AuditBrowser
-from ui.screens.followup_dialog import install_followup_action, install_on_person_search
-from ui.screens.person_search import PersonSearch
-from ui.screens.pharmacy import PharmacyScreen
-from ui.screens.report_glance import ReportGlance
-from ui.screens.reports import ReportsScreen
-from ui.screens.screening_desk import ScreeningDesk
-from ui.screens.slip_panel import SlipPanel
-from ui.screens.users_admin import UsersAdmin
-from ui.screens.verify_slip import VerifySlipScreen
-from ui.server_status import ServerStatus
 from ui.station import Station
 from ui.workers import Worker
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QCloseEvent
+
+    from fever_desk.accounts import Operator
+
+# The shell stays clear of ``Qt`` (PySide6 creates the namespace's hundred enums, ~12 ms, on first use,
+# including implicitly in setShortcut): the shell is what the nurse waits for.  The screens built behind
+# the login dialog use it freely.
+
 
 class MainWindow(QMainWindow):
-    shown = Signal()
     saved = Signal(object)
     day_loaded = Signal()
+    screens_ready = Signal()
 
     def __init__(
         self,
@@ -51,84 +48,45 @@ class MainWindow(QMainWindow):
         settings_path: Path,
         worker: Worker,
         describe_error: Callable[[BaseException], str],
+        *,
+        build_screens: bool = True,
     ):
         super().__init__()
         self.station = Station(settings, settings_path, worker, describe_error)
         self.worker = worker
         self.setObjectName("main_window")
         self.resize(1280, 860)
+        self._steps = [
+            self._build_desk,
+            self._build_pharmacy,
+            self._build_people_and_reports,
+            self._build_rest,
+        ]
+        self._built = False
+        self._stoppers: list[Callable[[], None]] = []
 
         central = QWidget(self)
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(4, 4, 4, 4)
+        self._outer = QVBoxLayout(central)
+        self._outer.setContentsMargins(4, 4, 4, 4)
         self.banner = QLabel(central)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #fde7ea; color: #b00020; padding: 8px; font-weight: bold;")
         self.banner.hide()
-        outer.addWidget(self.banner)
-        # The daily-report reminder: a quiet strip above the tabs, never a dialog.
-        self.report_reminder = ReportReminder(self.station, parent=self)
-        self.report_banner = ReminderBanner(self.report_reminder, central)
-        outer.addWidget(self.report_banner)
+        self._outer.addWidget(self.banner)
         self.tabs = QTabWidget(central)
         self.tabs.setDocumentMode(True)
-        outer.addWidget(self.tabs, 1)
+        self._outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
-
-        self.desk = ScreeningDesk(self.station, self.tabs)
-        self.tabs.addTab(self.desk, "")
-        # The screening desk is the station's main screen; these names keep callers short.
-        self.form = self.desk.form
-        self.today = self.desk.today
-        self.desk.saved.connect(self.saved)
-        self.desk.day_loaded.connect(self.day_loaded)
-        # The thermometer: started by run_gui once the window shows; status is text, never a dialog.
-        self.devices = DeviceController(self.form, self)
-        self.statusBar().addPermanentWidget(self.devices.status_widget)
-        self.devices.settings_requested.connect(self.open_device_settings)
-        self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
-
-        self.pharmacy = PharmacyScreen(self.station, self.tabs)
-        self.tabs.addTab(self.pharmacy, "")
-        self.pharmacy_live = ChangePoller(self.station, self.pharmacy, repository=lambda ctx: ctx.purchases)
-        self.pharmacy_live.changed.connect(self.pharmacy.refresh_day)
-        self.people = PersonSearch(self.station, self.tabs)
-        self.tabs.addTab(self.people, "")
-        self._add_reports()
-        self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
-        self.slip_panel = SlipPanel(self.station)
-        self.slip_panel.attach(self.desk)
-        self.verify_screen = VerifySlipScreen(self.station)
-        self.tabs.addTab(self.verify_screen, "")
-        # Administrators' screens: built now, shown as tabs only for a role that may use them.
-        self.audit_screen = AuditBrowser(self.station, self.tabs)
-        self.users_screen = UsersAdmin(self.station, self.tabs)
-        self.audit_screen.hide()
-        self.users_screen.hide()
-        self.purge = PurgeAction(self.station, self)
-        self.server_status = ServerStatus(self)
-        self.statusBar().addPermanentWidget(self.server_status)
-        worker.context_ready.connect(
-            lambda: self.server_status.attach(getattr(worker.context, "store", None))
-        )
-        # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
-        self.reveal_actions = (
-            install_reveal_action(self.today.table, self.station, self._screening_id_at),
-            install_reveal_action(self.pharmacy.today.table, self.station, self._purchase_id_at),
-        )
-        self.tabs.currentChanged.connect(self._screen_changed)
-        if self.settings.station_mode == "pharmacy":
-            self.tabs.setCurrentWidget(self.pharmacy)
-
         self._build_menus()
         self.station.problem.connect(self.show_banner)
         self.station.db_state_changed.connect(self._db_state_changed)
         self.station.settings_changed.connect(lambda _old: self.retranslate())
         self.retranslate()
-        self.form.name.setFocus()
+        if build_screens:
+            self.ensure_screens()
 
     @property
     def settings(self) -> Settings:
@@ -138,11 +96,93 @@ class MainWindow(QMainWindow):
     def db_ready(self) -> bool:
         return self.station.db_ready
 
+    @property
+    def has_screens(self) -> bool:
+        return self._built
+
     def add_screen(self, widget: QWidget, title: str) -> int:
         return self.tabs.addTab(widget, title)
 
-    def _add_reports(self) -> None:
-        """The Reports tab, today's figures in the status bar, and "record result" on screening rows."""
+    # ---- building the screens -----------------------------------------------------------------------
+    def build_screens_in_steps(self) -> None:
+        """Build one screen per event-loop turn, so the login dialog in front keeps answering keys."""
+
+        def step() -> None:
+            if self._built:
+                return  # ensure_screens() finished the job in between
+            self._steps.pop(0)()
+            if self._steps:
+                QTimer.singleShot(0, step)
+            else:
+                self._finish_screens()
+
+        QTimer.singleShot(0, step)
+
+    def ensure_screens(self) -> None:
+        """Build whatever is still missing, now (a login faster than the steps, a direct construction)."""
+        if self._built:
+            return
+        while self._steps:
+            self._steps.pop(0)()
+        self._finish_screens()
+
+    def _build_desk(self) -> None:
+        from fever_desk.settings import fall_back_to_a_shipped_guideline
+        from ui.device_controller import DeviceController
+        from ui.reveal import install_reveal_action
+        from ui.screens.screening_desk import ScreeningDesk
+
+        warning = fall_back_to_a_shipped_guideline(self.settings)
+        if warning:
+            self.show_banner("\n".join(filter(None, (self.banner.text(), warning))))
+        self.desk = ScreeningDesk(self.station, self.tabs)
+        self.tabs.insertTab(0, self.desk, tr("Pre-screening"))
+        # The screening desk is the station's main screen; these names keep callers short.
+        self.form = self.desk.form
+        self.today = self.desk.today
+        self.desk.saved.connect(self.saved)
+        self.desk.day_loaded.connect(self.day_loaded)
+        # The thermometer: started once the screens exist; status is text, never a dialog.
+        self.devices = DeviceController(self.form, self)
+        self.statusBar().addPermanentWidget(self.devices.status_widget)
+        self.devices.settings_requested.connect(self.open_device_settings)
+        self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
+        self.station_menu.insertAction(self.find_action, self.devices.measure_action)
+        self._stoppers.append(self.devices.stop)
+        # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
+        self.reveal_actions = (install_reveal_action(self.today.table, self.station, self._screening_id_at),)
+
+    def _build_pharmacy(self) -> None:
+        from ui.live_refresh import ChangePoller
+        from ui.pharmacy_referral import PharmacyReferral
+        from ui.reveal import install_reveal_action
+        from ui.screens.pharmacy import PharmacyScreen
+
+        self.pharmacy = PharmacyScreen(self.station, self.tabs)
+        self.tabs.addTab(self.pharmacy, "")
+        self.pharmacy_live = ChangePoller(self.station, self.pharmacy, repository=lambda ctx: ctx.purchases)
+        self.pharmacy_live.changed.connect(self.pharmacy.refresh_day)
+        self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
+        self._stoppers.append(self.pharmacy_referral.stop)
+        self.reveal_actions = (
+            *self.reveal_actions,
+            install_reveal_action(self.pharmacy.today.table, self.station, self._purchase_id_at),
+        )
+
+    def _build_people_and_reports(self) -> None:
+        """Find a person, the Reports tab, today's figures in the status bar, "record result" on rows."""
+        from ui.report_reminder import ReminderBanner, ReportReminder
+        from ui.screens.followup_dialog import install_followup_action, install_on_person_search
+        from ui.screens.person_search import PersonSearch
+        from ui.screens.report_glance import ReportGlance
+        from ui.screens.reports import ReportsScreen
+
+        self.people = PersonSearch(self.station, self.tabs)
+        self.tabs.addTab(self.people, "")
+        # The daily-report reminder: a quiet strip above the tabs, never a dialog.
+        self.report_reminder = ReportReminder(self.station, parent=self)
+        self.report_banner = ReminderBanner(self.report_reminder, self.centralWidget())
+        self._outer.insertWidget(1, self.report_banner)
         self.reports = ReportsScreen(self.station, self.tabs)
         self.tabs.addTab(self.reports, "")
         self.glance = ReportGlance(self.station, self)
@@ -165,31 +205,65 @@ class MainWindow(QMainWindow):
         )
         install_on_person_search(self.people, self.station, self.glance.refresh)
         self.report_reminder.start()
+        self._stoppers.append(self.report_reminder.stop)
+
+    def _build_rest(self) -> None:
+        from ui.purge_action import PurgeAction
+        from ui.screens.audit_browser import AuditBrowser
+        from ui.screens.slip_panel import SlipPanel
+        from ui.screens.users_admin import UsersAdmin
+        from ui.screens.verify_slip import VerifySlipScreen
+        from ui.server_status import ServerStatus
+
+        self.slip_panel = SlipPanel(self.station)
+        self.slip_panel.attach(self.desk)
+        self.verify_screen = VerifySlipScreen(self.station)
+        self._stoppers += [self.slip_panel.stop, self.verify_screen.stop]
+        self.tabs.addTab(self.verify_screen, "")
+        # Administrators' screens: built now, shown as tabs only for a role that may use them.
+        self.audit_screen = AuditBrowser(self.station, self.tabs)
+        self.users_screen = UsersAdmin(self.station, self.tabs)
+        self.audit_screen.hide()
+        self.users_screen.hide()
+        self.purge = PurgeAction(self.station, self)
+        self.station_menu.insertAction(self.new_action, self.purge.action)
+        self.server_status = ServerStatus(self)
+        self.statusBar().addPermanentWidget(self.server_status)
+        if self.worker.context is not None:
+            self.server_status.attach(getattr(self.worker.context, "store", None))
+        else:
+            self.worker.context_ready.connect(
+                lambda: self.server_status.attach(getattr(self.worker.context, "store", None))
+            )
+
+    def _finish_screens(self) -> None:
+        self._built = True
+        # Shortcuts only now: the window is covered until the login anyway, and PySide6 creates the whole
+        # ``Qt`` namespace (~12 ms) on the first setShortcut.
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.new_action.setShortcut(QKeySequence("F2"))
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.tabs.currentChanged.connect(self._screen_changed)
+        self.tabs.setCurrentWidget(self.pharmacy if self.settings.station_mode == "pharmacy" else self.desk)
+        self._screen_changed(self.tabs.currentIndex())  # the thermometer and the focus follow the home form
+        self.retranslate()
+        self.screens_ready.emit()
 
     # ---- chrome -------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
+        """Screens add their own actions (measure, purge) when they are built."""
         bar = self.menuBar()
         self.station_menu = bar.addMenu("")
         self.settings_action = QAction(self)
-        self.settings_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Comma))
         self.settings_action.triggered.connect(self.open_settings)
         self.new_action = QAction(self)
-        self.new_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.new_action.triggered.connect(self._next_patient)
         self.find_action = QAction(self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self._find)
         self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        for action in (
-            self.purge.action,
-            self.new_action,
-            self.devices.measure_action,
-            self.find_action,
-            self.settings_action,
-            self.quit_action,
-        ):
+        for action in (self.new_action, self.find_action, self.settings_action, self.quit_action):
             self.station_menu.addAction(action)
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
@@ -212,6 +286,9 @@ class MainWindow(QMainWindow):
 
     def apply_operator(self, operator: Operator) -> None:
         """After a login: records carry this operator, and the tabs follow what the role may do."""
+        from fever_desk.privacy import Permission, Permissions
+
+        self.ensure_screens()
         self.station.settings.operator = operator.display_name or operator.username
         permissions = Permissions.for_role(operator.role)
         for screen, permission in (
@@ -239,6 +316,7 @@ class MainWindow(QMainWindow):
         if permissions.allows(Permission.PHARMACY) and self.settings.station_mode == "pharmacy":
             home = self.pharmacy
         self.tabs.setCurrentWidget(home)
+        self._screen_changed(self.tabs.currentIndex())  # the nurse types the first name straight away
         self.retranslate()
 
     def _screen_changed(self, _index: int) -> None:
@@ -252,6 +330,8 @@ class MainWindow(QMainWindow):
             first.setFocus()
 
     def _next_patient(self) -> None:
+        if not self._built:
+            return  # the menu's shortcuts do nothing until the screens exist (behind the login)
         screen = self.tabs.currentWidget()
         if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
             self.tabs.setCurrentWidget(self.pharmacy)
@@ -261,6 +341,8 @@ class MainWindow(QMainWindow):
         self.form.clear()
 
     def _find(self) -> None:
+        if not self._built:
+            return
         screen = self.tabs.currentWidget()
         if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
             self.tabs.setCurrentWidget(self.pharmacy)
@@ -276,6 +358,16 @@ class MainWindow(QMainWindow):
         if s.station_name:
             title = f"{title} — {s.station_name}"
         self.setWindowTitle(title)
+        self.station_menu.setTitle(tr("&Station"))
+        self.settings_action.setText(tr("&Settings…"))
+        self.new_action.setText(tr("&Next patient (clear form)"))
+        self.find_action.setText(tr("&Find in today's list"))
+        self.quit_action.setText(tr("&Quit"))
+        self.help_menu.setTitle(tr("&Help"))
+        self.about_action.setText(tr("&About"))
+        self._update_status()
+        if not self._built:
+            return
         self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
         self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
@@ -289,23 +381,20 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.audit_screen), tr("Audit trail"))
         self.tabs.setTabText(self.tabs.indexOf(self.users_screen), tr("Operators"))
         self.pharmacy_referral.retranslate()
-        self.station_menu.setTitle(tr("&Station"))
-        self.settings_action.setText(tr("&Settings…"))
-        self.new_action.setText(tr("&Next patient (clear form)"))
-        self.find_action.setText(tr("&Find in today's list"))
-        self.quit_action.setText(tr("&Quit"))
-        self.help_menu.setTitle(tr("&Help"))
-        self.about_action.setText(tr("&About"))
         self.devices.retranslate()
         for index in range(self.tabs.count()):
             retranslate = getattr(self.tabs.widget(index), "retranslate", None)
             if callable(retranslate):
                 retranslate()
-        self._update_status()
 
     def _update_status(self) -> None:
-        guideline = get_guideline(self.settings.guideline_id)
         state = tr("database ready") if self.db_ready else tr("opening the database…")
+        if not self._built:
+            self.status.setText(state)  # the guideline is read with the desk, behind the login dialog
+            return
+        from fever_desk.guidelines import get_guideline
+
+        guideline = get_guideline(self.settings.guideline_id)
         sign = "≥" if self.settings.fever_threshold_inclusive else ">"
         self.status.setText(
             tr(
@@ -329,6 +418,8 @@ class MainWindow(QMainWindow):
             self.status.setText(tr("No database: nothing can be saved until this is fixed."))
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, tr("About"), tr("fever_desk version {version}", version=__version__))
 
     # ---- settings -----------------------------------------------------------------------------------
@@ -350,15 +441,8 @@ class MainWindow(QMainWindow):
         self.station.update_settings(new)
 
     # ---- lifecycle ----------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.shown.emit()
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.slip_panel.stop()
-        self.pharmacy_referral.stop()
-        self.verify_screen.stop()
-        self.devices.stop()
-        self.report_reminder.stop()
+        while self._stoppers:  # the threads and timers of the screens built so far, newest first
+            self._stoppers.pop()()
         self.worker.stop()
         super().closeEvent(event)

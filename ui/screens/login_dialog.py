@@ -11,9 +11,9 @@ N s"), counted down here with a timer — nothing sleeps.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fever_desk.accounts import LoginOutcome, LoginStatus, Operator, password_problems
-from fever_desk.audit import AuditAction
 from fever_desk.i18n import tr
-from ui.audit_hooks import audit, set_actor
 from ui.idle_lock import IdleLock, cover
 from ui.station import Station
+
+if TYPE_CHECKING:
+    from fever_desk.accounts import LoginOutcome, Operator
+
+# The dialog is on screen at start-up, before anything else: the accounts and audit modules it needs
+# once a password is submitted are imported then (the jobs themselves run on the database worker).
 
 WAITING, FIRST_RUN, LOGIN, CHANGE = "waiting", "first_run", "login", "change"
 
@@ -96,15 +99,13 @@ class LoginDialog(QDialog):
             field.returnPressed.connect(self.submit)  # also when the default button is not reachable
         buttons.addWidget(self.ok)
         if allow_cancel:
-            cancel = QPushButton(tr("Quit"), self)
+            cancel = QPushButton(self)  # (text, parent) would make PySide6 build QIcon's enums to rule it out
+            cancel.setText(tr("Quit"))
             cancel.clicked.connect(self.reject)
             buttons.addWidget(cancel)
         layout.addLayout(buttons)
         self.countdown = QTimer(self)
         self.countdown.setInterval(1000)
-        # Precise: a coarse timer may fire up to 5 % early and re-enable the button while the database
-        # still refuses (its deadline was set before the answer reached us, so precise is never early).
-        self.countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self.countdown.timeout.connect(self._tick)
         self._set_mode(WAITING)
         if station.db_ready:
@@ -150,6 +151,8 @@ class LoginDialog(QDialog):
             widget.setEnabled(not busy)
         self.ok.setEnabled(not busy and self.mode != WAITING and self._wait_left == 0)
         if busy:
+            from PySide6.QtCore import Qt  # not at import: the dialog is part of the start-up path
+
             self.setCursor(Qt.CursorShape.BusyCursor)
         else:
             self.unsetCursor()
@@ -186,6 +189,10 @@ class LoginDialog(QDialog):
         self._busy(True)
 
         def job(ctx: Any) -> LoginOutcome:
+            from fever_desk.accounts import LoginStatus
+            from fever_desk.audit import AuditAction
+            from ui.audit_hooks import audit, set_actor
+
             outcome: LoginOutcome = ctx.accounts.authenticate(username, password)
             if outcome.status == LoginStatus.OK and outcome.operator is not None:
                 set_actor(ctx, outcome.operator.username, station_id)
@@ -195,6 +202,8 @@ class LoginDialog(QDialog):
         self.station.worker.submit(job, self._login_done, self._failed)
 
     def _login_done(self, outcome: LoginOutcome) -> None:
+        from fever_desk.accounts import LoginStatus
+
         self._busy(False)
         self.password.clear()
         if outcome.status == LoginStatus.OK and outcome.operator is not None:
@@ -217,6 +226,11 @@ class LoginDialog(QDialog):
         self._wait_left = seconds
         self._wait_prefix = prefix
         self.ok.setEnabled(False)
+        from PySide6.QtCore import Qt  # set here rather than at start-up, which avoids ``Qt`` (see _busy)
+
+        # Precise: a coarse timer may fire up to 5 % early and re-enable the button while the database
+        # still refuses (its deadline was set before the answer reached us, so precise is never early).
+        self.countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self.countdown.start()
         self._show_wait()
 
@@ -239,6 +253,8 @@ class LoginDialog(QDialog):
         if self.mode == FIRST_RUN and not username:
             self.message.setText(tr("Enter a user name."))
             return
+        from fever_desk.accounts import password_problems
+
         problems = password_problems(password, username)
         if problems:
             self.message.setText(tr(problems[0]))
@@ -253,6 +269,9 @@ class LoginDialog(QDialog):
             current = self._current_password
 
             def change(ctx: Any) -> None:
+                from fever_desk.audit import AuditAction
+                from ui.audit_hooks import audit
+
                 ctx.accounts.change_password(username, current, password)
                 audit(ctx, AuditAction.PASSWORD_CHANGE, "operator", username)
 
@@ -262,6 +281,9 @@ class LoginDialog(QDialog):
         display_name, station_id = self.display_name.text().strip(), self.station.settings.station_id
 
         def create(ctx: Any) -> Operator:
+            from fever_desk.audit import AuditAction
+            from ui.audit_hooks import audit, set_actor
+
             operator: Operator = ctx.accounts.create_first_admin(username, password, display_name)
             set_actor(ctx, operator.username, station_id)
             audit(ctx, AuditAction.USER_ADD, "operator", operator.username, "first administrator")

@@ -1,0 +1,132 @@
+"""Start-up as the station does it: the window and the login first, the screens built behind the dialog.
+
+``run_gui`` shows a bare shell covered by the login dialog, opens the database on the worker and builds
+the screens one per event-loop turn.  These tests drive that order with a real worker and database and
+check what a nurse would notice: the dialog is there at once, nothing typed or stored goes missing, the
+desk is complete and loaded when the login succeeds, however the steps and the database interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QTest
+
+from fever_desk.accounts import Role
+from fever_desk.settings import Settings, save_settings
+from tests.db.factories import make_screening
+from ui.app import Database, build_window
+from ui.idle_lock import IdleLock
+from ui.main_window import MainWindow
+from ui.screens.login_dialog import LOGIN, LoginGate
+from ui.workers import Worker
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shell(qtbot, tmp_path: Path) -> Iterator[tuple[MainWindow, Worker, LoginGate]]:
+    """What run_gui puts on screen before the first event-loop turn: the shell and the login dialog.
+
+    The station already has a nurse's account and one of today's screenings from an earlier session.
+    """
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    earlier = Database(url)
+    try:
+        earlier.accounts.add("li", "correct horse", Role.NURSE, must_change=False)
+        earlier.screenings.add(make_screening("王小明"))
+    finally:
+        earlier.close()
+    settings = Settings(station_id="desk-1", station_name="城关镇卫生院预检分诊台")
+    path = tmp_path / "settings.json"
+    save_settings(settings, path)
+    window, worker = build_window(url, settings, path, build_screens=False)
+    qtbot.addWidget(window)
+    window.show()
+    idle = IdleLock(settings.idle_lock_minutes, parent=window, locked=True)
+    gate = LoginGate(window, window.station, idle)
+    gate.logged_in.connect(window.apply_operator)
+    gate.lock(at_start=True)
+    try:
+        yield window, worker, gate
+    finally:
+        window.close()
+        worker.stop()
+        idle.uninstall()
+
+
+def log_in(qtbot, gate: LoginGate, username: str, password: str) -> None:
+    dialog = gate.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.mode == LOGIN, timeout=10000)
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    with qtbot.waitSignal(gate.logged_in, timeout=10000):
+        dialog.ok.click()
+
+
+def test_screens_built_after_the_database_opened_still_load_todays_list(qtbot, shell) -> None:
+    window, worker, gate = shell
+    assert not window.has_screens and gate.dialog is not None and gate.dialog.isVisible()
+    assert not window.centralWidget().isVisible()  # covered: nothing about patients before the login
+    with qtbot.waitSignal(worker.context_ready, timeout=20000):
+        worker.start()
+    with qtbot.waitSignals([window.screens_ready, window.day_loaded], timeout=20000):
+        window.build_screens_in_steps()
+    log_in(qtbot, gate, "li", "correct horse")
+    assert window.centralWidget().isVisible()
+    assert window.tabs.currentWidget() is window.desk
+    assert [row.person.name for row in window.today.model.rows] == ["王小明"]
+    assert window.focusWidget() is window.form.name  # keys go there once the dialog has gone
+    assert "li" in window.status.text()
+
+
+def test_a_login_faster_than_the_steps_gets_every_screen_once(qtbot, shell) -> None:
+    window, worker, gate = shell
+    with qtbot.waitSignal(worker.context_ready, timeout=20000):
+        worker.start()
+    window.build_screens_in_steps()  # queued; the login below overtakes it
+    with qtbot.waitSignal(window.screens_ready, timeout=20000):
+        log_in(qtbot, gate, "li", "correct horse")
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    QTest.qWait(50)  # the steps still queued must find nothing left to build
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles
+    assert len(set(titles)) == len(titles) and "预检分诊" in titles
+    assert window.form.name.isVisible()
+
+
+def test_the_shell_shortcuts_wait_for_the_screens(qtbot, shell) -> None:
+    window, _worker, _gate = shell
+    window.new_action.trigger()  # F2 before the desk exists: nothing to clear, and no error
+    window.find_action.trigger()
+    assert not window.has_screens
+    window.ensure_screens()
+    window.form.name.setText("王")
+    window.new_action.trigger()
+    assert window.form.name.text() == ""
+
+
+def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
+    """The real entry point as `make bench` times it: window first, then the screens behind the login."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "FEVER_DESK_EXIT_AFTER_SHOW": "1",
+        "FEVER_DESK_CONFIG": str(tmp_path / "settings.json"),
+        "FEVER_DESK_DB": f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from ui.cli import main; sys.exit(main([]))"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["shown", "ready"]
