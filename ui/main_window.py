@@ -12,13 +12,14 @@ and everything is ready long before a password is typed.  Anything that needs th
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fever_desk import __version__
 from fever_desk.i18n import tr
@@ -110,7 +111,14 @@ class MainWindow(QMainWindow):
         def step() -> None:
             if self._built:
                 return  # ensure_screens() finished the job in between
-            self._steps.pop(0)()
+            try:
+                self._steps.pop(0)()
+            except Exception:  # noqa: BLE001 - any failure here ends the start, with its traceback
+                # A screen that cannot be built is a defect, not something a nurse can fix: fail the
+                # start loudly, as building everything before showing the window used to.
+                traceback.print_exc()
+                QApplication.exit(70)
+                return
             if self._steps:
                 QTimer.singleShot(0, step)
             else:

@@ -120,8 +120,14 @@ def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
         "FEVER_DESK_CONFIG": str(tmp_path / "settings.json"),
         "FEVER_DESK_DB": f"sqlite:///{tmp_path / 'desk.sqlite3'}",
     }
+    program = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('collector', gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "from ui.cli import main\n"
+        "sys.exit(main([]))\n"
+    )
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from ui.cli import main; sys.exit(main([]))"],
+        [sys.executable, "-c", program],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -129,4 +135,5 @@ def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["shown", "ready"]
+    # The collector paused for the start-up is running again, with the start-up's objects frozen.
+    assert done.stdout.split() == ["shown", "ready", "collector", "True", "True"]
