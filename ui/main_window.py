@@ -57,8 +57,13 @@ class MainWindow(QMainWindow):
         self.worker = worker
         self.setObjectName("main_window")
         self.resize(1280, 860)
+        # Loading a screen's modules and building it are separate steps: each turn stays short (~30-50 ms),
+        # so keys typed into the login dialog meanwhile are answered without a noticeable pause.
         self._steps = [
+            self._load_rules,
+            self._load_desk,
             self._build_desk,
+            self._load_pharmacy,
             self._build_pharmacy,
             self._build_people_and_reports,
             self._build_rest,
@@ -134,15 +139,27 @@ class MainWindow(QMainWindow):
             self._steps.pop(0)()
         self._finish_screens()
 
-    def _build_desk(self) -> None:
+    def _load_rules(self) -> None:
+        from PySide6.QtCore import Qt  # noqa: F401 - the namespace's enums are made on first import
+
+        from fever_desk import triage, validation  # noqa: F401 - loaded now, used by the next steps
+        from fever_desk.guidelines import get_guideline
         from fever_desk.settings import fall_back_to_a_shipped_guideline
-        from ui.device_controller import DeviceController
-        from ui.reveal import install_reveal_action
-        from ui.screens.screening_desk import ScreeningDesk
 
         warning = fall_back_to_a_shipped_guideline(self.settings)
         if warning:
             self.show_banner("\n".join(filter(None, (self.banner.text(), warning))))
+        get_guideline(self.settings.guideline_id)  # parsed once per process (cached), here
+
+    def _load_desk(self) -> None:
+        from ui import device_controller, reveal  # noqa: F401 - loaded now, used by the next step
+        from ui.screens import screening_desk  # noqa: F401
+
+    def _build_desk(self) -> None:
+        from ui.device_controller import DeviceController
+        from ui.reveal import install_reveal_action
+        from ui.screens.screening_desk import ScreeningDesk
+
         self.desk = ScreeningDesk(self.station, self.tabs)
         self.tabs.insertTab(0, self.desk, tr("Pre-screening"))
         # The screening desk is the station's main screen; these names keep callers short.
@@ -159,6 +176,10 @@ class MainWindow(QMainWindow):
         self._stoppers.append(self.devices.stop)
         # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
         self.reveal_actions = (install_reveal_action(self.today.table, self.station, self._screening_id_at),)
+
+    def _load_pharmacy(self) -> None:
+        from ui import live_refresh, pharmacy_referral  # noqa: F401 - loaded now, used by the next step
+        from ui.screens import pharmacy  # noqa: F401
 
     def _build_pharmacy(self) -> None:
         from ui.live_refresh import ChangePoller
