@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     USER_ENABLE = "user_enable"
     PASSWORD_RESET = "password_reset"
     PASSWORD_CHANGE = "password_change"
+    SETTINGS_CHANGE = "settings_change"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class Permission(StrEnum):
     PURGE = "purge"  # delete records past the retention period
     MANAGE_USERS = "manage_users"
     BROWSE_AUDIT = "browse_audit"
+    # Station settings: fever threshold, guideline version, hospital, printer, thermometer.  They decide
+    # what every later screening says, so they are a policy change, not a counter task.
+    CONFIGURE = "configure"
 
 
 P = Permission

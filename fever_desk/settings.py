@@ -149,3 +149,19 @@ def fall_back_to_a_shipped_guideline(settings: Settings) -> str | None:
             fallback=DEFAULT_GUIDELINE,
         )
     return None
+
+
+def settings_changes(old: Settings, new: Settings) -> list[str]:
+    """One "name: old → new" line per changed setting, for the audit trail.
+
+    The operator's name is left out (it follows whoever logs in); a nested value such as the designated
+    hospital is compared as a whole.
+    """
+    before, after = old.to_json(), new.to_json()
+    lines = []
+    for key in after.keys() | before.keys():
+        if key == "operator" or before.get(key) == after.get(key):
+            continue
+        shown = [json.dumps(side.get(key), ensure_ascii=False, sort_keys=True) for side in (before, after)]
+        lines.append(f"{key}: {shown[0]} → {shown[1]}")
+    return sorted(lines)

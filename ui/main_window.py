@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         from fever_desk.privacy import Permission, Permissions
 
         self.ensure_screens()
+        self.station.operator = operator
         self.station.settings.operator = operator.display_name or operator.username
         permissions = Permissions.for_role(operator.role)
         for screen, permission in (
@@ -331,6 +332,7 @@ class MainWindow(QMainWindow):
             elif not permissions.allows(permission) and index >= 0:
                 self.tabs.removeTab(index)
         self.purge.action.setVisible(permissions.allows(Permission.PURGE))
+        self.settings_action.setVisible(permissions.allows(Permission.CONFIGURE))
         # Nobody sees more than the role needs: the counter screens follow the role too, and the role's
         # own counter is where the operator lands after logging in.
         counters = (
@@ -452,7 +454,26 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("About"), tr("fever_desk version {version}", version=__version__))
 
     # ---- settings -----------------------------------------------------------------------------------
+    def may_configure(self) -> bool:
+        """Station settings are the administrator's; nobody logged in may change nothing."""
+        from fever_desk.privacy import Permission, Permissions
+
+        operator = self.station.operator
+        return operator is not None and Permissions.for_role(operator.role).allows(Permission.CONFIGURE)
+
+    def _refuse_configure(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(
+            self,
+            tr("Settings"),
+            tr("Only an administrator can change the station's settings; ask yours to log in."),
+        )
+
     def open_settings(self) -> None:
+        if not self.may_configure():
+            self._refuse_configure()
+            return
         from ui.screens.settings_dialog import SettingsDialog  # loaded when first needed, not at start-up
 
         dialog = SettingsDialog(self.settings, self)
@@ -460,6 +481,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_device_settings(self) -> None:
+        if not self.may_configure():
+            self._refuse_configure()
+            return
         from ui.screens.device_settings import DeviceSettingsDialog
 
         dialog = DeviceSettingsDialog(self.settings, self)

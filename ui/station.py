@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -70,6 +70,24 @@ class Station(QObject):
         self.settings = new
         set_language(new.language)
         self.settings_changed.emit(old)
+        self._audit_settings(old, new)
+
+    def _audit_settings(self, old: Settings, new: Settings) -> None:
+        """The threshold or the guideline decides what later screenings say: who changed what is logged."""
+        from fever_desk.settings import settings_changes
+
+        changes = settings_changes(old, new)
+        if not changes or not self.db_ready:
+            return  # without a database there is no trail to write to; the file itself was saved
+        detail, station_id = "; ".join(changes), new.station_id
+
+        def job(ctx: Any) -> None:
+            from fever_desk.audit import AuditAction
+            from ui.audit_hooks import audit
+
+            audit(ctx, AuditAction.SETTINGS_CHANGE, "settings", station_id, detail)
+
+        self.worker.submit(job, None, lambda error: self.report(error))
 
     def _ready(self) -> None:
         self.db_ready = True

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import create_engine, text
 
+from fever_desk.accounts import Operator, Role
 from fever_desk.settings import load_settings
 from tests.ui.conftest import Desk
 from ui.app import recover_settings
+from ui.audit_hooks import set_actor
 from ui.screens.settings_dialog import SettingsDialog
+
+
+def log_in_as(qtbot, window, username: str, role: Role) -> None:
+    """What the login gate does for a successful login."""
+    window.apply_operator(Operator(uuid.uuid4(), username, username, role))
+    done: list[object] = []
+    window.worker.submit(lambda ctx: set_actor(ctx, username, window.settings.station_id), done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
 
 
 def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qtbot) -> None:
     window = desk.window
+    log_in_as(qtbot, window, "admin", Role.ADMINISTRATOR)
+    assert window.settings_action.isVisible()
     window.open_settings()
     dialog = next(
         w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible()
@@ -44,6 +58,37 @@ def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qt
     form = window.form
     form.temperature.setText("37.5")
     assert form.fever_rule.is_fever(37.5) is False and form.fever_rule.is_fever(37.6) is True
+    # Who changed the threshold, and from what to what, is in the audit trail.
+    qtbot.waitUntil(lambda: bool(audit_rows(desk)), timeout=5000)
+    ((operator, detail),) = audit_rows(desk)
+    assert operator == "admin"
+    assert "fever_threshold_c: 37.3 → 37.5" in detail and "fever_threshold_inclusive: true → false" in detail
+    assert 'guideline_id: "national-v5-outside-hubei" → "national-v4"' in detail
+
+
+def audit_rows(desk: Desk) -> list[tuple[str, str]]:
+    engine = create_engine(desk.db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT operator, detail FROM audit_log WHERE action = 'settings_change'")
+            ).all()
+    finally:
+        engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_a_nurse_cannot_change_the_station_settings(desk: Desk, qtbot, monkeypatch) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, message: told.append(message))
+    window = desk.window
+    log_in_as(qtbot, window, "nurse.li", Role.NURSE)
+    assert not window.settings_action.isVisible()
+    window.open_settings()
+    window.open_device_settings()
+    assert len(told) == 2 and "管理员" in told[0]
+    assert not any(isinstance(w, SettingsDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+    assert audit_rows(desk) == []
 
 
 def test_damaged_settings_file_is_kept_aside_and_defaults_used(tmp_path: Path) -> None:
