@@ -11,9 +11,15 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fever_desk.i18n import set_language, tr
 from fever_desk.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from ui.gui_gc import GuiThreadCollector
 
 
 def config_path() -> Path:
@@ -131,15 +137,17 @@ def build_window(db_url: str, settings: Settings, settings_path: Path, *, build_
     return window, worker
 
 
-def end_of_start_up() -> None:
-    """Resume the cyclic garbage collector that ``ui.cli.main`` paused for the start-up.
+def end_of_start_up(window: QObject) -> GuiThreadCollector:
+    """Hand garbage collection, paused by ``ui.cli.main`` for the start-up, to the GUI thread.
 
     What the start-up created (modules, classes, screens) lives as long as the process, so it is moved
-    out of the collector's sight (``gc.freeze``): later collections are shorter, a GUI thread that
-    pauses less.
+    out of the collector's sight (``gc.freeze``): later collections are shorter.  From now on cycles
+    are collected by a timer on the GUI thread only (see ``ui.gui_gc``), never on a worker thread.
     """
+    from ui.gui_gc import GuiThreadCollector
+
     gc.freeze()
-    gc.enable()
+    return GuiThreadCollector(window)
 
 
 def run_gui(db_url: str) -> int:
@@ -182,14 +190,17 @@ def run_gui(db_url: str) -> int:
         QTimer.singleShot(0, lambda: print("shown", flush=True))
     QTimer.singleShot(0, worker.start)
     window.screens_ready.connect(lambda: window.devices.start(window.settings))
-    window.screens_ready.connect(end_of_start_up)
+    collectors: list[GuiThreadCollector] = []
+    window.screens_ready.connect(lambda: collectors.append(end_of_start_up(window)))
     if timing:
         window.screens_ready.connect(lambda: (print("ready", flush=True), app.quit()))
     window.build_screens_in_steps()
     try:
         return app.exec()
     finally:
-        gc.enable()  # the screens may never have been built
+        for collector in collectors:
+            collector.stop()
+        gc.enable()  # also when the screens were never built
         if window.has_screens:
             window.devices.stop()
         worker.stop()

@@ -179,8 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv):
         # The desktop shortcut: no options to parse, so start the window without building the parser.
         # Start-up allocates thousands of long-lived objects (modules, classes, Qt wrappers) and the cyclic
-        # collector would keep re-scanning them (~3 ms before the window shows); run_gui turns it back on,
-        # with those objects frozen, once the screens are built.
+        # collector would keep re-scanning them (~3 ms before the window shows); once the screens are
+        # built run_gui freezes those objects and collects on the GUI thread only (ui.gui_gc).
         gc.disable()
         from db.location import chosen_database
         from ui.app import run_gui

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from fever_desk.settings import Settings, save_settings
 from ui.app import build_window
+from ui.gui_gc import GuiThreadCollector
 from ui.main_window import MainWindow
 
 
@@ -50,6 +51,18 @@ class Desk:
     db_path: Path
     settings_path: Path
     keyboard: Keyboard
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As the station does (``ui.gui_gc``): cycles holding widgets must never be freed on a worker thread.
+
+    Without it a widget from an earlier test, freed by the collector on a database worker thread,
+    corrupted memory and crashed a later test.
+    """
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture
