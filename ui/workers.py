@@ -129,26 +129,42 @@ class Worker(QObject, Generic[C]):
             job = self._queue.get()
             if job is None:
                 return
-            self._run_job(job)
+            box: list[Any] = [job]
+            del job  # from here on only ``box`` holds the job; the GUI thread empties it
+            self._run_job(box)
 
-    def _run_job(self, job: _Job[C]) -> None:
+    def _run_job(self, box: list[Any]) -> None:
+        """Run the job in ``box`` and hand the box, with the outcome, to the GUI thread to empty.
+
+        A job's callbacks are bound to widgets, its function may close over them and a failure's
+        traceback holds its frames.  If the worker thread dropped the last reference to such an object,
+        Python would destroy the Qt object on this thread, which Qt forbids (its timers and posted events
+        belong to the GUI thread): memory gets corrupted and the station crashes later, elsewhere.  So
+        everything a job brought or produced is released on the GUI thread, by :func:`_finish`.
+        """
+        job: _Job[C] = box[0]
         try:
             if self._context_error is not None:
                 raise self._context_error
             assert self._context is not None
-            result = job.fn(self._context)
+            box.append((True, job.fn(self._context)))
         except Exception as exc:
             log.exception("background job failed")
-            error = exc
-            if job.on_failure is not None:
-                failure = job.on_failure
-                self._deliver(lambda: failure(error))
-        else:
-            if job.on_success is not None:
-                success = job.on_success
-                self._deliver(lambda: success(result))
+            box.append((False, exc))
+        del job
+        self._deliver(lambda: _finish(box))
         with self._lock:
             self._pending -= 1
             idle = self._pending == 0
         if idle:
             self._deliver(lambda: self.busy_changed.emit(False))
+
+
+def _finish(box: list[Any]) -> None:
+    """On the GUI thread: take the job and its outcome out of the box, then call back."""
+    job, (ok, value) = box[0], box[1]
+    box.clear()
+    callback = job.on_success if ok else job.on_failure
+    del job
+    if callback is not None:
+        callback(value)
