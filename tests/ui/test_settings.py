@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import create_engine, text
 
 from fever_desk.accounts import Operator, Role
-from fever_desk.settings import load_settings
+from fever_desk.settings import Settings, load_settings
 from tests.ui.conftest import Desk
 from ui.app import recover_settings
 from ui.audit_hooks import set_actor
@@ -108,3 +108,46 @@ def test_unknown_guideline_falls_back_with_a_warning(tmp_path: Path) -> None:
     settings, warnings = recover_settings(path)
     assert settings.guideline_id == "national-v5-outside-hubei"
     assert "national-v99" in warnings[0]
+
+
+def test_the_dialog_opens_at_once_and_lists_the_printers_when_the_system_answers(qtbot, monkeypatch) -> None:
+    """A network printer that does not answer holds up CUPS or the spooler; the dialog must not wait."""
+    import threading
+
+    import ui.printing
+
+    answer = threading.Event()
+
+    def slow_printer_names() -> list[str]:
+        answer.wait(10)
+        return ["Counter-80mm", "Office-A5"]
+
+    monkeypatch.setattr(ui.printing, "printer_names", slow_printer_names)
+    dialog = SettingsDialog(Settings(printer_name="Office-A5"))
+    qtbot.addWidget(dialog)
+    # Open, with the saved printer chosen, while the system is still being asked.
+    assert not dialog.printers_listed
+    assert [dialog.printer.itemData(i) for i in range(dialog.printer.count())] == ["", "Office-A5"]
+    assert dialog.printer.currentData() == "Office-A5"
+    dialog.printer.setCurrentIndex(0)  # the user changes her mind meanwhile
+    answer.set()
+    qtbot.waitUntil(lambda: dialog.printers_listed, timeout=10000)
+    dialog.printer_lookup.join()
+    assert [dialog.printer.itemText(i) for i in range(1, dialog.printer.count())] == [
+        "Counter-80mm",
+        "Office-A5",
+    ]
+    assert dialog.printer.currentData() == ""  # her choice survived the refresh
+    assert dialog.result_settings().printer_name == ""
+
+
+def test_a_saved_printer_that_is_gone_is_named_as_such(qtbot, monkeypatch) -> None:
+    import ui.printing
+
+    monkeypatch.setattr(ui.printing, "printer_names", lambda: ["Counter-80mm"])
+    dialog = SettingsDialog(Settings(printer_name="Old-Laser"))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.printers_listed, timeout=10000)
+    dialog.printer_lookup.join()
+    assert dialog.printer.currentText() == "Old-Laser（当前未找到）"
+    assert dialog.result_settings().printer_name == "Old-Laser"

@@ -15,9 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import threading
 
-from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +40,7 @@ from devices.registry import DeviceConfig
 from devices.transport import PortInfo
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
+from ui.background import Lookup
 from ui.device_config import device_config, with_device_config
 
 log = logging.getLogger(__name__)
@@ -49,23 +48,12 @@ log = logging.getLogger(__name__)
 MAX_BAUDRATE = 4_000_000
 
 
-class _PortScanner(QObject):
-    """Runs ``list_ports`` on a thread; ``found`` is delivered on the GUI thread (queued across threads)."""
-
-    found = Signal(object)
-
-    def scan(self) -> None:
-        threading.Thread(target=self._scan, name="port-scan", daemon=True).start()
-
-    def _scan(self) -> None:
-        try:
-            ports: list[PortInfo] | str = diagnostics.list_ports()
-        except (OSError, ValueError) as exc:
-            ports = str(exc)
-        try:
-            self.found.emit(ports)
-        except RuntimeError:  # the dialog was closed before the scan ended
-            log.debug("port scan finished after its dialog closed")
+def _list_ports() -> list[PortInfo] | str:
+    """On the look-up thread: the ports, or what went wrong in words for the dialog."""
+    try:
+        return diagnostics.list_ports()
+    except (OSError, ValueError) as exc:
+        return str(exc)
 
 
 class DeviceSettingsSection(QGroupBox):
@@ -120,8 +108,7 @@ class DeviceSettingsSection(QGroupBox):
         form.addRow(self.error)
         self.protocol.setCurrentIndex(max(self.protocol.findData(config.protocol), 0))
         self.protocol.currentIndexChanged.connect(self._protocol_changed)
-        self._scanner = _PortScanner(self)
-        self._scanner.found.connect(self._show_ports)
+        self.port_lookup: Lookup | None = None
         self.retranslate()
         self.scan_ports()
 
@@ -143,9 +130,8 @@ class DeviceSettingsSection(QGroupBox):
     def scan_ports(self) -> None:
         self.refresh.setEnabled(False)
         self.scan_state.setText(tr("Looking for serial ports…"))
-        self._scanner.scan()
+        self.port_lookup = Lookup(self, _list_ports, self._show_ports, name="port-scan")
 
-    @Slot(object)
     def _show_ports(self, ports: list[PortInfo] | str) -> None:
         self.refresh.setEnabled(True)
         if isinstance(ports, str):

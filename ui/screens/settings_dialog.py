@@ -28,6 +28,7 @@ from fever_desk.guidelines import shipped_guidelines
 from fever_desk.i18n import LANGUAGES, current_language, tr
 from fever_desk.reporting import cutoff_of
 from fever_desk.settings import Hospital, Settings
+from ui.background import Lookup
 from ui.screens.device_settings import DeviceSettingsSection
 
 
@@ -79,18 +80,14 @@ class SettingsDialog(QDialog):
         self.slip_layout.addItem(tr("80 mm thermal roll"), "80mm")
         self.slip_layout.addItem(tr("A5 sheet"), "a5")
         self.slip_layout.setCurrentIndex(max(self.slip_layout.findData(settings.slip_layout), 0))
+        self.printers_listed = False
         self.printer = QComboBox(self)
         self.printer.setObjectName("printer")
-        self.printer.addItem(tr("System default printer"), "")
-        from ui.printing import printer_names  # Qt's printer list: only when the dialog opens
+        self.printer.setToolTip(tr("Looking for printers…"))
+        self._list_printers([settings.printer_name] if settings.printer_name else [], settings.printer_name)
+        from ui.printing import printer_names  # Qt's printer list: asked on a thread when the dialog opens
 
-        for name in printer_names():
-            self.printer.addItem(name, name)
-        if settings.printer_name and self.printer.findData(settings.printer_name) < 0:
-            self.printer.addItem(
-                tr("{printer} (not found now)", printer=settings.printer_name), settings.printer_name
-            )
-        self.printer.setCurrentIndex(max(self.printer.findData(settings.printer_name), 0))
+        self.printer_lookup = Lookup(self, printer_names, self._printers_found, name="printer-scan")
         self.direct_print = QCheckBox(
             tr("Print slips straight to the printer, without the print dialog"), self
         )
@@ -147,6 +144,22 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _list_printers(self, names: list[str], chosen: str) -> None:
+        self.printer.clear()
+        self.printer.addItem(tr("System default printer"), "")
+        for name in names:
+            self.printer.addItem(name, name)
+        if chosen and chosen not in names:
+            self.printer.addItem(tr("{printer} (not found now)", printer=chosen), chosen)
+        self.printer.setCurrentIndex(max(self.printer.findData(chosen), 0))
+
+    def _printers_found(self, names: list[str]) -> None:
+        """The system's list arrived: offer it, keeping whatever the user has chosen meanwhile."""
+        chosen = str(self.printer.currentData() or "")
+        self._list_printers(list(names), chosen)
+        self.printer.setToolTip("")
+        self.printers_listed = True
 
     def result_settings(self) -> Settings:
         s = copy.deepcopy(self._original)
