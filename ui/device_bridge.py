@@ -23,7 +23,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
-from devices.base import DeviceError, Item, Reading
+from devices.base import DeviceError, Item, ProtocolError, Reading
 from devices.registry import DeviceConfig
 from devices.session import DeviceSession, SessionStatus, State
 from ui.device_config import SIMULATOR
@@ -109,6 +109,16 @@ class DeviceBridge(QObject):
     @property
     def simulated(self) -> bool:
         return self._config is not None and self._config.protocol == SIMULATOR
+
+    @property
+    def polled(self) -> bool:
+        """True for a request/reply thermometer: it reports what is in front of it, many times a second."""
+        if self._config is None or self.simulated:
+            return False
+        try:
+            return bool(self._config.family.driver.expects_replies)
+        except ProtocolError:  # unknown protocol in a hand-edited settings file
+            return False
 
     @property
     def device_label(self) -> str:

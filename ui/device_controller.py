@@ -8,7 +8,11 @@ else is a short hint in the status bar and never touches the record:
 * a surface/object value is not a body temperature: the device is in the wrong mode;
 * a device error code;
 * any reading while a saved record is being corrected: a thermometer that measures continuously would
-  otherwise overwrite the corrected record with whoever stands at the counter now.
+  otherwise overwrite the corrected record with whoever stands at the counter now;
+* after the form is cleared (a save, F2, Esc), a *polled* thermometer's readings until it has seen
+  nobody: it reports several times a second whatever is in front of it, and the patient just saved is
+  usually still there, so the next, empty form would otherwise open with their temperature.  A reading
+  outside the body range (the sensor sees the room) ends the wait; F9 takes the current reading at once.
 
 A plausible body reading does replace a value typed by hand: pointing the thermometer is the nurse's
 explicit act, and the badge beside the field changes to "from thermometer …" so the switch is visible.
@@ -41,6 +45,10 @@ class DeviceController(QObject):
         self, form: ScreeningForm, parent: QObject | None = None, bridge: DeviceBridge | None = None
     ):
         super().__init__(parent)
+        self._form: ScreeningForm | None = None
+        self._watched: set[int] = set()
+        self._waiting_for_nobody = False
+        self._latest: Reading | None = None
         self.form = form
         self.bridge = bridge or DeviceBridge(self)
         self.status_widget = DeviceStatusWidget()
@@ -54,6 +62,20 @@ class DeviceController(QObject):
         self.bridge.device_error.connect(self._on_device_error)
         self.bridge.status_changed.connect(self._on_status)
         self.retranslate()
+
+    @property
+    def form(self) -> ScreeningForm:
+        assert self._form is not None
+        return self._form
+
+    @form.setter
+    def form(self, form: ScreeningForm) -> None:
+        """The form in front of the nurse (the desk's or the pharmacy's) receives the readings."""
+        self._form = form
+        cleared = getattr(form, "cleared", None)
+        if cleared is not None and id(form) not in self._watched:
+            self._watched.add(id(form))
+            cleared.connect(self._form_cleared)
 
     # ---- lifecycle ----------------------------------------------------------------------------------
     def start(self, settings: Settings) -> None:
@@ -74,13 +96,30 @@ class DeviceController(QObject):
         return self.bridge.stop()
 
     def retranslate(self) -> None:
-        self.measure_action.setText(tr("&Measure with the simulated thermometer"))
-        self.measure_action.setEnabled(self.bridge.simulated)
+        self._update_measure_action()
         self.status_widget.retranslate()
 
+    def _update_measure_action(self) -> None:
+        if self.bridge.polled:
+            self.measure_action.setText(tr("&Use the thermometer's current reading"))
+        else:
+            self.measure_action.setText(tr("&Measure with the simulated thermometer"))
+        self.measure_action.setEnabled(self.bridge.simulated or self.bridge.polled)
+
     def measure(self) -> None:
-        if not self.bridge.measure():
-            self.status_widget.show_hint(tr("This thermometer measures by itself: point it at the forehead."))
+        """F9: the simulator measures; a polled thermometer's latest body reading is taken as it is."""
+        if self.bridge.measure():
+            return
+        if self.bridge.polled and self._latest is not None:
+            self._waiting_for_nobody = False
+            self._on_reading(self._latest)
+            return
+        self.status_widget.show_hint(tr("This thermometer measures by itself: point it at the forehead."))
+
+    def _form_cleared(self) -> None:
+        if self.bridge.polled:
+            self._waiting_for_nobody = True
+            self._latest = None
 
     # ---- readings -----------------------------------------------------------------------------------
     def _on_reading(self, reading: Reading) -> None:
@@ -89,6 +128,16 @@ class DeviceController(QObject):
             self.status_widget.show_hint(
                 tr(
                     "{celsius} °C is not a body temperature: set the thermometer to body mode.",
+                    celsius=celsius,
+                )
+            )
+            return
+        if self._waiting_for_nobody:
+            self._latest = reading
+            self.status_widget.show_hint(
+                tr(
+                    "{celsius} °C: waiting for the thermometer to see nobody before the next patient; "
+                    "F9 uses this reading.",
                     celsius=celsius,
                 )
             )
@@ -107,6 +156,8 @@ class DeviceController(QObject):
         self.status_widget.clear_hint()
 
     def _on_implausible(self, reading: Reading) -> None:
+        self._waiting_for_nobody = False  # the sensor sees the room: whoever comes next is measured afresh
+        self._latest = None
         text = tr("{celsius} °C is outside 34–43 °C: measure again.", celsius=f"{reading.celsius:.1f}")
         self.status_widget.show_hint(text)
         if not self.form.temperature.text().strip():
@@ -120,4 +171,4 @@ class DeviceController(QObject):
 
     def _on_status(self, status: SessionStatus) -> None:
         self.status_widget.show_status(status, self.bridge.simulated, self.bridge.device_label)
-        self.measure_action.setEnabled(self.bridge.simulated)
+        self._update_measure_action()

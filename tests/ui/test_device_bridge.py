@@ -151,3 +151,29 @@ def test_stop_without_start_and_twice_is_harmless(qtbot) -> None:
     assert bridge.stop()
     assert bridge.stop()
     assert device_threads() == []
+
+
+def test_a_polled_thermometer_does_not_carry_the_last_patient_into_the_next_form(qtbot, form) -> None:
+    """LU90614 modules are polled several times a second and report whoever is still in front of them."""
+    bridge = DeviceBridge()
+    controller = DeviceController(form, bridge=bridge)
+    bridge.start(DeviceConfig("lu90614", "/dev/no-such-thermometer"))  # polled family; no readings of its own
+    try:
+        assert bridge.polled and controller.measure_action.isEnabled()
+        bridge.reading.emit(make_reading(38.6, MeasureMode.BODY, b""))
+        assert form.temperature.text() == "38.6"
+        form.clear()  # saved: the next patient's form
+        bridge.reading.emit(make_reading(38.6, MeasureMode.BODY, b""))  # the same person, still there
+        assert form.temperature.text() == ""
+        assert controller.status_widget.state == "hint" and "F9" in controller.status_widget.text()
+        bridge.implausible.emit(make_reading(24.8, MeasureMode.BODY, b""))  # nobody there: the room
+        bridge.reading.emit(make_reading(36.7, MeasureMode.BODY, b""))  # the next patient steps up
+        assert form.temperature.text() == "36.7"
+        assert form.temp.source is TemperatureSource.DEVICE
+        form.clear()
+        bridge.reading.emit(make_reading(36.8, MeasureMode.BODY, b""))
+        assert form.temperature.text() == ""
+        controller.measure_action.trigger()  # F9: the nurse knows this is the new patient
+        assert form.temperature.text() == "36.8"
+    finally:
+        assert bridge.stop()
