@@ -39,6 +39,7 @@ class Station(QObject):
         self.worker = worker
         self.describe_error = describe_error
         self.db_ready = False
+        self.db_problem = ""  # why the database could not be opened, in the user's language
         self.operator: Operator | None = None  # set by the login gate
         worker.context_ready.connect(self._ready)
         worker.context_failed.connect(self._failed)
@@ -95,5 +96,6 @@ class Station(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.db_ready = False
-        self.problem.emit(self.describe_error(error))
+        self.db_problem = self.describe_error(error)
+        self.problem.emit(self.db_problem)
         self.db_state_changed.emit(False)

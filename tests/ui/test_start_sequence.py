@@ -137,3 +137,36 @@ def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     # The collector paused for the start-up is running again, with the start-up's objects frozen.
     assert done.stdout.split() == ["shown", "ready", "collector", "True", "True"]
+
+
+def test_a_database_that_cannot_be_opened_is_explained_in_the_login_dialog(qtbot, tmp_path: Path) -> None:
+    """The window behind the dialog is covered, banner included: the dialog itself must say why."""
+    db_path = tmp_path / "desk.sqlite3"
+    db_path.write_bytes(b"this is a shopping list, not a database\n" * 50)
+    before = db_path.read_bytes()
+    settings = Settings(station_id="desk-1")
+    window, worker = build_window(
+        f"sqlite:///{db_path}", settings, tmp_path / "settings.json", build_screens=False
+    )
+    qtbot.addWidget(window)
+    window.show()
+    idle = IdleLock(settings.idle_lock_minutes, parent=window, locked=True)
+    gate = LoginGate(window, window.station, idle)
+    gate.lock(at_start=True)
+    try:
+        with qtbot.waitSignal(worker.context_failed, timeout=20000):
+            worker.start()
+        dialog = gate.dialog
+        assert dialog is not None and dialog.isVisible() and not window.centralWidget().isVisible()
+        message = dialog.message.text()
+        assert message.startswith("无法打开数据库：") and window.station.db_problem in message
+        assert len(message) > len("无法打开数据库：") + 5
+        # A later lock (idle) opens a new dialog that says the same at once, not "opening the database…".
+        gate.dialog = None
+        gate.lock()
+        assert window.station.db_problem in gate.dialog.message.text()
+    finally:
+        window.close()
+        worker.stop()
+        idle.uninstall()
+    assert db_path.read_bytes() == before

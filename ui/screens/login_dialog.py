@@ -112,6 +112,8 @@ class LoginDialog(QDialog):
             QTimer.singleShot(0, self._ask_for_users)
         else:
             station.db_state_changed.connect(self._db_state)
+            if station.db_problem:
+                self._db_state(False)
 
     # ---- modes ----------------------------------------------------------------------------------------
     def _set_mode(self, mode: str, message: str = "") -> None:
@@ -161,7 +163,10 @@ class LoginDialog(QDialog):
         if ready:
             self._ask_for_users()
         else:
-            self.message.setText(tr("The database could not be opened; see the message in the window."))
+            # Said here, in full: the window behind the dialog is covered, banner included.
+            self.message.setText(
+                tr("The database could not be opened: {problem}", problem=self.station.db_problem)
+            )
 
     def _ask_for_users(self) -> None:
         self.station.worker.submit(
