@@ -109,6 +109,14 @@ class SqlAuditRepository:
             ).one()
         return int(sequence), str(last_hash)
 
+    def hash_at(self, sequence: int) -> str | None:
+        """The stored hash of entry ``sequence``, or None when there is no such entry."""
+        with self._sessions() as session:
+            found = session.execute(
+                select(AUDIT_LOG.c.hash).where(AUDIT_LOG.c.sequence == sequence)
+            ).scalar_one_or_none()
+        return None if found is None else str(found)
+
     def verify(self) -> BrokenLink | None:
         """Check the whole chain and the head in one read transaction (one consistent snapshot)."""
         with self._sessions() as session, session.begin():

@@ -53,6 +53,11 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
     audit = subparsers.add_parser("audit", help=tr("check the audit trail"))
     asub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = asub.add_parser("verify", help=tr("check that no audit entry was changed or deleted"))
+    verify.add_argument(
+        "--anchor",
+        metavar="N:HASH",
+        help=tr("an anchor printed by an earlier check and kept off this computer"),
+    )
     verify.set_defaults(func=cmd_audit_verify)
 
     purge = subparsers.add_parser("purge", help=tr("delete records past the retention period"))
@@ -184,20 +189,53 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the chain; with ``--anchor``, also that it still holds an entry recorded earlier.
+
+    The chain alone proves that no entry was changed in place.  Someone able to bypass the database's
+    guards could still cut the newest entries off (and move the head back) or rewrite the whole chain
+    consistently; an anchor (sequence and hash) written down elsewhere, e.g. on the weekly backup's
+    label, catches both, because every later hash depends on every earlier entry.
+    """
     from db.audit_repository import SqlAuditRepository
 
+    anchor = _anchor(args.anchor) if getattr(args, "anchor", None) else None
     database = _open(args)
     try:
         repository = SqlAuditRepository(database.session_factory)
         broken = repository.verify()
-        count = repository.head()[0]
+        count, last_hash = repository.head()
+        anchored = repository.hash_at(anchor[0]) if anchor else None
     finally:
         database.close()
     if broken is not None:
         print(tr(broken.message, **broken.values()), file=sys.stderr)
         return 1
+    if anchor is not None and anchored != anchor[1]:
+        if anchored is None:
+            problem = tr(
+                "Entry {sequence} of the anchor is missing: the trail now ends at entry {count}; "
+                "entries were removed.",
+                sequence=anchor[0],
+                count=count,
+            )
+        else:
+            problem = tr(
+                "Entry {sequence} no longer matches the anchor: the trail was rewritten up to it.",
+                sequence=anchor[0],
+            )
+        print(problem, file=sys.stderr)
+        return 1
     print(tr("The audit trail is intact ({count} entries).", count=count))
+    print(tr("Anchor to keep off this computer (the next line):"))
+    print(f"{count}:{last_hash}")
     return 0
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    sequence, _, digest = text.strip().partition(":")
+    if not sequence.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise SystemExit(tr("An anchor looks like 42:<64 hexadecimal digits>, as printed by audit verify."))
+    return int(sequence), digest
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

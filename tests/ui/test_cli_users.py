@@ -81,6 +81,37 @@ def test_audit_verify_reports_the_first_broken_entry(db_url: str, monkeypatch, c
     assert "第 2 条" in capsys.readouterr().err
 
 
+def test_an_anchor_kept_elsewhere_catches_newest_entries_cut_off(db_url: str, monkeypatch, capsys) -> None:
+    """The chain cannot show its own tail was cut and its head moved back; the anchor can."""
+    for name in ("admin", "li", "wang"):
+        role = "administrator" if name == "admin" else "nurse"
+        assert (
+            cli(["user", "add", name, "--role", role, "--password-stdin"], monkeypatch, "station-2026\n") == 0
+        )
+    capsys.readouterr()
+    assert cli(["audit", "verify"], monkeypatch) == 0
+    anchor = capsys.readouterr().out.strip().splitlines()[-1].split()[-1]
+    assert anchor.startswith("3:") and len(anchor) == 2 + 64
+    assert cli(["audit", "verify", "--anchor", anchor], monkeypatch) == 0
+    # Someone with the database file removes the last entry and moves the head back to entry 2.
+    database = open_database(db_url)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_head_no_update"))
+        previous = connection.execute(text("SELECT hash FROM audit_log WHERE sequence = 2")).scalar_one()
+        connection.execute(text("DELETE FROM audit_log WHERE sequence = 3"))
+        connection.execute(
+            text("UPDATE audit_head SET last_sequence = 2, last_hash = :h WHERE id = 1"), {"h": previous}
+        )
+    database.close()
+    capsys.readouterr()
+    assert cli(["audit", "verify"], monkeypatch) == 0  # consistent on its own
+    assert cli(["audit", "verify", "--anchor", anchor], monkeypatch) == 1
+    assert "第 3 条已不存在" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="64"):
+        cli(["audit", "verify", "--anchor", "3:abc"], monkeypatch)
+
+
 def test_purge_is_a_dry_run_unless_told_yes(db_url: str, monkeypatch, capsys) -> None:
     database = open_database(db_url)
     repo = SqlScreeningRepository(database.session_factory)
