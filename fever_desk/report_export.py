@@ -39,6 +39,9 @@ class ReportDocument:
     period: ReportingDay
     revision: ReportRevision
     history: list[DayPoint] = field(default_factory=list)
+    #: ``sequence:hash`` of the audit trail when the report was written: filed with the authorities, it
+    #: pins the station's trail outside the station (``fever-desk audit verify --anchor``).
+    audit_anchor: str = ""
 
     @property
     def zero(self) -> bool:
@@ -47,7 +50,7 @@ class ReportDocument:
     def header_lines(self) -> list[tuple[str, str]]:
         r = self.revision
         generated = r.generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return [
+        lines = [
             ("报告单位", self.institution or "—"),
             ("报告点", self.station_name or "—"),
             ("报告日期", f"{self.period.day:%Y-%m-%d}"),
@@ -57,7 +60,12 @@ class ReportDocument:
             ),
             ("版本", f"第 {r.revision} 版（{generated}，{r.generated_by or '—'}）"),
             ("报告类型", ZERO if self.zero else "日报告"),
-        ] + ([("更正说明", r.note)] if r.note else [])
+        ]
+        if r.note:
+            lines.append(("更正说明", r.note))
+        if self.audit_anchor:
+            lines.append(("审计锚点", self.audit_anchor))
+        return lines
 
     def figure_lines(self) -> list[tuple[str, int]]:
         figures = self.revision.figures.to_json()

@@ -134,7 +134,11 @@ def export_report(
     generated = generate_report(ctx, station, day, note)
     period = reporting_day(day, station.cutoff)
     history = ctx.reports.history(history_periods(day, station.cutoff))
-    document = ReportDocument(station.station_name, station.institution, period, generated.revision, history)
+    trail = getattr(ctx, "audit", None)
+    anchor = "{}:{}".format(*trail.head()) if trail is not None else ""
+    document = ReportDocument(
+        station.station_name, station.institution, period, generated.revision, history, audit_anchor=anchor
+    )
     write_report(path, document, font_path=station.font_path or None)
     audit(ctx, "export", "daily_report", str(day), path.name)
     return generated

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from db import open_database
+from db.audit_repository import SqlAuditRepository
 from db.report_repository import SqlReportRepository
 from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition
@@ -53,6 +54,13 @@ def test_cli_writes_a_zero_report_and_does_not_repeat_revisions(
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     values = {row[0]: row[1] for row in rows if len(row) == 2}
     assert values["报告类型"] == "零报告" and values["报告点"] == "兰溪镇卫生院预检分诊台"
+    # The report filed with the authorities pins the station's audit trail: its anchor verifies.
+    sequence, digest = values["审计锚点"].split(":")
+    database = open_database(_url())
+    try:
+        assert SqlAuditRepository(database.session_factory).hash_at(int(sequence)) == digest
+    finally:
+        database.close()
     assert "零报告" in capsys.readouterr().out
     assert run(["report", "daily", "--date", "2020-02-01", "--out", str(out)]) == 0
     database = open_database(_url())
