@@ -63,12 +63,17 @@ def test_user_add_asks_twice_without_stdin(db_url: str, monkeypatch, capsys) -> 
     assert "不一致" in capsys.readouterr().err
 
 
-def test_audit_verify_reports_the_first_broken_entry(db_url: str, monkeypatch, capsys) -> None:
+def add_three_operators(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An administrator and two nurses: three entries in the audit trail."""
     for name in ("admin", "li", "wang"):
         role = "administrator" if name == "admin" else "nurse"
         assert (
             cli(["user", "add", name, "--role", role, "--password-stdin"], monkeypatch, "station-2026\n") == 0
         )
+
+
+def test_audit_verify_reports_the_first_broken_entry(db_url: str, monkeypatch, capsys) -> None:
+    add_three_operators(monkeypatch)
     capsys.readouterr()
     assert cli(["audit", "verify"], monkeypatch) == 0
     assert "3" in capsys.readouterr().out
@@ -83,11 +88,7 @@ def test_audit_verify_reports_the_first_broken_entry(db_url: str, monkeypatch, c
 
 def test_an_anchor_kept_elsewhere_catches_newest_entries_cut_off(db_url: str, monkeypatch, capsys) -> None:
     """The chain cannot show its own tail was cut and its head moved back; the anchor can."""
-    for name in ("admin", "li", "wang"):
-        role = "administrator" if name == "admin" else "nurse"
-        assert (
-            cli(["user", "add", name, "--role", role, "--password-stdin"], monkeypatch, "station-2026\n") == 0
-        )
+    add_three_operators(monkeypatch)
     capsys.readouterr()
     assert cli(["audit", "verify"], monkeypatch) == 0
     anchor = capsys.readouterr().out.strip().splitlines()[-1].split()[-1]
