@@ -9,7 +9,6 @@ both use it, and the tests exercise it without Qt or SQL.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +17,11 @@ from enum import StrEnum
 
 from fever_desk.documents import DocumentType, check_document
 from fever_desk.i18n import tr
-from fever_desk.identity import is_mobile
-from fever_desk.model import MeasureMode, Sex, Temperature, TemperatureSource
+from fever_desk.model import Sex, Temperature
 from fever_desk.triage import FeverRule
-from fever_desk.validation import BODY_MAX_C, BODY_MIN_C, parse_temperature
+from fever_desk.validation import TemperatureDraft, check_phone, check_temperature
 
 MAX_QUANTITY = 99
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 class DrugCategory(StrEnum):
@@ -190,7 +187,7 @@ class DrugDraft:
 
 
 @dataclass
-class PurchaseDraft:
+class PurchaseDraft(TemperatureDraft):
     """The form's fields as text; answers are ``None`` until asked."""
 
     name: str = ""
@@ -199,11 +196,6 @@ class PurchaseDraft:
     phone: str = ""
     address: str = ""
     community: str = ""
-    temperature: str = ""
-    temperature_source: TemperatureSource = TemperatureSource.MANUAL
-    temperature_mode: MeasureMode = MeasureMode.BODY
-    temperature_at: datetime | None = None
-    temperature_device: str = ""
     symptoms: dict[str, bool | None] = field(default_factory=dict)
     epidemiological: dict[str, bool | None] = field(default_factory=dict)
     drugs: list[DrugDraft] = field(default_factory=list)
@@ -214,32 +206,6 @@ class PurchaseDraft:
     other_phone: str = ""
     other_temperature: str = ""
     other_symptoms: str = ""
-
-
-def check_phone(raw: str, *, required: bool) -> tuple[str, str]:
-    """(the phone as stored, the problem or "")."""
-    phone = re.sub(r"\s", "", raw)
-    if not phone:
-        return "", tr("Enter a phone number.") if required else ""
-    if not (is_mobile(phone) or _LANDLINE.match(phone)):
-        return phone, tr("The phone number should be 11 digits starting with 1, or a landline.")
-    return phone, ""
-
-
-def check_temperature(raw: str, *, required: bool) -> tuple[float | None, str]:
-    if not raw.strip():
-        return None, tr("Enter the temperature.") if required else ""
-    celsius = parse_temperature(raw)
-    if celsius is None:
-        return None, tr("The temperature must be a number such as 36.5.")
-    if not BODY_MIN_C <= celsius <= BODY_MAX_C:
-        return None, tr(
-            "{value} °C is outside {low}–{high} °C: please measure again.",
-            value=f"{celsius:.1f}",
-            low=BODY_MIN_C,
-            high=BODY_MAX_C,
-        )
-    return celsius, ""
 
 
 def check_drugs(drafts: Sequence[DrugDraft]) -> tuple[list[DrugLine], str]:
@@ -328,16 +294,9 @@ def check_purchase(
         address=draft.address.strip(),
         community=draft.community.strip(),
     )
-    temperature = Temperature(
-        celsius=celsius,
-        source=draft.temperature_source,
-        mode=draft.temperature_mode,
-        measured_at=draft.temperature_at,
-        device=draft.temperature_device,
-    )
     purchase = Purchase(
         purchaser=purchaser,
-        temperature=temperature,
+        temperature=draft.checked_temperature(celsius),
         symptoms={k: bool(v) for k, v in draft.symptoms.items()},
         epidemiological={k: bool(v) for k, v in draft.epidemiological.items()},
         drugs=drugs,

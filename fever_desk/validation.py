@@ -21,7 +21,59 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 @dataclass
-class Draft:
+class TemperatureDraft:
+    """The temperature as a counter form holds it: the text, and where it came from.
+
+    Both counters' drafts carry these fields (``ui.temperature_field`` fills them), so a reading from the
+    thermometer is stored the same way whichever counter took it.
+    """
+
+    temperature: str = ""
+    temperature_source: TemperatureSource = TemperatureSource.MANUAL
+    temperature_mode: MeasureMode = MeasureMode.BODY
+    temperature_at: datetime | None = None
+    temperature_device: str = ""
+
+    def checked_temperature(self, celsius: float) -> Temperature:
+        """The domain value, once ``celsius`` has passed :func:`check_temperature`."""
+        return Temperature(
+            celsius=celsius,
+            source=self.temperature_source,
+            mode=self.temperature_mode,
+            measured_at=self.temperature_at,
+            device=self.temperature_device,
+        )
+
+
+def check_phone(raw: str, *, required: bool) -> tuple[str, str]:
+    """(the phone as stored, the problem or "")."""
+    phone = re.sub(r"\s", "", raw)
+    if not phone:
+        return "", tr("Enter a phone number.") if required else ""
+    if not (is_mobile(phone) or _LANDLINE.match(phone)):
+        return phone, tr("The phone number should be 11 digits starting with 1, or a landline.")
+    return phone, ""
+
+
+def check_temperature(raw: str, *, required: bool) -> tuple[float | None, str]:
+    """(°C, the problem or ""): a number a body can have, or a request to measure again."""
+    if not raw.strip():
+        return None, tr("Enter the temperature.") if required else ""
+    celsius = parse_temperature(raw)
+    if celsius is None:
+        return None, tr("The temperature must be a number such as 36.5.")
+    if not BODY_MIN_C <= celsius <= BODY_MAX_C:
+        return None, tr(
+            "{value} °C is outside {low}–{high} °C: please measure again.",
+            value=f"{celsius:.1f}",
+            low=BODY_MIN_C,
+            high=BODY_MAX_C,
+        )
+    return celsius, ""
+
+
+@dataclass
+class Draft(TemperatureDraft):
     """The form's fields as text; booleans and dates the widgets already hold as such."""
 
     name: str = ""
@@ -31,11 +83,6 @@ class Draft:
     id_number: str = ""
     phone: str = ""
     address: str = ""
-    temperature: str = ""
-    temperature_source: TemperatureSource = TemperatureSource.MANUAL
-    temperature_mode: MeasureMode = MeasureMode.BODY
-    temperature_at: datetime | None = None
-    temperature_device: str = ""
     onset_date: date | None = None
     symptoms: dict[str, bool | None] = field(default_factory=dict)
     epidemiological: dict[str, bool | None] = field(default_factory=dict)
@@ -100,24 +147,13 @@ def check_draft(draft: Draft, *, today: date) -> tuple[Checked | None, dict[str,
     if age is None and "age" not in errors:
         errors["age"] = tr("Enter the age or the birth date.")
 
-    phone = re.sub(r"[\s]", "", draft.phone)
-    if not phone:
-        errors["phone"] = tr("Enter a phone number.")
-    elif not (is_mobile(phone) or _LANDLINE.match(phone)):
-        errors["phone"] = tr("The phone number should be 11 digits starting with 1, or a landline.")
+    phone, problem = check_phone(draft.phone, required=True)
+    if problem:
+        errors["phone"] = problem
 
-    celsius = parse_temperature(draft.temperature)
-    if not draft.temperature.strip():
-        errors["temperature"] = tr("Enter the temperature.")
-    elif celsius is None:
-        errors["temperature"] = tr("The temperature must be a number such as 36.5.")
-    elif not BODY_MIN_C <= celsius <= BODY_MAX_C:
-        errors["temperature"] = tr(
-            "{value} °C is outside {low}–{high} °C: please measure again.",
-            value=f"{celsius:.1f}",
-            low=BODY_MIN_C,
-            high=BODY_MAX_C,
-        )
+    celsius, problem = check_temperature(draft.temperature, required=True)
+    if problem:
+        errors["temperature"] = problem
 
     has_symptom = any(v is True for v in draft.symptoms.values())
     if draft.onset_date is not None and draft.onset_date > today:
@@ -137,11 +173,4 @@ def check_draft(draft: Draft, *, today: date) -> tuple[Checked | None, dict[str,
         phone=phone,
         address=draft.address.strip(),
     )
-    temperature = Temperature(
-        celsius=celsius,
-        source=draft.temperature_source,
-        mode=draft.temperature_mode,
-        measured_at=draft.temperature_at,
-        device=draft.temperature_device,
-    )
-    return Checked(person, temperature, draft.onset_date), {}
+    return Checked(person, draft.checked_temperature(celsius), draft.onset_date), {}

@@ -35,10 +35,10 @@ from fever_desk.pharmacy import (
     Purchaser,
     RepeatMatch,
     advice,
-    check_temperature,
     with_advice,
 )
 from fever_desk.settings import Settings
+from fever_desk.validation import check_temperature
 from ui import pharmacy_operations as ops
 from ui.day_list import DayListLoader
 from ui.screens.pharmacy_form import PharmacyForm

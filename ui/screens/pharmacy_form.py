@@ -32,7 +32,8 @@ from fever_desk.drugs import Drug
 from fever_desk.guidelines import Guideline
 from fever_desk.i18n import tr
 from fever_desk.model import MeasureMode
-from fever_desk.pharmacy import Purchase, PurchaseDraft, check_phone, check_purchase
+from fever_desk.pharmacy import Purchase, PurchaseDraft, check_purchase
+from fever_desk.validation import check_phone
 from ui.screens.drug_lines import DrugLines
 from ui.screens.field_rows import FieldRows
 from ui.screens.questionnaire import QuestionGroup
