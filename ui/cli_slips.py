@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from fever_desk.i18n import current_language, tr
@@ -116,22 +115,3 @@ def cmd_verify_slip(args: argparse.Namespace) -> int:
     if result.ok:
         return 0
     return 1 if result.reason == "bad_signature" else 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ui.cli_slips …``: the same commands without the rest of ``fever-desk``."""
-    parser = argparse.ArgumentParser(prog="fever-desk")
-    parser.add_argument("--db", metavar="URL")
-    add_slip_commands(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    args = parser.parse_args(argv)
-    from db.migrate import DatabaseProblem
-
-    try:
-        return int(args.func(args))
-    except DatabaseProblem as exc:
-        print(exc.localized(), file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
