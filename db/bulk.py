@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, Table, insert
 
 from db.mapping import row_values
 from db.models import SCREENING, to_utc
@@ -60,6 +60,69 @@ def _producer(
     return run
 
 
+class RowWriter:
+    """The compiled INSERT for one table and a function turning a values dict into driver parameters.
+
+    Each column's own bind processor converts the value, so a row is stored exactly as the repository
+    would store it.
+    """
+
+    def __init__(self, table: Table, engine: Engine) -> None:
+        dialect = engine.dialect
+        keys = [column.key for column in table.columns]
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        self.order = list(compiled.positiontup or []) if compiled.positional else keys
+        self.processors = [(key, table.c[key].type.bind_processor(dialect)) for key in self.order]
+
+    def prepare(self, values: dict[str, Any]) -> Any:
+        converted = [values[key] if proc is None else proc(values[key]) for key, proc in self.processors]
+        return tuple(converted) if self.positional else dict(zip(self.order, converted, strict=True))
+
+
+class BulkLoad:
+    """One connection for a load: a large SQLite page cache, a commit every ``rows_per_commit`` rows,
+    ANALYZE at the end; the cache is set back (and anything uncommitted dropped) however it ends."""
+
+    def __init__(self, engine: Engine, rows_per_commit: int) -> None:
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._rows_per_commit = rows_per_commit
+        self.written = self._pending = 0
+
+    def __enter__(self) -> BulkLoad:
+        self.connection = self._engine.connect()
+        if self._sqlite:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            self.connection.commit()
+        return self
+
+    def wrote(self, rows: int) -> None:
+        self._pending += rows
+        if self._pending >= self._rows_per_commit:
+            self.connection.commit()
+            self.written, self._pending = self.written + self._pending, 0
+
+    def finish(self) -> int:
+        """Commit the rest and refresh the planner's statistics; returns how many rows were written."""
+        self.connection.commit()
+        self.written, self._pending = self.written + self._pending, 0
+        if self.written:
+            with self.connection.begin():
+                self.connection.exec_driver_sql("ANALYZE")
+        return self.written
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._sqlite:
+                self.connection.rollback()
+                self.connection.exec_driver_sql("PRAGMA cache_size = -2000")
+                self.connection.commit()
+        finally:
+            self.connection.close()
+
+
 def bulk_insert_screenings(
     engine: Engine, screenings: Iterable[Screening], batch: int = 10_000, *, rows_per_commit: int = 100_000
 ) -> int:
@@ -68,50 +131,23 @@ def bulk_insert_screenings(
     Timestamps left empty are set to the time of the load.  A duplicate id fails the transaction that
     holds it; rows committed before stay written.
     """
-    dialect = engine.dialect
-    keys = [column.key for column in SCREENING.columns]
-    compiled = insert(SCREENING).compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup or []) if compiled.positional else keys
-    processors = [(key, SCREENING.c[key].type.bind_processor(dialect)) for key in order]
-
-    def prepare(values: dict[str, Any]) -> Any:
-        converted = [values[key] if proc is None else proc(values[key]) for key, proc in processors]
-        return tuple(converted) if compiled.positional else dict(zip(order, converted, strict=True))
-
-    rows = (prepare(values) for values in _rows(screenings, datetime.now(UTC)))
+    writer = RowWriter(SCREENING, engine)
+    rows = (writer.prepare(values) for values in _rows(screenings, datetime.now(UTC)))
     batches = iter(lambda: list(islice(rows, batch)), [])
     ready: queue.Queue[Any] = queue.Queue(maxsize=2)
     stop = threading.Event()
     worker = threading.Thread(target=_producer(batches, ready, stop), name="bulk-prepare", daemon=True)
-    written = 0
-    with engine.connect() as connection:
-        sqlite = dialect.name == "sqlite"
-        if sqlite:
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            connection.commit()
+    with BulkLoad(engine, rows_per_commit) as load:
         worker.start()
         try:
-            pending = 0
             while (chunk := ready.get()) is not _DONE:
                 if isinstance(chunk, BaseException):
                     raise chunk
-                connection.exec_driver_sql(str(compiled), chunk)  # begins a transaction if none is open
-                pending += len(chunk)
-                if pending >= rows_per_commit:
-                    connection.commit()
-                    written, pending = written + pending, 0
-            connection.commit()
-            written += pending
-            if written:
-                with connection.begin():
-                    connection.exec_driver_sql("ANALYZE")
+                load.connection.exec_driver_sql(writer.sql, chunk)  # begins a transaction if none is open
+                load.wrote(len(chunk))
+            return load.finish()
         finally:
             stop.set()
             while worker.is_alive():  # unblock a producer waiting on a full queue
                 with contextlib.suppress(queue.Empty):
                     ready.get(timeout=0.05)
-            if sqlite:
-                connection.rollback()
-                connection.exec_driver_sql("PRAGMA cache_size = -2000")
-                connection.commit()
-    return written
