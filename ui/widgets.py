@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from fever_desk.i18n import tr
 
@@ -154,3 +163,26 @@ class ClearConfirmBar(QLabel):
 
     def retranslate(self) -> None:
         self.setText(tr("Press Esc again to clear the form; any other key keeps it."))
+
+
+def read_only_rows(table: QTableView, *, single: bool = False) -> None:
+    """A list the user reads and picks whole rows from: no editing, no row numbers, last column stretched."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+
+
+SEARCH_PAUSE_MS = 250
+
+
+def on_typing_pause(edit: QLineEdit, fire: Callable[[], None], parent: QWidget) -> QTimer:
+    """Call ``fire`` once the user stops typing in ``edit`` for a moment: one query, not one per key."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_PAUSE_MS)
+    timer.timeout.connect(fire)
+    edit.textChanged.connect(lambda _text: timer.start())
+    return timer

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from fever_desk.audit import AuditAction, AuditEntry, BrokenLink
 from fever_desk.i18n import tr
 from ui.station import Station
+from ui.widgets import read_only_rows
 
 LIMIT = 2000
 HEADERS = ("#", "Time", "User", "Station", "Action", "Record", "Detail")
@@ -65,10 +65,7 @@ class AuditBrowser(QWidget):
         layout.addLayout(filters)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels([tr(h) if h != "#" else h for h in HEADERS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
+        read_only_rows(self.table)
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)
         layout.addWidget(self.status)

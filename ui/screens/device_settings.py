@@ -17,7 +17,6 @@ import json
 import logging
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +41,7 @@ from fever_desk.i18n import tr
 from fever_desk.settings import Settings
 from ui.background import Lookup
 from ui.device_config import device_config, with_device_config
+from ui.widgets import read_only_rows
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +72,7 @@ class DeviceSettingsSection(QGroupBox):
         self.protocol_help.setWordWrap(True)
         self.ports = QTableWidget(0, 4, self)
         self.ports.setObjectName("device_ports")
-        self.ports.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.ports.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.ports.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.ports.verticalHeader().hide()
-        self.ports.horizontalHeader().setStretchLastSection(True)
+        read_only_rows(self.ports, single=True)
         self.ports.itemSelectionChanged.connect(self._port_picked)
         self.refresh = QPushButton(self)
         self.refresh.setObjectName("device_refresh")

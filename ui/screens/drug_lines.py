@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from fever_desk.drugs import Drug
 from fever_desk.i18n import tr
 from fever_desk.pharmacy import MAX_QUANTITY, DrugCategory, DrugDraft, category_label
+from ui.widgets import read_only_rows
 
 
 class _LinesTable(QTableWidget):
@@ -78,11 +78,8 @@ class DrugLines(QWidget):
         layout.addLayout(entry)
         self.table = _LinesTable(0, 3, self)
         self.table.setObjectName("drug_lines")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(110)
         self.table.delete_pressed.connect(self.remove_selected)
         layout.addWidget(self.table)

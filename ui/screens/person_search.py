@@ -8,10 +8,9 @@ stale results.  Full numbers are shown here (the screen is opened on purpose, by
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -25,6 +24,7 @@ from fever_desk.model import Disposition, Screening
 from fever_desk.pharmacy import Advice, Purchase
 from ui import pharmacy_operations as ops
 from ui.station import Station
+from ui.widgets import on_typing_pause, read_only_rows
 
 
 class PersonSearch(QWidget):
@@ -42,18 +42,11 @@ class PersonSearch(QWidget):
         self.summary.setObjectName("person_summary")
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("person_history")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        read_only_rows(self.table)
         layout.addWidget(self.search)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._debounce = on_typing_pause(self.search, self.run_search, self)
         self.search.returnPressed.connect(self.run_search)
         self.retranslate()
 

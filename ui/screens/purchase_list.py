@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.pharmacy import Advice, Purchase
+from ui.widgets import on_typing_pause, read_only_rows
 
 if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the window opens
     from db.pharmacy_repository import PurchaseCounts
@@ -41,17 +41,12 @@ class PurchaseList(QWidget):
         self.search = QLineEdit(self)
         self.search.setObjectName("purchase_search")
         self.search.setClearButtonEnabled(True)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._debounce = on_typing_pause(
+            self.search, lambda: self.search_changed.emit(self.search.text()), self
+        )
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("purchase_table")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        read_only_rows(self.table)
         layout.addWidget(self.counts)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from fever_desk.i18n import tr
 from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui import report_operations as ops
 from ui.station import Station
+from ui.widgets import read_only_rows
 
 
 def _local_now() -> datetime:
@@ -75,9 +75,7 @@ class ReportsScreen(QWidget):
         self.revisions = QTableWidget(0, 6, self)
         self.revisions.setObjectName("report_revisions")
         for table in (self.figures, self.revisions):
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.verticalHeader().hide()
-            table.horizontalHeader().setStretchLastSection(True)
+            read_only_rows(table)
         layout.addWidget(self.figures, 3)
         self.status = QLabel(self)
         self.status.setObjectName("report_status")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -17,6 +17,7 @@ from fever_desk.i18n import current_language, tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.model import DayCounts, Disposition, Screening
 from fever_desk.triage import disposition_label
+from ui.widgets import on_typing_pause, read_only_rows
 
 _ROW_COLOURS = {Disposition.FEVER_CLINIC: "#fff1e0", Disposition.SUSPECTED: "#fde7ea"}
 
@@ -109,19 +110,14 @@ class TodayList(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("today_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         layout.addWidget(self.table, 1)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text().strip()))
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._debounce = on_typing_pause(
+            self.search, lambda: self.search_changed.emit(self.search.text().strip()), self
+        )
         self.counts: DayCounts | None = None
         self.retranslate()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +30,7 @@ from fever_desk.audit import AuditAction
 from fever_desk.i18n import tr
 from ui.audit_hooks import audit
 from ui.station import Station
+from ui.widgets import read_only_rows
 
 
 class UsersAdmin(QWidget):
@@ -41,10 +41,7 @@ class UsersAdmin(QWidget):
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels([tr("User name"), tr("Full name"), tr("Role"), tr("State")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        read_only_rows(self.table, single=True)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         for text, slot in (
