@@ -17,35 +17,23 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject
+
+from ui.workers import GuiRelay
 
 log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread, parented to the application: never deleted while a look-up runs."""
-
-    posted = Signal(object)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.posted.connect(self._run)
-
-    @Slot(object)
-    def _run(self, call: Callable[[], None]) -> None:
-        call()
+_relay: GuiRelay | None = None
 
 
-_relay: _Relay | None = None
-
-
-def _the_relay() -> _Relay:
+def _the_relay() -> GuiRelay:
     """Made on first use, which is on the GUI thread (a dialog starting a look-up)."""
     global _relay
     if _relay is None or not shiboken6.isValid(_relay):
         app = QCoreApplication.instance()
         assert app is not None, "a look-up needs the application"
-        _relay = _Relay(app)
+        _relay = GuiRelay(app)  # parented to the application: never deleted while a look-up runs
     return _relay
 
 
@@ -86,13 +74,13 @@ class Lookup:
         receiver(value)
 
 
-def _fetch_and_post(fetch: Callable[[], Any], relay: _Relay, lookup: weakref.ref[Lookup]) -> None:
+def _fetch_and_post(fetch: Callable[[], Any], relay: GuiRelay, lookup: weakref.ref[Lookup]) -> None:
     try:
         value, ok = fetch(), True
     except Exception as exc:
         log.exception("background look-up failed")
         value, ok = exc, False
-    relay.posted.emit(lambda: _arrived(lookup, ok, value))
+    relay.delivered.emit(lambda: _arrived(lookup, ok, value))
 
 
 def _arrived(lookup: weakref.ref[Lookup], ok: bool, value: Any) -> None:

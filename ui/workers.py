@@ -35,13 +35,16 @@ class _Job(Generic[C]):
         self.fn, self.on_success, self.on_failure = fn, on_success, on_failure
 
 
-class _Bridge(QObject):
-    """Lives in the GUI thread; a signal emitted from the worker runs ``deliver`` there."""
+class GuiRelay(QObject):
+    """Made on the GUI thread; a callable emitted from any thread runs there (a queued connection).
+
+    Each worker has its own, gone with it; ``ui.background`` keeps one for the application's lifetime.
+    """
 
     delivered = Signal(object)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.delivered.connect(self._run)
 
     @Slot(object)
@@ -65,7 +68,7 @@ class Worker(QObject, Generic[C]):
         super().__init__()
         self._make_context = make_context
         self._queue: queue.Queue[_Job[C] | None] = queue.Queue()
-        self._bridge = _Bridge()
+        self._bridge = GuiRelay()
         self._context: C | None = None
         self._context_error: BaseException | None = None
         self._pending = 0
