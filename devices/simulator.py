@@ -19,7 +19,6 @@ import random
 import select
 import threading
 import time
-import tty
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -242,6 +241,8 @@ class PtySimulator:
         self.responder = make_responder(protocol, self.options)
         self.stream_interval = float(self.options.get("stream_interval", 0.2))
         self.on_write = on_write
+        import tty  # POSIX only (needs termios): imported here so the package still loads on Windows
+
         self.master_fd, self.slave_fd = os.openpty()
         tty.setraw(self.slave_fd)
         self.path = os.ttyname(self.slave_fd)
