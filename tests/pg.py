@@ -21,7 +21,6 @@ import contextlib
 import glob
 import itertools
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -89,11 +88,13 @@ class PgCluster:
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.port = _free_port()
-        self._as_root = os.geteuid() == 0
+        self._as_root = hasattr(os, "geteuid") and os.geteuid() == 0  # Windows has no root, no geteuid
         self._counter = itertools.count(1)
         self._initialised = False
         self._cleaned = False
         if self._as_root:
+            import pwd  # POSIX only: the suite must still be collectable on Windows
+
             user = pwd.getpwnam("postgres")
             os.chown(self.root, user.pw_uid, user.pw_gid)
         atexit.register(self.destroy)  # even if the session dies before its finalizer runs
