@@ -19,6 +19,7 @@ def isolated_station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("FEVER_DESK_DB", f"sqlite:///{tmp_path / 'station.sqlite3'}")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("FEVER_DESK_LOG_DIR", str(tmp_path / "logs"))
     set_language("zh_CN")
     yield
     set_language("zh_CN")

@@ -25,17 +25,19 @@ def _database_url(args: argparse.Namespace) -> str:
 
 def cmd_guideline_check(args: argparse.Namespace) -> int:
     from fever_desk.guidelines import GuidelineError, load_guideline
+    from ui.console import safe_symbol
 
     status = 0
     for file in args.files:
         try:
             guideline = load_guideline(file)
         except GuidelineError as exc:
-            print(f"✗ {exc}", file=sys.stderr)
+            print(f"{safe_symbol('✗', '×', 'X', stream=sys.stderr)} {exc}", file=sys.stderr)
             status = 1
         else:
             print(
-                f"✓ {file}: {guideline.id} v{guideline.version} — {len(guideline.symptoms)} symptoms, "
+                f"{safe_symbol('✓', '√', 'OK')} {file}: {guideline.id} v{guideline.version} — "
+                f"{len(guideline.symptoms)} symptoms, "
                 f"{len(guideline.epidemiological)} epidemiological, "
                 f"{len(guideline.clinical)} clinical items, "
                 f"{len(guideline.rules)} rules"
@@ -175,17 +177,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def start_desk(db: str | None) -> int:
+    """Run the desk window; a start-up that fails is logged and shown in a dialog, never silent.
+
+    On Windows the desk has no console, so an exception that escaped here used to vanish: the window
+    flashed and the process exited.  ``ui.startup.report_fatal`` names the log file in a dialog.
+    """
+    try:
+        from db.location import chosen_database
+        from ui.app import run_gui
+
+        return run_gui(chosen_database(db))
+    except Exception as exc:  # noqa: BLE001 - whatever stops the start is shown, then the exit code says so
+        from ui.startup import report_fatal
+
+        return report_fatal(exc)
+
+
+def _log_start(argv: Sequence[str]) -> None:
+    """The log file (``ui.startup``) for every run; one line says which build ran with what."""
+    import logging
+    import platform
+
+    from ui.startup import setup_logging
+
+    setup_logging()
+    logging.getLogger("fever_desk.startup").info(
+        "fever-desk %s, Python %s, %s: %s",
+        __version__,
+        platform.python_version(),
+        platform.platform(),
+        " ".join(argv) or "(desk)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    if not (sys.argv[1:] if argv is None else argv):
+    from ui.console import prepare_streams
+
+    prepare_streams()  # before anything prints: a GBK or cp1252 console, or none at all (windowed)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _log_start(arguments)
+    if not arguments:
         # The desktop shortcut: no options to parse, so start the window without building the parser.
         # Start-up allocates thousands of long-lived objects (modules, classes, Qt wrappers) and the cyclic
         # collector would keep re-scanning them (~3 ms before the window shows); once the screens are
         # built run_gui freezes those objects and collects on the GUI thread only (ui.gui_gc).
         gc.disable()
-        from db.location import chosen_database
-        from ui.app import run_gui
-
-        return run_gui(chosen_database(None))
+        return start_desk(None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -193,10 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test(_database_url(args), sys.stdout)
     if args.command is None:
-        from db.location import chosen_database
-        from ui.app import run_gui
-
-        return run_gui(chosen_database(args.db))
+        return start_desk(args.db)
     from db.migrate import DatabaseProblem
 
     try:

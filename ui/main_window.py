@@ -12,7 +12,6 @@ and everything is ready long before a password is typed.  Anything that needs th
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,11 +117,12 @@ class MainWindow(QMainWindow):
                 return  # ensure_screens() finished the job in between
             try:
                 self._steps.pop(0)()
-            except Exception:  # noqa: BLE001 - any failure here ends the start, with its traceback
+            except Exception as exc:  # noqa: BLE001 - any failure here ends the start, with its traceback
                 # A screen that cannot be built is a defect, not something a nurse can fix: fail the
-                # start loudly, as building everything before showing the window used to.
-                traceback.print_exc()
-                QApplication.exit(70)
+                # start loudly (traceback in the log file, a dialog naming it; ui.startup).
+                from ui.startup import report_fatal
+
+                QApplication.exit(report_fatal(exc))
                 return
             if self._steps:
                 QTimer.singleShot(0, step)

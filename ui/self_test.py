@@ -283,8 +283,16 @@ def run_self_test(db_url: str, out: TextIO) -> int:
     results += _guarded(tr("Translations"), True, lambda: check_translations(settings))
     results += _guarded(tr("Printers"), False, lambda: check_printers(settings))
     results += _guarded(tr("Serial ports"), False, lambda: check_serial_ports(settings))
+    from ui.console import safe_symbol
+
+    # A console in GBK (cp936) or cp1252 cannot show ✓/✗: it gets √/× or OK/X instead of a crash.
+    shown = {
+        OK: safe_symbol(OK, "√", "OK", stream=out),
+        WARN: WARN,
+        FAIL: safe_symbol(FAIL, "×", "X", stream=out),
+    }
     for result in results:
-        print(f"{result.mark} {result.name}: {result.detail}", file=out)
+        print(f"{shown[result.mark]} {result.name}: {result.detail}", file=out)
     failed = [r for r in results if r.mark == FAIL and r.essential]
     if failed:
         print(tr("{count} essential check(s) failed.", count=len(failed)), file=out)
