@@ -39,7 +39,9 @@ def test_core_imports_no_outer_layer() -> None:
 def test_scan_catches_a_violation(tmp_path: Path) -> None:
     pkg = tmp_path / "fever_desk"
     pkg.mkdir()
-    (pkg / "bad.py").write_text("from PySide6.QtWidgets import QWidget\nimport sqlalchemy as sa\n")
+    (pkg / "bad.py").write_text(
+        "from PySide6.QtWidgets import QWidget\nimport sqlalchemy as sa\n", encoding="utf-8"
+    )
     problems = forbidden_imports(pkg, FORBIDDEN_IN_CORE)
     assert len(problems) == 2 and "PySide6" in problems[0]
 

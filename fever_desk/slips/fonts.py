@@ -78,7 +78,12 @@ def _fc_list() -> list[Path]:
         return []
     try:
         out = subprocess.run(
-            [exe, ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10, check=False
+            [exe, ":lang=zh-cn", "file"],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=10,
+            check=False,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []

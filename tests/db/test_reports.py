@@ -230,7 +230,9 @@ def test_pdf_export_names_the_station_and_says_zero_report(
         pytest.skip("no Chinese font on this machine")
     out = tmp_path / "report.pdf"
     write_report(out, _document(reports))
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, encoding="utf-8", check=True
+    ).stdout
     assert "零报告" in text and "城关镇卫生院预检分诊台" in text
     assert "近14个报告日" in text
 

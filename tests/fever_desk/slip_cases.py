@@ -61,7 +61,7 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "slip.pdf"
     path.write_bytes(pdf)
     return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, encoding="utf-8", check=True
     ).stdout
 
 

@@ -59,7 +59,7 @@ def test_pdf_text_contains_the_purchaser(tmp_path: Path, purchases: list) -> Non
     path = tmp_path / "register.pdf"
     write_register(path, purchases, META)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, encoding="utf-8", check=True
     ).stdout
     assert "王建国" in text and "登记表" in text
 

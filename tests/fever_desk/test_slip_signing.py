@@ -55,7 +55,7 @@ def test_payload_format_and_every_key_form(tmp_path: Path) -> None:
         public,
         public.public_bytes_raw(),
         public_key_text(public),
-        (tmp_path / PUBLIC_KEY_FILE).read_text(),
+        (tmp_path / PUBLIC_KEY_FILE).read_text(encoding="utf-8"),
         str(tmp_path / PUBLIC_KEY_FILE),
         tmp_path,
     ):

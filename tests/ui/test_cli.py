@@ -57,7 +57,9 @@ def test_triage_prints_outcome_and_reasons_as_json(
 
 def test_triage_names_unanswered_items(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "partial.json"
-    path.write_text(json.dumps({"temperature_c": 36.5, "symptoms": {}, "epidemiological": {}}))
+    path.write_text(
+        json.dumps({"temperature_c": 36.5, "symptoms": {}, "epidemiological": {}}), encoding="utf-8"
+    )
     assert main(["triage", "--answers", str(path)]) == 1
     assert "cough" in capsys.readouterr().err
 
@@ -69,7 +71,10 @@ def test_guideline_check_names_file_key_and_problem(
     source = Path(__file__).resolve().parents[2] / "fever_desk" / "guidelines" / shipped
     assert main(["guideline", "check", str(source)]) == 0
     broken = tmp_path / "national-v4.toml"
-    broken.write_text(source.read_text(encoding="utf-8").replace("lookback_days = 14", "lookback_days = -3"))
+    broken.write_text(
+        source.read_text(encoding="utf-8").replace("lookback_days = 14", "lookback_days = -3"),
+        encoding="utf-8",
+    )
     assert main(["guideline", "check", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "national-v4.toml" in err and "lookback_days" in err
@@ -90,7 +95,7 @@ def test_without_a_display_it_says_how_to_run(tmp_path: Path) -> None:
         pytest.skip("the display check is for Linux")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "ui.cli"], env=env, capture_output=True, encoding="utf-8", timeout=60
     )
     assert result.returncode == 2
     assert "xvfb-run" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr

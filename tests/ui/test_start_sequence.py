@@ -131,7 +131,7 @@ def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
         env=env,
         cwd=ROOT,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
