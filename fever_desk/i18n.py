@@ -28,9 +28,11 @@ def _sources(language: str) -> list[tuple[str, bytes]]:
 
 
 def _fingerprint(sources: list[tuple[str, bytes]]) -> str:
+    """CRC of the catalogues' names and LF bytes: a CRLF copy (a Windows checkout, a zip unpacked by a
+    Windows tool) says the same and matches compiled.json; ``.gitattributes`` keeps them LF as well."""
     crc = 0
     for name, data in sources:
-        crc = zlib.crc32(data, zlib.crc32(name.encode(), crc))
+        crc = zlib.crc32(data.replace(b"\r\n", b"\n"), zlib.crc32(name.encode(), crc))
     return f"{len(sources)}:{crc:08x}"
 
 
