@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,3 +24,32 @@ def isolated_station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     set_language("zh_CN")
     yield
     set_language("zh_CN")
+
+
+PTY_WORDS = ("PtySimulator", "openpty", "pty.fork")
+
+
+def _uses_a_pty(item: pytest.Item) -> bool:
+    """The test, or one of its fixtures, drives a pseudo-terminal (the thermometer simulator's tty)."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in getattr(info, "name2fixturedefs", {}).values():
+        functions += [definition.func for definition in definitions]
+    for function in functions:
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            continue
+        if any(word in source for word in PTY_WORDS):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On Windows there are no ptys: those tests are skipped, with the reason, instead of erroring."""
+    if hasattr(os, "openpty"):
+        return
+    skip = pytest.mark.skip(reason="needs a pseudo-terminal (POSIX only)")
+    for item in items:
+        if _uses_a_pty(item):
+            item.add_marker(skip)

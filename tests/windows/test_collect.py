@@ -35,3 +35,18 @@ sys.exit(1 if failures else 0)
 """
     result = run_blocked(code, timeout=600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+
+
+def test_pty_tests_skip_where_there_are_no_ptys() -> None:
+    """Windows has no ``os.openpty``: the simulator's pty tests skip there, the others still run."""
+    code = (
+        "import os\n"
+        "del os.openpty\n"
+        "import pytest\n"
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/ui/test_cli_devices.py']))\n"
+    )
+    result = run_blocked(code, timeout=600)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+    summary = result.stdout.splitlines()[-1]
+    assert "skipped" in summary and "passed" in summary, result.stdout[-2000:]
+    assert "pseudo-terminal" in result.stdout
