@@ -1,16 +1,19 @@
 ; Inno Setup 6 script: installs the one-folder PyInstaller bundle (dist\fever-desk) for clinic PCs.
 ;
 ;   make bundle            (on Windows: pyinstaller --noconfirm installer\fever_desk.spec)
-;   iscc installer\fever-desk.iss      ->  dist\fever-desk-setup-<version>.exe
+;   iscc /DAppVersion=<version> installer\fever-desk.iss   ->  dist\fever-desk-setup-<version>.exe
 ;
 ; Program files go to Program Files and are read-only for the nurse's account.  The settings and the
 ; database are never written here: the desk keeps them in %LOCALAPPDATA%\fever-desk\ (platformdirs),
 ; which belongs to the user, survives upgrades and is NOT removed on uninstall — a clinic's records
-; must outlive any particular version of the program.  Back them up with `fever-desk-cli db backup`.
+; must outlive any particular version of the program.  Back them up with
+; "C:\Program Files\fever-desk\fever-desk-cli.exe" db backup --out ...  (run as the desk's user).
 
 #define AppName "fever-desk"
+; The version is the package's own (fever_desk.__version__), never written here: the build passes it,
+;   iscc /DAppVersion=<version> installer\fever-desk.iss    (.github/workflows/windows.yml does this)
 #ifndef AppVersion
-  #define AppVersion "0.1.0"
+  #error AppVersion is not defined: run iscc /DAppVersion=<fever_desk.__version__> installer\fever-desk.iss
 #endif
 
 [Setup]
@@ -27,6 +30,9 @@ SetupIconFile=icons\fever-desk.ico
 UninstallDisplayIcon={app}\fever-desk.exe
 Compression=lzma2/max
 SolidCompression=yes
+; Qt 6 needs Windows 10 1809 (build 17763) or later: older Windows is refused here, by the setup, rather
+; than by a missing DLL at the desk's first start.
+MinVersion=10.0.17763
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 PrivilegesRequired=admin
