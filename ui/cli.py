@@ -183,6 +183,9 @@ def start_desk(db: str | None) -> int:
     On Windows the desk has no console, so an exception that escaped here used to vanish: the window
     flashed and the process exited.  ``ui.startup.report_fatal`` names the log file in a dialog.
     """
+    from ui.startup import log_uncaught_exceptions
+
+    log_uncaught_exceptions()
     try:
         from db.location import chosen_database
         from ui.app import run_gui

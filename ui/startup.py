@@ -16,8 +16,10 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 import traceback
 from pathlib import Path
+from types import TracebackType
 
 from fever_desk.i18n import tr
 
@@ -64,6 +66,31 @@ def setup_logging() -> Path | None:
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
     return path
+
+
+def log_uncaught_exceptions() -> None:
+    """Exceptions nobody catches (a Qt slot, a thread) go to the log too, then to the previous hook.
+
+    PySide6 hands an exception raised in a slot to ``sys.excepthook``, which prints it to a stderr that
+    the windowed desk does not have: without this, a failing button would leave no trace at all.
+    """
+    if getattr(sys.excepthook, "_fever_desk", False):
+        return
+    previous, previous_thread = sys.excepthook, threading.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("uncaught exception", exc_info=(kind, error, trace))
+        previous(kind, error, trace)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            name = args.thread.name if args.thread else "?"
+            log.error("uncaught exception in thread %s", name, exc_info=args.exc_value)
+        previous_thread(args)
+
+    hook._fever_desk = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
 
 
 def current_log_file() -> Path | None:

@@ -121,3 +121,25 @@ def test_no_stdout_or_stderr_is_no_crash(tmp_path: Path, argv: list[str], expect
     )
     assert result.returncode == expected, result.stderr
     assert result.stderr == b"" and result.stdout == b""
+
+
+def test_an_exception_in_a_slot_is_logged_by_the_windowed_desk(tmp_path: Path) -> None:
+    """After the start, an uncaught exception (a button's slot) leaves its traceback in the log."""
+    code = (
+        "import sys\n"
+        "sys.stdout = sys.stderr = None\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "def broken_button():\n"
+        "    raise RuntimeError('a broken button')\n"
+        "QTimer.singleShot(0, broken_button)\n"
+        "from ui.cli import main\n"
+        "sys.exit(main([]))\n"
+    )
+    env = desk_env(tmp_path)
+    env["FEVER_DESK_EXIT_AFTER_SHOW"] = "1"  # quit once the screens are ready (as `make bench` does)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    written = (tmp_path / LOG).read_text(encoding="utf-8")
+    assert "uncaught exception" in written and "RuntimeError: a broken button" in written, written
