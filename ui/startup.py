@@ -20,6 +20,7 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 from fever_desk.i18n import tr
 
@@ -34,6 +35,23 @@ log = logging.getLogger("fever_desk.startup")
 
 class _StationLog(logging.handlers.RotatingFileHandler):
     """Marks the handler this module installed, so a second ``setup_logging`` replaces it."""
+
+
+class _Stderr(logging.StreamHandler):
+    """Warnings still reach the console, as they did before the log file (logging's last resort prints
+    them only while no handler exists).  ``sys.stderr`` is looked up at each record: it may be
+    replaced (tests) or None (the windowed desk, where the record is skipped)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)
+
+    @property
+    def stream(self) -> TextIO | None:  # type: ignore[override]
+        return sys.stderr
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if sys.stderr is not None:
+            super().emit(record)
 
 
 def log_folder() -> Path:
@@ -51,9 +69,10 @@ def setup_logging() -> Path | None:
     A folder that cannot be written (a locked-down profile) costs the log, never the start: None.
     """
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _StationLog)]:
+    for handler in [h for h in root.handlers if isinstance(h, _StationLog | _Stderr)]:
         root.removeHandler(handler)
         handler.close()
+    root.addHandler(_Stderr())
     path = log_folder() / LOG_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
