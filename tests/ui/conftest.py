@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -63,6 +63,17 @@ def collect_on_the_gui_thread(qapp) -> Iterator[None]:
     collector = GuiThreadCollector(qapp)
     yield
     collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_window_timers_left_behind(qapp) -> Iterator[None]:
+    """A test's windows live on until the collector frees them; their periodic timers must not fire into
+    a later test.  The report glance asks the (stopped) worker every minute, and pytest-qt charged the
+    RuntimeError to whichever test was running then."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        for timer in widget.findChildren(QTimer):
+            timer.stop()
 
 
 @pytest.fixture
