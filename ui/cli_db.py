@@ -20,6 +20,7 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+from db.location import sqlite_uri
 from fever_desk.i18n import tr
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -75,7 +76,7 @@ def inspect_database(path: Path) -> str:
         if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
             raise NotABackup(path=str(path), detail=tr("not an SQLite file"))
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)) as connection:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise NotABackup(path=str(path), detail=verdict)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from db.location import sqlite_uri, sqlite_url
 from fever_desk.i18n import set_language, tr
 from fever_desk.settings import Settings
 
@@ -68,7 +69,7 @@ def check_settings(path: Path, problem: str | None) -> Result:
 
 def _copy_to_scratch(path: Path, scratch: Path) -> None:
     """A consistent copy even while the desk writes: the backup API reads one snapshot of a WAL database."""
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    source = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
     target = sqlite3.connect(scratch)
     try:
         source.backup(target)
@@ -128,7 +129,7 @@ def _check_sqlite(path: Path) -> list[Result]:
             detail = tr("{path} not created yet; it will be at the first start", path=str(path))
             database = Result(OK, tr("Database"), detail)
         else:
-            probe = make_engine(f"sqlite:///{path.as_posix()}")
+            probe = make_engine(sqlite_url(path))
             try:
                 check(probe)  # raises DatabaseProblem for other files or a newer schema; read-only
             finally:
@@ -149,7 +150,7 @@ def _rehearse(scratch: Path) -> Result:
     from db.migrate import current_revision, head_revision, upgrade
 
     head = head_revision()
-    engine = make_engine(f"sqlite:///{scratch.as_posix()}")
+    engine = make_engine(sqlite_url(scratch))
     try:
         current = current_revision(engine)
         upgrade(engine)
