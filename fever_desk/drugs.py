@@ -37,8 +37,9 @@ class Drug:
 
 
 def parse_catalogue(text: str, *, file: str) -> list[Drug]:
+    """The drugs in a catalogue's TOML text; a byte-order mark (Notepad's UTF-8) is dropped first."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: {exc}") from None
     unknown = set(data) - {"drug"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -98,22 +99,81 @@ class Settings:
 
 
 class SettingsError(Exception):
-    pass
+    """The settings file cannot be used; ``problem`` names the line when the JSON is broken.
+
+    ``station_id`` is the id found in the damaged text, if any: the caller starts on defaults *with that
+    id* rather than a new one, so the station's slips and server records stay one station's.
+    """
+
+    def __init__(self, path: Path, problem: str, *, station_id: str | None = None) -> None:
+        self.path, self.problem, self.station_id = path, problem, station_id
+        super().__init__(f"{path}: {problem}")
+
+
+_STATION_ID = re.compile(r'"station_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
+
+
+def salvage_station_id(text: str) -> str | None:
+    """The station id written in a settings text that no longer parses as JSON, else None."""
+    found = _STATION_ID.findall(text)
+    return found[-1] if found else None  # json.loads keeps the last of duplicate keys; so do we
+
+
+def read_settings_text(path: Path) -> str:
+    """The file's text: UTF-8 with or without the byte-order mark Notepad writes; raises SettingsError."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        salvaged = salvage_station_id(raw.decode("utf-8-sig", errors="replace"))
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            path,
+            f"line {line}: not UTF-8 text (save it as UTF-8, not ANSI/GBK)",
+            station_id=salvaged,
+        ) from exc
+
+
+def parse_settings(path: Path, text: str) -> Settings:
+    """Settings from the file's text; broken JSON is reported with its line and column.
+
+    The common hand edit is a Windows path with single backslashes (``"C:\\Windows\\Fonts"``), which
+    JSON reads as escapes: the message says to double them.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (write each \\ in a Windows path as \\\\)" if "escape" in exc.msg else ""
+        raise SettingsError(
+            path,
+            f"line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            station_id=salvage_station_id(text),
+        ) from exc
+    try:
+        if not isinstance(data, dict):
+            raise ValueError("top level is not an object")
+        if "station_id" in data and not (isinstance(data["station_id"], str) and data["station_id"].strip()):
+            raise ValueError("station_id must be a non-empty string")
+        return Settings.from_json(data)
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(path, str(exc), station_id=salvage_station_id(text)) from exc
 
 
 def load_settings(path: Path) -> Settings:
-    """Read settings; a missing file gives defaults with a fresh station id, saved at once."""
+    """Read settings; a missing file gives defaults with a fresh station id, saved at once.
+
+    A file written by hand without a ``station_id`` gets its new id saved at once too: otherwise every
+    start would invent another one and split the station's records.
+    """
     if not path.exists():
         settings = Settings()
         save_settings(settings, path)
         return settings
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("top level is not an object")
-        return Settings.from_json(data)
-    except (ValueError, TypeError) as exc:
-        raise SettingsError(f"{path}: {exc}") from exc
+    text = read_settings_text(path)
+    settings = parse_settings(path, text)
+    if "station_id" not in json.loads(text):
+        save_settings(settings, path)
+    return settings
 
 
 def save_settings(settings: Settings, path: Path) -> None:

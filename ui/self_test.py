@@ -13,7 +13,6 @@ inside the printer check, so the rest runs over SSH on a PC whose display is bro
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
@@ -45,12 +44,13 @@ def read_settings_quietly(path: Path) -> tuple[Settings, str | None]:
     """The station's settings without writing anything; a damaged file gives defaults and a problem."""
     if not path.exists():
         return Settings(), None
+    from fever_desk.settings import SettingsError, parse_settings, read_settings_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("top level is not an object")
-        return Settings.from_json(data), None
-    except (OSError, ValueError, TypeError) as exc:
+        return parse_settings(path, read_settings_text(path)), None
+    except SettingsError as exc:
+        return Settings(), exc.problem
+    except OSError as exc:
         return Settings(), str(exc)
 
 
