@@ -97,9 +97,8 @@ def test_damaged_settings_file_is_kept_aside_and_defaults_used(tmp_path: Path) -
     path.write_text(damaged, encoding="utf-8")
     settings, warnings = recover_settings(path)
     assert settings.fever_threshold_c == 37.3
-    assert (
-        settings.station_id == "00aa11bb22cc"
-    )  # the station stays itself (tests/ui/test_hand_edited_files.py)
+    # The station stays itself (more in tests/ui/test_hand_edited_files.py).
+    assert settings.station_id == "00aa11bb22cc"
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.json.unreadable-")]
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == damaged
     assert json.loads(path.read_text(encoding="utf-8"))["station_id"] == settings.station_id
