@@ -86,8 +86,9 @@ def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Setti
 def describe_error(error: BaseException) -> str:
     """A sentence for the nurse: known problems in their language, anything else with its type named."""
     from db.migrate import DatabaseProblem
+    from fever_desk.files import FileInUse
 
-    if isinstance(error, DatabaseProblem):
+    if isinstance(error, (DatabaseProblem, FileInUse)):
         return error.localized()
     if isinstance(error, StationIdUnrecoverable):
         return tr(
