@@ -244,6 +244,7 @@ def check_printers(settings: Settings) -> Result:
 
 def check_serial_ports(settings: Settings) -> Result:
     from devices.diagnostics import list_ports
+    from devices.transport import same_port
 
     paths = [port.path for port in list_ports()]
     if not paths:
@@ -251,7 +252,7 @@ def check_serial_ports(settings: Settings) -> Result:
             WARN, tr("Serial ports"), tr("no serial port found; the thermometer simulator is used"), False
         )
     configured = settings.device_port
-    if configured and "://" not in configured and configured not in paths:
+    if configured and "://" not in configured and not any(same_port(configured, p) for p in paths):
         return Result(
             WARN,
             tr("Serial ports"),
