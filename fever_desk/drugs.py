@@ -111,6 +111,8 @@ def render_catalogue(drugs: Sequence[Drug]) -> str:
 
 def save_catalogue(drugs: Sequence[Drug], path: Path) -> None:
     """Check (by parsing what will be written), then replace the file atomically."""
+    from fever_desk.files import replace_file
+
     text = render_catalogue(drugs)
     parse_catalogue(text, file=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +122,7 @@ def save_catalogue(drugs: Sequence[Drug], path: Path) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # open in another program (Windows): FileInUse, naming it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -99,18 +99,37 @@ class Settings:
 
 
 class SettingsError(Exception):
-    """The settings file cannot be used; ``problem`` names the line when the JSON is broken.
+    """The settings file cannot be used; ``problem`` (English) names the line when the JSON is broken.
 
     ``station_id`` is the id found in the damaged text, if any: the caller starts on defaults *with that
     id* rather than a new one, so the station's slips and server records stay one station's.
+    :meth:`localized_problem` says the same in the user's language (the parser's own detail stays as
+    Python words it, e.g. "Invalid \\escape").
     """
 
-    def __init__(self, path: Path, problem: str, *, station_id: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        *,
+        station_id: str | None = None,
+        template: str = "{detail}",
+        **values: object,
+    ) -> None:
         self.path, self.problem, self.station_id = path, problem, station_id
+        self.template, self.values = template, values
         super().__init__(f"{path}: {problem}")
+
+    def localized_problem(self) -> str:
+        from fever_desk.i18n import tr
+
+        return tr(self.template, **self.values) if self.template != "{detail}" else self.problem
 
 
 _STATION_ID = re.compile(r'"station_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
+_NOT_UTF8 = "line {line}: not UTF-8 text (save it as UTF-8, not ANSI/GBK)"
+_BROKEN_JSON = "line {line}, column {column}: {detail}"
+_BROKEN_ESCAPE = "line {line}, column {column}: {detail} (write each \\ in a Windows path as \\\\)"
 
 
 def salvage_station_id(text: str) -> str | None:
@@ -128,9 +147,7 @@ def read_settings_text(path: Path) -> str:
         salvaged = salvage_station_id(raw.decode("utf-8-sig", errors="replace"))
         line = raw[: exc.start].count(b"\n") + 1
         raise SettingsError(
-            path,
-            f"line {line}: not UTF-8 text (save it as UTF-8, not ANSI/GBK)",
-            station_id=salvaged,
+            path, _NOT_UTF8.format(line=line), station_id=salvaged, template=_NOT_UTF8, line=line
         ) from exc
 
 
@@ -143,11 +160,14 @@ def parse_settings(path: Path, text: str) -> Settings:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (write each \\ in a Windows path as \\\\)" if "escape" in exc.msg else ""
+        template = _BROKEN_ESCAPE if "escape" in exc.msg else _BROKEN_JSON
+        where = {"line": exc.lineno, "column": exc.colno, "detail": exc.msg}
         raise SettingsError(
             path,
-            f"line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            template.format(**where),
             station_id=salvage_station_id(text),
+            template=template,
+            **where,
         ) from exc
     try:
         if not isinstance(data, dict):
@@ -156,7 +176,7 @@ def parse_settings(path: Path, text: str) -> Settings:
             raise ValueError("station_id must be a non-empty string")
         return Settings.from_json(data)
     except (ValueError, TypeError) as exc:
-        raise SettingsError(path, str(exc), station_id=salvage_station_id(text)) from exc
+        raise SettingsError(path, str(exc), station_id=salvage_station_id(text), detail=str(exc)) from exc
 
 
 def load_settings(path: Path) -> Settings:
@@ -177,6 +197,8 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
+    from fever_desk.files import replace_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
     try:
@@ -184,7 +206,7 @@ def save_settings(settings: Settings, path: Path) -> None:
             json.dump(settings.to_json(), fh, ensure_ascii=False, indent=2)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # held by another program (Windows): FileInUse, naming it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -63,7 +63,7 @@ def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Setti
         from datetime import datetime
 
         if exc.station_id is None:
-            raise StationIdUnrecoverable(path, exc.problem) from exc
+            raise StationIdUnrecoverable(path, exc.problem, template=exc.template, **exc.values) from exc
         kept = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
         path.replace(kept)
         settings = Settings(station_id=exc.station_id)
@@ -73,7 +73,7 @@ def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Setti
             tr(
                 "The settings file could not be read ({problem}); "
                 "it was kept as {kept} and defaults are in use.",
-                problem=str(exc),
+                problem=exc.localized_problem(),
                 kept=str(kept),
             )
         )
@@ -96,10 +96,13 @@ def describe_error(error: BaseException) -> str:
             "so the desk does not start: a new id would file its records under another station. "
             "Correct that line, or rename the file to start as a new station.",
             path=str(error.path),
-            problem=error.problem,
+            problem=error.localized_problem(),
         )
     if isinstance(error, SettingsError):
-        return tr("The settings file cannot be read: {problem}", problem=str(error))
+        return tr(
+            "The settings file cannot be read: {problem}",
+            problem=f"{error.path}: {error.localized_problem()}",
+        )
     return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")
 
 

@@ -49,7 +49,7 @@ def read_settings_quietly(path: Path) -> tuple[Settings, str | None]:
     try:
         return parse_settings(path, read_settings_text(path)), None
     except SettingsError as exc:
-        return Settings(), exc.problem
+        return Settings(), exc.localized_problem()
     except OSError as exc:
         return Settings(), str(exc)
 

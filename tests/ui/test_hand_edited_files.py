@@ -90,7 +90,7 @@ def test_unescaped_windows_path_names_the_line_and_keeps_the_station_id(tmp_path
     write_with_bom(path, UNESCAPED)
     settings, warnings = recover_settings(path)
     assert settings.station_id == STATION  # not a new station
-    assert "line 4" in warnings[0] and "\\\\" in warnings[0]
+    assert "第 4 行" in warnings[0] and "\\\\" in warnings[0]  # the line, and "double the backslashes"
     kept = list(tmp_path.glob("settings.json.unreadable-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"\xef\xbb\xbf" + UNESCAPED.encode("utf-8")
     assert load_settings(path).station_id == STATION  # and the rewritten file keeps it for next time
@@ -103,7 +103,7 @@ def test_damaged_file_without_a_station_id_refuses_to_start(tmp_path: Path) -> N
     with pytest.raises(StationIdUnrecoverable) as caught:
         recover_settings(path)
     message = describe_error(caught.value)
-    assert str(path) in message and "line 3" in message
+    assert str(path) in message and "第 3 行" in message
     assert path.read_bytes() == before and not list(tmp_path.glob("settings.json.unreadable-*"))
 
 
@@ -115,7 +115,7 @@ def test_the_cli_names_the_broken_line_instead_of_a_traceback(tmp_path: Path) ->
     result = run_cli(tmp_path, settings, "triage", "--answers", str(answers))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "line 4" in result.stderr and str(settings) in result.stderr
+    assert "第 4 行" in result.stderr and str(settings) in result.stderr
     assert settings.read_text(encoding="utf-8") == UNESCAPED  # the CLI changes nothing
 
 
@@ -132,8 +132,29 @@ def test_the_window_refuses_with_a_dialog_when_the_station_id_is_lost(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
     assert run_gui(f"sqlite:///{tmp_path / 'gui.sqlite3'}") == 2
-    assert len(shown) == 1 and str(path) in shown[0] and "line 1" in shown[0]
+    assert len(shown) == 1 and str(path) in shown[0] and "第 1 行" in shown[0]
     assert path.read_text(encoding="utf-8") == "{ this is not json"
+
+
+def test_in_english_the_line_is_named_in_english(tmp_path: Path) -> None:
+    from fever_desk.i18n import set_language
+    from fever_desk.settings import SettingsError
+
+    path = tmp_path / "settings.json"
+    path.write_text(UNESCAPED, encoding="utf-8")
+    set_language("en")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    message = describe_error(caught.value)
+    assert "line 4, column" in message and "write each \\ in a Windows path as \\\\" in message
+
+
+def test_a_settings_file_saved_as_gbk_is_named_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    text = '{\n  "station_id": "' + STATION + '",\n  "station_name": "东门"\n}'
+    path.write_bytes(text.encode("gbk"))
+    settings, warnings = recover_settings(path)
+    assert settings.station_id == STATION and "第 3 行" in warnings[0] and "GBK" in warnings[0]
 
 
 def test_hand_written_settings_without_an_id_keep_the_first_one_minted(tmp_path: Path) -> None:
