@@ -133,3 +133,17 @@ def test_backup_and_restore_with_awkward_folder_names(tmp_path: Path) -> None:
     assert restore.returncode == 0, restore.stderr
     with closing(sqlite3.connect(station)) as connection:
         assert connection.execute("SELECT n FROM ledger").fetchone() == (42,)
+
+
+def test_sqlites_own_uri_parser_refuses_a_server_authority_and_takes_the_unc_form(tmp_path: Path) -> None:
+    """The real parser on this machine: ``file://server/…`` (the old recipe's share) is refused, while
+    the empty authority followed by ``//`` (our UNC form) is accepted — on POSIX ``//tmp/x`` is
+    ``/tmp/x``, so the file opens; on Windows the same text is the share."""
+    path = tmp_path / "x.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("CREATE TABLE t (v)")
+    with pytest.raises(sqlite3.OperationalError, match="authority"):
+        sqlite3.connect(f"file://nas{path}?mode=ro", uri=True)
+    unc_style = "file:////" + sqlite_uri(path).removeprefix("file:///")
+    with closing(sqlite3.connect(unc_style + "?mode=ro", uri=True)) as connection:
+        assert connection.execute("SELECT count(*) FROM t").fetchone() == (0,)
