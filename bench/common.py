@@ -72,7 +72,9 @@ def cached_database(name: str, fill: Callable[[Any], object]) -> tuple[Path, flo
 
 def _cached_revision(path: Path) -> str | None:
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        from db.location import sqlite_uri
+
+        connection = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
         try:
             return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         finally:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import sqlite_path
+from db.location import sqlite_uri
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -139,7 +140,7 @@ def _sqlite_revisions(path: Path) -> list[str]:
     if header != SQLITE_MAGIC:
         raise DatabaseUnreadable(path=str(path), detail="not an SQLite file")
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
     except sqlite3.Error as exc:
         raise DatabaseUnreadable(path=str(path), detail=str(exc)) from exc
     try:

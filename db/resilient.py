@@ -26,6 +26,7 @@ server and raise :class:`ServerUnavailable` while it is out of reach.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from db.deadline import CallDeadline, statement_timeout_options
 from db.mapping import name_key, phone_rev, row_from_snapshot, screening_from_row, snapshot
 from db.migrate import DatabaseProblem
 from db.outbox import Outbox
@@ -150,18 +152,27 @@ class ServerLink:
     migration check there, so a counter can start while the server is down).
     """
 
-    def __init__(self, prepare: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, prepare: Callable[[], None] | None = None, deadline: CallDeadline | None = None
+    ) -> None:
         self.online = True
         self.lock = threading.RLock()
         self._prepare = prepare
+        self._deadline = deadline
 
     def call(self, call: Callable[[], Any]) -> Any:
-        """Run ``call`` against the server; a connection error marks the station offline and re-raises."""
+        """Run ``call`` against the server; a connection error marks the station offline and re-raises.
+
+        With a ``deadline`` (``db.deadline``) a call the server never answers is cut after a few seconds
+        and fails as a connection error, on every OS; the one-off ``prepare`` (migrations, which may
+        rightly take long) runs outside it.
+        """
         try:
             if self._prepare is not None:
                 self._prepare()
                 self._prepare = None
-            result = call()
+            with self._deadline.watch() if self._deadline is not None else contextlib.nullcontext():
+                result = call()
         except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
             if is_connection_error(exc):
                 if self.online:
@@ -482,17 +493,29 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
     without connecting, and the migration check runs on the first call that reaches the server (until
     then saves go to the outbox).  A database the station must not use still raises then.
     """
+    from sqlalchemy.engine import make_url
     from sqlalchemy.orm import sessionmaker
 
     from db import Database
     from db.engine import make_engine
     from db.migrate import upgrade
 
-    engine = make_engine(url)
+    # Every connection cancels its own statements after STATEMENT_TIMEOUT_MS (unless the URL sets
+    # ``options``), and every repository call is cut after CALL_DEADLINE_S: see db.deadline.
+    limited = {} if "options" in make_url(url).query else {"options": statement_timeout_options()}
+    engine = make_engine(url, connect_args=limited)
     from db.resilient_pharmacy import ResilientPurchaseRepository  # it builds on this module
 
+    def migrate() -> None:
+        """Migrations on an engine of their own, free of the statement timeout (they may take long)."""
+        unlimited = make_engine(url)
+        try:
+            upgrade(unlimited)
+        finally:
+            unlimited.dispose()
+
     handle = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    link = ServerLink(prepare=lambda: upgrade(engine))
+    link = ServerLink(prepare=migrate, deadline=CallDeadline(engine))
     box = outbox or Outbox()
     store = ResilientStore(
         handle,

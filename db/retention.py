@@ -7,14 +7,23 @@ Tables that do not exist yet (before migration 0004) are skipped, checked with t
 
 Kept on purpose: ``daily_report`` (counts only, no person in it, and the record of what was reported)
 and ``audit_log`` (it names record ids, not people, and deleting from it would break the chain).
-The archived slip PDFs hold names and ID numbers too: :func:`slip_archives_older_than` lists them so the
-caller can delete the files after the purge has committed.
+The archived slip PDFs hold names and ID numbers too, and on Windows a PDF open in a viewer cannot be
+deleted.  The rule (:func:`purge_with_archives`): *rows first, then files, from a to-do list written
+before the commit*.  The list (``pending-deletion.txt`` in the slip archive) names every PDF of the
+purged screenings; after the commit each file no ``slip_print`` row points to any more is deleted, and
+what cannot be deleted stays on the list and is retried at the next purge.  A crash or a refused file at
+any step therefore never leaves a patient's PDF that nothing will ever delete, and a purge that rolled
+back never deletes a PDF whose record is still there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, TableClause, column, delete, func, inspect, select, table
 from sqlalchemy.orm import Session
@@ -95,3 +104,86 @@ def slip_archives_older_than(session_factory: Callable[[], Session], cutoff: dat
         old = select(screening.c.id).where(screening.c.created_at < cutoff_utc)
         rows = session.execute(select(slips.c.archive_path).where(slips.c.screening_id.in_(old))).scalars()
         return sorted({path for path in rows if path})
+
+
+PENDING_FILE = "pending-deletion.txt"
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """Rows deleted per table, and the slip PDFs still on the to-do list (held by another program)."""
+
+    counts: dict[str, int]
+    files_left: list[str]
+
+
+def read_pending(pending: Path) -> set[str]:
+    if not pending.is_file():
+        return set()
+    return {line for line in pending.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def _write_pending(pending: Path, paths: Iterable[str]) -> None:
+    """Replace the to-do list atomically (an empty list removes the file)."""
+    lines = sorted(set(paths))
+    if not lines:
+        pending.unlink(missing_ok=True)
+        return
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".pending-", dir=pending.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, pending)
+
+
+def _still_referenced(session_factory: Callable[[], Session], paths: list[str]) -> set[str]:
+    with session_factory() as session:
+        if "slip_print" not in inspect(session.connection()).get_table_names():
+            return set()
+        slips = _t("slip_print", "archive_path")
+        found: set[str] = set()
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            found.update(
+                session.execute(select(slips.c.archive_path).where(slips.c.archive_path.in_(chunk))).scalars()
+            )
+        return found
+
+
+def delete_pending_archives(session_factory: Callable[[], Session], pending: Path) -> list[str]:
+    """Delete the listed PDFs no record points to; returns those another program still holds.
+
+    A listed file that a record still names (its purge rolled back) is dropped from the list and kept:
+    the purge that really deletes its record lists it again.
+    """
+    wanted = sorted(read_pending(pending))
+    if not wanted:
+        return []
+    referenced = _still_referenced(session_factory, wanted)
+    left: list[str] = []
+    for path in wanted:
+        if path in referenced:
+            continue
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError:  # Windows: open in a PDF viewer (or the share is away): try again next time
+            left.append(path)
+    _write_pending(pending, left)
+    return left
+
+
+def purge_with_archives(
+    session_factory: Callable[[], Session],
+    cutoff: datetime,
+    pending: Path,
+    *,
+    in_transaction: Callable[[Session, dict[str, int]], None] | None = None,
+) -> PurgeResult:
+    """:func:`purge_older_than` plus the archived slip PDFs, by the rule in the module docstring."""
+    archives = slip_archives_older_than(session_factory, cutoff)
+    if archives:
+        _write_pending(pending, read_pending(pending) | set(archives))
+    counts = purge_older_than(session_factory, cutoff, in_transaction=in_transaction)
+    return PurgeResult(counts, delete_pending_archives(session_factory, pending))

@@ -37,8 +37,9 @@ class Drug:
 
 
 def parse_catalogue(text: str, *, file: str) -> list[Drug]:
+    """The drugs in a catalogue's TOML text; a byte-order mark (Notepad's UTF-8) is dropped first."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{file}: {exc}") from None
     unknown = set(data) - {"drug"}
@@ -110,6 +111,8 @@ def render_catalogue(drugs: Sequence[Drug]) -> str:
 
 def save_catalogue(drugs: Sequence[Drug], path: Path) -> None:
     """Check (by parsing what will be written), then replace the file atomically."""
+    from fever_desk.files import replace_file
+
     text = render_catalogue(drugs)
     parse_catalogue(text, file=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +122,7 @@ def save_catalogue(drugs: Sequence[Drug], path: Path) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # open in another program (Windows): FileInUse, naming it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

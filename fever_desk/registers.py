@@ -124,12 +124,16 @@ def _safe(value: str) -> str:
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write beside ``path`` and swap it in: a reader never sees half a file; an export still open in
+    Excel/WPS raises ``fever_desk.files.FileInUse`` naming it, and the old file stays as it was."""
+    from fever_desk.files import replace_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".register-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

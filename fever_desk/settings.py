@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -98,25 +99,106 @@ class Settings:
 
 
 class SettingsError(Exception):
-    pass
+    """The settings file cannot be used; ``problem`` (English) names the line when the JSON is broken.
+
+    ``station_id`` is the id found in the damaged text, if any: the caller starts on defaults *with that
+    id* rather than a new one, so the station's slips and server records stay one station's.
+    :meth:`localized_problem` says the same in the user's language (the parser's own detail stays as
+    Python words it, e.g. "Invalid \\escape").
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        *,
+        station_id: str | None = None,
+        template: str = "{detail}",
+        **values: object,
+    ) -> None:
+        self.path, self.problem, self.station_id = path, problem, station_id
+        self.template, self.values = template, values
+        super().__init__(f"{path}: {problem}")
+
+    def localized_problem(self) -> str:
+        from fever_desk.i18n import tr
+
+        return tr(self.template, **self.values) if self.template != "{detail}" else self.problem
+
+
+_STATION_ID = re.compile(r'"station_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
+_NOT_UTF8 = "line {line}: not UTF-8 text (save it as UTF-8, not ANSI/GBK)"
+_BROKEN_JSON = "line {line}, column {column}: {detail}"
+_BROKEN_ESCAPE = "line {line}, column {column}: {detail} (write each \\ in a Windows path as \\\\)"
+
+
+def salvage_station_id(text: str) -> str | None:
+    """The station id written in a settings text that no longer parses as JSON, else None."""
+    found = _STATION_ID.findall(text)
+    return found[-1] if found else None  # json.loads keeps the last of duplicate keys; so do we
+
+
+def read_settings_text(path: Path) -> str:
+    """The file's text: UTF-8 with or without the byte-order mark Notepad writes; raises SettingsError."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        salvaged = salvage_station_id(raw.decode("utf-8-sig", errors="replace"))
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            path, _NOT_UTF8.format(line=line), station_id=salvaged, template=_NOT_UTF8, line=line
+        ) from exc
+
+
+def parse_settings(path: Path, text: str) -> Settings:
+    """Settings from the file's text; broken JSON is reported with its line and column.
+
+    The common hand edit is a Windows path with single backslashes (``"C:\\Windows\\Fonts"``), which
+    JSON reads as escapes: the message says to double them.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        template = _BROKEN_ESCAPE if "escape" in exc.msg else _BROKEN_JSON
+        where = {"line": exc.lineno, "column": exc.colno, "detail": exc.msg}
+        raise SettingsError(
+            path,
+            template.format(**where),
+            station_id=salvage_station_id(text),
+            template=template,
+            **where,
+        ) from exc
+    try:
+        if not isinstance(data, dict):
+            raise ValueError("top level is not an object")
+        if "station_id" in data and not (isinstance(data["station_id"], str) and data["station_id"].strip()):
+            raise ValueError("station_id must be a non-empty string")
+        return Settings.from_json(data)
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(path, str(exc), station_id=salvage_station_id(text), detail=str(exc)) from exc
 
 
 def load_settings(path: Path) -> Settings:
-    """Read settings; a missing file gives defaults with a fresh station id, saved at once."""
+    """Read settings; a missing file gives defaults with a fresh station id, saved at once.
+
+    A file written by hand without a ``station_id`` gets its new id saved at once too: otherwise every
+    start would invent another one and split the station's records.
+    """
     if not path.exists():
         settings = Settings()
         save_settings(settings, path)
         return settings
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("top level is not an object")
-        return Settings.from_json(data)
-    except (ValueError, TypeError) as exc:
-        raise SettingsError(f"{path}: {exc}") from exc
+    text = read_settings_text(path)
+    settings = parse_settings(path, text)
+    if "station_id" not in json.loads(text):
+        save_settings(settings, path)
+    return settings
 
 
 def save_settings(settings: Settings, path: Path) -> None:
+    from fever_desk.files import replace_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
     try:
@@ -124,7 +206,7 @@ def save_settings(settings: Settings, path: Path) -> None:
             json.dump(settings.to_json(), fh, ensure_ascii=False, indent=2)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # held by another program (Windows): FileInUse, naming it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -38,12 +38,21 @@ def load_station_settings(path: Path | None = None) -> Settings:
     return settings
 
 
+class StationIdUnrecoverable(SettingsError):
+    """The damaged settings file no longer shows which station this is: the desk will not guess."""
+
+
 def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Settings, list[str]]:
     """Settings for the desk even when the file is damaged or names something this build lacks.
 
     A nurse cannot repair a JSON file: the desk starts on defaults, keeps the damaged file beside the
-    new one for IT (nothing is deleted), and says so in the window.  The GUI checks the guideline later,
-    when it builds the desk (``check_guideline=False``).
+    new one for IT (nothing is deleted), and says so in the window, naming the broken line.  The
+    defaults keep the *station id* read from the damaged text: a new id would make this counter's
+    slips and server records belong to a station that does not exist.  When no id can be read the desk
+    refuses to start (:class:`StationIdUnrecoverable`) rather than invent one — the file is then
+    damaged by someone editing it, who is at the PC to read the message, and starting as a new station
+    stays one rename away.  The GUI checks the guideline later, when it builds the desk
+    (``check_guideline=False``).
     """
     from fever_desk.settings import fall_back_to_a_shipped_guideline, save_settings
 
@@ -53,16 +62,18 @@ def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Setti
     except SettingsError as exc:
         from datetime import datetime
 
+        if exc.station_id is None:
+            raise StationIdUnrecoverable(path, exc.problem, template=exc.template, **exc.values) from exc
         kept = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
         path.replace(kept)
-        settings = Settings()
+        settings = Settings(station_id=exc.station_id)
         save_settings(settings, path)
         set_language(settings.language)
         warnings.append(
             tr(
                 "The settings file could not be read ({problem}); "
                 "it was kept as {kept} and defaults are in use.",
-                problem=str(exc),
+                problem=exc.localized_problem(),
                 kept=str(kept),
             )
         )
@@ -75,11 +86,23 @@ def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Setti
 def describe_error(error: BaseException) -> str:
     """A sentence for the nurse: known problems in their language, anything else with its type named."""
     from db.migrate import DatabaseProblem
+    from fever_desk.files import FileInUse
 
-    if isinstance(error, DatabaseProblem):
+    if isinstance(error, (DatabaseProblem, FileInUse)):
         return error.localized()
+    if isinstance(error, StationIdUnrecoverable):
+        return tr(
+            "The settings file {path} cannot be read ({problem}) and no longer shows this station's id, "
+            "so the desk does not start: a new id would file its records under another station. "
+            "Correct that line, or rename the file to start as a new station.",
+            path=str(error.path),
+            problem=error.localized_problem(),
+        )
     if isinstance(error, SettingsError):
-        return tr("The settings file cannot be read: {problem}", problem=str(error))
+        return tr(
+            "The settings file cannot be read: {problem}",
+            problem=f"{error.path}: {error.localized_problem()}",
+        )
     return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")
 
 
@@ -166,7 +189,13 @@ def run_gui(db_url: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("fever-desk")
     path = config_path()
-    settings, warnings = recover_settings(path, check_guideline=False)
+    try:
+        settings, warnings = recover_settings(path, check_guideline=False)
+    except StationIdUnrecoverable as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "fever-desk", describe_error(exc))
+        return 2
     from PySide6.QtCore import QTimer
 
     window, worker = build_window(db_url, settings, path, build_screens=False)

@@ -62,7 +62,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
     settings = load_station_settings()
     try:
-        data = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        data = json.loads(Path(args.answers).read_text(encoding="utf-8-sig"))  # Notepad adds a BOM
     except (OSError, ValueError) as exc:
         print(tr("Cannot read the answers file: {problem}", problem=exc), file=sys.stderr)
         return 2
@@ -236,11 +236,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return start_desk(args.db)
     from db.migrate import DatabaseProblem
+    from fever_desk.settings import SettingsError
 
     try:
         return int(args.func(args))
     except DatabaseProblem as exc:
         print(exc.localized(), file=sys.stderr)
+        return 2
+    except SettingsError as exc:  # a hand-edited settings file: say which line, never a traceback
+        from ui.app import describe_error
+
+        print(describe_error(exc), file=sys.stderr)
         return 2
 
 

@@ -20,6 +20,8 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+from db.location import sqlite_uri
+from fever_desk.files import FileInUse, replace_file
 from fever_desk.i18n import tr
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -75,7 +77,7 @@ def inspect_database(path: Path) -> str:
         if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
             raise NotABackup(path=str(path), detail=tr("not an SQLite file"))
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)) as connection:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise NotABackup(path=str(path), detail=verdict)
@@ -119,7 +121,7 @@ def backup_database(source: Path, out: Path, *, force: bool = False) -> str:
     try:
         _copy(source, partial)
         revision = inspect_database(partial)
-        os.replace(partial, out)
+        replace_file(partial, out)  # an old backup open in another program: FileInUse, naming it
     finally:
         partial.unlink(missing_ok=True)
     return revision
@@ -158,11 +160,20 @@ def restore_database(backup: Path, target: Path) -> tuple[str, Path | None]:
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(f"{target.name}.restoring")
     incoming.unlink(missing_ok=True)
+    held = target
     try:
         _copy(backup, incoming)
         for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
+            held = leftover
             leftover.unlink(missing_ok=True)  # a stale WAL must never be replayed into the restored file
+        held = target
         os.replace(incoming, target)
+    except PermissionError as exc:
+        # Windows: another program (a SQLite browser, an antivirus scan) holds the file.  The database
+        # is still the one it was, so the copy kept aside is not needed: the refusal changes nothing.
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise DatabaseInUse(path=str(held)) from exc
     finally:
         incoming.unlink(missing_ok=True)
     return revision, kept
@@ -190,7 +201,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     except NotABackup as exc:
         print(exc.localized(), file=sys.stderr)
         return 1
-    except BackupProblem as exc:
+    except (BackupProblem, FileInUse) as exc:
         print(exc.localized(), file=sys.stderr)
         return 2
     print(

@@ -43,6 +43,7 @@ def _fail(message: str) -> int:
 
 def cmd_slip(args: argparse.Namespace) -> int:
     from db.slip_repository import screenings_by_prefix
+    from fever_desk.files import FileInUse
     from fever_desk.slips import FontNotFound
     from ui import slip_service
     from ui.app import load_station_settings
@@ -68,6 +69,8 @@ def cmd_slip(args: argparse.Namespace) -> int:
             return _fail(exc.localized(current_language()))
         except ValueError as exc:  # no outcome yet: nothing to refer
             return _fail(tr("No slip for this screening: {problem}", problem=exc))
+        except FileInUse as exc:
+            return _fail(exc.localized())
         except OSError as exc:
             return _fail(tr("Cannot write {path}: {problem}", path=out, problem=exc.strerror or exc))
         slip_service.record(context, archived, settings, printer=str(out.resolve()), kind="pdf-export")

@@ -12,7 +12,6 @@ import argparse
 import getpass
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from fever_desk.accounts import ROLE_LABELS, Role
@@ -239,8 +238,9 @@ def _anchor(text: str) -> tuple[int, str]:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from db.retention import count_older_than, purge_older_than, slip_archives_older_than
+    from db.retention import count_older_than, purge_with_archives
     from ui.app import load_station_settings
+    from ui.slip_service import files_left_message, pending_deletions
 
     days = (
         args.older_than_days if args.older_than_days is not None else load_station_settings().retention_days
@@ -254,7 +254,6 @@ def cmd_purge(args: argparse.Namespace) -> int:
         if not args.yes:
             counts = count_older_than(database.session_factory, cutoff)
         else:
-            archives = slip_archives_older_than(database.session_factory, cutoff)
             operator, station_id = _cli_actor()
 
             def log(session: Any, counts: dict[str, int]) -> None:
@@ -266,15 +265,20 @@ def cmd_purge(args: argparse.Namespace) -> int:
                 )
                 SqlAuditRepository(database.session_factory).append(draft, session=session)
 
-            counts = purge_older_than(database.session_factory, cutoff, in_transaction=log)
-            for path in archives:  # after the commit: a failed purge must not lose the archived slips
-                Path(path).unlink(missing_ok=True)
+            # Rows first, then the slip PDFs from a to-do list (db.retention): one a viewer holds is named
+            # below and deleted at the next purge, never left behind with nothing pointing to it.
+            result = purge_with_archives(
+                database.session_factory, cutoff, pending_deletions(), in_transaction=log
+            )
+            counts, files_left = result.counts, result.files_left
     finally:
         database.close()
     for table, count in counts.items():
         print(f"{table}\t{count}")
     if args.yes:
         print(tr("Deleted the records created before {cutoff}.", cutoff=f"{cutoff:%Y-%m-%d %H:%M}"))
+        if files_left:
+            print(files_left_message(files_left), file=sys.stderr)
     else:
         print(tr("Dry run: nothing was deleted. Add --yes to delete these records."))
     return 0

@@ -150,9 +150,29 @@ def page_layout(width_pt: float, height_pt: float) -> QPageLayout:
     return QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
 
 
+def fit_rect(
+    image_w: float, image_h: float, paper_w: float, paper_h: float
+) -> tuple[float, float, float, float]:
+    """Where a page image goes on the paper: ``(x, y, width, height)``, never stretched.
+
+    Many POS-80 drivers ignore the custom paper length and hand over a fixed page (80 × 297 mm, or
+    whatever the driver was set to): stretching the slip to that rectangle distorted the text and made
+    the QR code unscannable.  The image keeps its aspect ratio: scaled to the paper's width and put at
+    the top (a roll is cut after the content), or, when that is taller than the page, shrunk until it
+    fits and centred across — one whole slip rather than a slip cut in two between pages, with its
+    QR code intact.
+    """
+    if min(image_w, image_h, paper_w, paper_h) <= 0:
+        raise ValueError("page and paper sizes must be positive")
+    scale = min(paper_w / image_w, paper_h / image_h)
+    width, height = image_w * scale, image_h * scale
+    return (paper_w - width) / 2, 0.0, width, height
+
+
 def paint_pages(printer: QPrinter, pages: Sequence[RasterPage], *, set_page_size: bool = True) -> None:
-    """Paint the images, one per page, filling each page.  ``set_page_size=False`` for a print preview,
-    whose page size Qt fixed before asking for the pages."""
+    """Paint the images, one per page, as large as the page allows without distorting them
+    (:func:`fit_rect`).  ``set_page_size=False`` for a print preview, whose page size Qt fixed before
+    asking for the pages."""
     if not pages:
         raise ValueError("nothing to print: the PDF has no pages")
     if set_page_size:
@@ -170,7 +190,8 @@ def paint_pages(printer: QPrinter, pages: Sequence[RasterPage], *, set_page_size
                 if not printer.newPage():
                     raise PrintFailed(printer=printer_label(printer) or "?")
             paper = printer.paperRect(QPrinter.Unit.DevicePixel)
-            painter.drawImage(QRectF(0, 0, paper.width(), paper.height()), page.image)
+            target = fit_rect(page.width_pt, page.height_pt, paper.width(), paper.height())
+            painter.drawImage(QRectF(*target), page.image)
     finally:
         painter.end()
     if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):

@@ -8,7 +8,6 @@ happen or neither does.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -48,9 +47,14 @@ class PurgeAction(QObject):
 
     def _confirm(self, count: int, cutoff: datetime) -> None:
         if count == 0:
-            QMessageBox.information(
-                self.window, tr("Delete old records…"), tr("{count} records deleted.", count=0)
-            )
+
+            def retry(ctx: Any) -> tuple[int, list[str]]:
+                from db.retention import delete_pending_archives
+                from ui.slip_service import pending_deletions
+
+                return 0, delete_pending_archives(ctx.handle.session_factory, pending_deletions())
+
+            self.station.worker.submit(retry, self._done, self.station.report)
             return
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -74,26 +78,28 @@ class PurgeAction(QObject):
             return
         days = self.station.settings.retention_days
 
-        def purge(ctx: Any) -> int:
-            from db.retention import purge_older_than, slip_archives_older_than
+        def purge(ctx: Any) -> tuple[int, list[str]]:
+            from db.retention import purge_with_archives
             from ui.audit_hooks import audit
-
-            factory = ctx.handle.session_factory
-            archives = slip_archives_older_than(factory, cutoff)
+            from ui.slip_service import pending_deletions
 
             def log(session: Any, counts: dict[str, int]) -> None:
                 detail = ", ".join(f"{table}={n}" for table, n in sorted(counts.items()))
                 audit(ctx, "purge", "retention", str(days), detail, session=session)
 
-            deleted = purge_older_than(factory, cutoff, in_transaction=log)
-            for archive in archives:
-                Path(archive).unlink(missing_ok=True)
-            return sum(deleted.values())
+            result = purge_with_archives(
+                ctx.handle.session_factory, cutoff, pending_deletions(), in_transaction=log
+            )
+            return sum(result.counts.values()), result.files_left
 
-        self.station.worker.submit(
-            purge,
-            lambda n: QMessageBox.information(
-                self.window, tr("Delete old records…"), tr("{count} records deleted.", count=n)
-            ),
-            self.station.report,
-        )
+        self.station.worker.submit(purge, self._done, self.station.report)
+
+    def _done(self, outcome: tuple[int, list[str]]) -> None:
+        """Say how many records went; PDFs a viewer still holds are named (they go at the next purge)."""
+        from ui.slip_service import files_left_message
+
+        deleted, files_left = outcome
+        text = tr("{count} records deleted.", count=deleted)
+        if files_left:
+            text += "\n" + files_left_message(files_left)
+        QMessageBox.information(self.window, tr("Delete old records…"), text)

@@ -13,7 +13,6 @@ inside the printer check, so the rest runs over SSH on a PC whose display is bro
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from db.location import sqlite_uri, sqlite_url
 from fever_desk.i18n import set_language, tr
 from fever_desk.settings import Settings
 
@@ -44,12 +44,13 @@ def read_settings_quietly(path: Path) -> tuple[Settings, str | None]:
     """The station's settings without writing anything; a damaged file gives defaults and a problem."""
     if not path.exists():
         return Settings(), None
+    from fever_desk.settings import SettingsError, parse_settings, read_settings_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("top level is not an object")
-        return Settings.from_json(data), None
-    except (OSError, ValueError, TypeError) as exc:
+        return parse_settings(path, read_settings_text(path)), None
+    except SettingsError as exc:
+        return Settings(), exc.localized_problem()
+    except OSError as exc:
         return Settings(), str(exc)
 
 
@@ -68,7 +69,7 @@ def check_settings(path: Path, problem: str | None) -> Result:
 
 def _copy_to_scratch(path: Path, scratch: Path) -> None:
     """A consistent copy even while the desk writes: the backup API reads one snapshot of a WAL database."""
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    source = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
     target = sqlite3.connect(scratch)
     try:
         source.backup(target)
@@ -128,7 +129,7 @@ def _check_sqlite(path: Path) -> list[Result]:
             detail = tr("{path} not created yet; it will be at the first start", path=str(path))
             database = Result(OK, tr("Database"), detail)
         else:
-            probe = make_engine(f"sqlite:///{path.as_posix()}")
+            probe = make_engine(sqlite_url(path))
             try:
                 check(probe)  # raises DatabaseProblem for other files or a newer schema; read-only
             finally:
@@ -149,7 +150,7 @@ def _rehearse(scratch: Path) -> Result:
     from db.migrate import current_revision, head_revision, upgrade
 
     head = head_revision()
-    engine = make_engine(f"sqlite:///{scratch.as_posix()}")
+    engine = make_engine(sqlite_url(scratch))
     try:
         current = current_revision(engine)
         upgrade(engine)
@@ -243,6 +244,7 @@ def check_printers(settings: Settings) -> Result:
 
 def check_serial_ports(settings: Settings) -> Result:
     from devices.diagnostics import list_ports
+    from devices.transport import same_port
 
     paths = [port.path for port in list_ports()]
     if not paths:
@@ -250,7 +252,7 @@ def check_serial_ports(settings: Settings) -> Result:
             WARN, tr("Serial ports"), tr("no serial port found; the thermometer simulator is used"), False
         )
     configured = settings.device_port
-    if configured and "://" not in configured and configured not in paths:
+    if configured and "://" not in configured and not any(same_port(configured, p) for p in paths):
         return Result(
             WARN,
             tr("Serial ports"),

@@ -45,6 +45,25 @@ def data_dir() -> Path:
     return folder
 
 
+def pending_deletions(base: Path | None = None) -> Path:
+    """The purge's to-do list of archived slip PDFs still to delete (see ``db.retention``)."""
+    from db.retention import PENDING_FILE
+
+    return (base or data_dir()) / "slips" / PENDING_FILE
+
+
+def files_left_message(files: list[str]) -> str:
+    """What the user reads when a purge could not delete some slip PDFs yet (open in a viewer)."""
+    from fever_desk.i18n import tr
+
+    return tr(
+        "{count} slip PDF(s) are open in another program and were not deleted yet: {files}. Close them; "
+        "they are deleted at the next purge.",
+        count=len(files),
+        files=", ".join(files[:3]) + (" …" if len(files) > 3 else ""),
+    )
+
+
 def slip_setting(settings: Settings, name: str, default: Any) -> Any:
     """A slip setting from its dedicated field, else from the kept JSON keys, else ``default``: older
     settings files (and builds without the field) keep working."""
@@ -130,11 +149,24 @@ def issue_and_archive(screening: Screening, settings: Settings, layout: str | No
 
 
 def export_pdf(screening: Screening, settings: Settings, layout: str | None, target: Path) -> ArchivedSlip:
-    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…); a reader never sees half a file."""
+    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…); a reader never sees half a file.
+
+    Raises ``fever_desk.files.FileInUse`` when ``target`` is open in a PDF viewer (Windows refuses to
+    replace it); then neither ``target`` nor the archive has changed."""
+    from fever_desk.files import replace_file
+
     archived = issue_and_archive(screening, settings, layout)
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(archived.slip.pdf)
-    partial.replace(target)
+    try:
+        partial.write_bytes(archived.slip.pdf)
+        replace_file(partial, target)  # a PDF still open in a viewer: FileInUse, naming it
+    except BaseException:
+        # Nothing left the station: the archive copy (ours alone, created exclusively) goes too, so no
+        # archived PDF exists without the print record that the caller writes only on success.
+        archived.archive_path.unlink(missing_ok=True)
+        raise
+    finally:
+        partial.unlink(missing_ok=True)
     return archived
 
 

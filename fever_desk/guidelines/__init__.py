@@ -196,7 +196,8 @@ def _join(key: str, name: str) -> str:
 def _parse(source: str, *, file: str, stem: str) -> Guideline:
     c = _Checker(file)
     try:
-        data = tomllib.loads(source)
+        # Notepad on Windows saves UTF-8 with a byte-order mark, which TOML does not allow: drop it.
+        data = tomllib.loads(source.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"at line (\d+)", str(exc))
         raise c.fail(f"line {line.group(1)}" if line else "(syntax)", f"TOML syntax error: {exc}") from exc

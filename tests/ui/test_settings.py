@@ -92,12 +92,15 @@ def test_a_nurse_cannot_change_the_station_settings(desk: Desk, qtbot, monkeypat
 
 
 def test_damaged_settings_file_is_kept_aside_and_defaults_used(tmp_path: Path) -> None:
+    damaged = '{ "station_id": "00aa11bb22cc", this is not json'
     path = tmp_path / "settings.json"
-    path.write_text("{ this is not json", encoding="utf-8")
+    path.write_text(damaged, encoding="utf-8")
     settings, warnings = recover_settings(path)
     assert settings.fever_threshold_c == 37.3
+    # The station stays itself (more in tests/ui/test_hand_edited_files.py).
+    assert settings.station_id == "00aa11bb22cc"
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.json.unreadable-")]
-    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "{ this is not json"
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == damaged
     assert json.loads(path.read_text(encoding="utf-8"))["station_id"] == settings.station_id
     assert "设置文件无法读取" in warnings[0]
 

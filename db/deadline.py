@@ -1,0 +1,115 @@
+"""A client-side deadline for calls to the clinic server: a black-holed connection is cut, not waited on.
+
+libpq notices a dead server through TCP keepalives and ``tcp_user_timeout`` (``db.engine``), but Windows
+ignores ``keepalives_idle``/``interval``/``count`` and has no ``tcp_user_timeout``, so a pulled cable
+held a save for about a minute (the retransmission give-up) before the outbox took over.  And when
+something in between still acknowledges packets (a NAT or VPN box, a dead server whose host still
+answers), no TCP option helps at all.  Two application-level limits therefore work on every OS:
+
+* ``statement_timeout`` (set per connection by :func:`statement_timeout_options`): a server that is
+  alive but stuck (a lock held by another counter) answers within that time with an error;
+* :class:`CallDeadline`: when a call still has no answer a little later, the server cannot answer, so
+  every connection of the engine is *shut down* at the socket (``shutdown(SHUT_RDWR)`` on libpq's
+  socket).  The waiting driver wakes up at once with "server closed the connection", a connection
+  error, and the save goes to the outbox.  All of the engine's connections go, not just the one in use:
+  they lead to the same unreachable server, and the pool's pre-ping (which runs before any checkout
+  event) could otherwise hang on an idle one.  The pool replaces them when the server is back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+log = logging.getLogger(__name__)
+
+#: Server side: a statement that has not finished by then is cancelled by the server itself (ms).
+STATEMENT_TIMEOUT_MS = 5_000
+#: Client side: no answer by then means no server to answer (s); above the statement timeout, so a
+#: live server always gets to say "timed out" itself first.
+CALL_DEADLINE_S = 6.0
+
+
+def statement_timeout_options(milliseconds: int = STATEMENT_TIMEOUT_MS) -> str:
+    """libpq's ``options`` value that sets ``statement_timeout`` on every new connection."""
+    return f"-c statement_timeout={int(milliseconds)}"
+
+
+class CallDeadline:
+    """Watches one engine's connections; :meth:`watch` cuts them all if a call outlives the deadline."""
+
+    def __init__(self, engine: Engine, seconds: float = CALL_DEADLINE_S) -> None:
+        self.seconds = seconds
+        self.cuts = 0  # how many times the deadline fired (for the log and the tests)
+        self._lock = threading.Lock()
+        self._live: dict[int, Any] = {}  # id(dbapi connection) -> connection, while it is open
+        self._current = threading.local()  # the watch of this thread's call, if any
+        event.listen(engine, "do_connect", self._connecting)
+        event.listen(engine.pool, "connect", self._opened)
+        for name in ("close", "close_detached", "invalidate"):
+            event.listen(engine.pool, name, self._closed)
+
+    def _opened(self, dbapi_connection: Any, _record: Any) -> None:
+        with self._lock:
+            self._live[id(dbapi_connection)] = dbapi_connection
+
+    def _closed(self, dbapi_connection: Any, *_args: Any) -> None:
+        with self._lock:
+            self._live.pop(id(dbapi_connection), None)
+
+    def _connecting(self, *_args: Any) -> None:
+        """After a cut, the pool would reconnect once inside the same call (the pre-ping's retry) and
+        wait a whole connect timeout more for the same silent server: refuse that at once instead."""
+        watch = getattr(self._current, "watch", None)
+        if watch is not None and watch.is_set():
+            raise ConnectionError(f"the clinic server did not answer within {self.seconds:.0f} s")
+
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[None]:
+        """Run the body under the deadline; the body then fails with the driver's connection error."""
+        fired = threading.Event()
+        timer = threading.Timer(self.seconds, self._cut, args=(fired,))
+        timer.daemon = True
+        timer.name = "server-call-deadline"
+        outer, self._current.watch = getattr(self._current, "watch", None), fired
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            self._current.watch = outer
+
+    def _cut(self, fired: threading.Event) -> None:
+        fired.set()
+        with self._lock:
+            connections = list(self._live.values())
+        self.cuts += 1
+        log.warning(
+            "clinic server silent for %.0f s: cutting %d connection(s)", self.seconds, len(connections)
+        )
+        for connection in connections:
+            _shut_down(connection)
+
+
+def _shut_down(connection: Any) -> None:
+    """``shutdown`` the connection's socket without closing the descriptor libpq still owns."""
+    try:
+        descriptor = connection.fileno()
+    except Exception:  # noqa: BLE001 - already closed by the driver: nothing to cut
+        return
+    try:
+        sock = socket.socket(fileno=descriptor)
+    except OSError:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # not connected any more
+    finally:
+        sock.detach()  # the descriptor stays libpq's: it closes it when it notices
