@@ -8,7 +8,6 @@ happen or neither does.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -40,9 +39,9 @@ class PurgeAction(QObject):
         cutoff = self.cutoff()
 
         def count(ctx: Any) -> int:
-            from db.retention import count_older_than
+            from ui.admin_operations import count_older_than
 
-            return sum(count_older_than(ctx.handle.session_factory, cutoff).values())
+            return sum(count_older_than(ctx, cutoff).values())
 
         self.station.worker.submit(count, lambda n: self._confirm(n, cutoff), self.station.report)
 
@@ -75,20 +74,9 @@ class PurgeAction(QObject):
         days = self.station.settings.retention_days
 
         def purge(ctx: Any) -> int:
-            from db.retention import purge_older_than, slip_archives_older_than
-            from ui.audit_hooks import audit
+            from ui.admin_operations import purge_older_than
 
-            factory = ctx.handle.session_factory
-            archives = slip_archives_older_than(factory, cutoff)
-
-            def log(session: Any, counts: dict[str, int]) -> None:
-                detail = ", ".join(f"{table}={n}" for table, n in sorted(counts.items()))
-                audit(ctx, "purge", "retention", str(days), detail, session=session)
-
-            deleted = purge_older_than(factory, cutoff, in_transaction=log)
-            for archive in archives:
-                Path(archive).unlink(missing_ok=True)
-            return sum(deleted.values())
+            return sum(purge_older_than(ctx, cutoff, days).values())
 
         self.station.worker.submit(
             purge,
