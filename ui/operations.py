@@ -8,8 +8,11 @@ neither.  The record names the logged-in operator (``ctx.actor``), the same name
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from fever_desk.audit import AuditAction
 from fever_desk.model import DayCounts, Screening
@@ -37,6 +40,28 @@ def operator_of(ctx: DeskContext, fallback: str = "") -> str:
     entries carry).  ``fallback`` (the name a caller passed) counts only when nobody is logged in: a
     script or test driving the operations directly; the desk never saves before its login."""
     return ctx.actor.operator or fallback
+
+
+@contextmanager
+def removed_on_failure(path: Path) -> Iterator[None]:
+    """Around a unit of work that writes ``path``: if the unit fails (its audit entry or its commit)
+    after writing the file, the file goes too, so no export leaves the station that the trail never
+    saw.  A file the unit did not get to write (same size and time as before) is left alone."""
+
+    def stamp() -> tuple[int, int] | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
+
+    before = stamp()
+    try:
+        yield
+    except BaseException:
+        if stamp() != before:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") -> Screening:

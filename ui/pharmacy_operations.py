@@ -21,7 +21,7 @@ from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import RegisterMeta, write_register
 from ui.audit_hooks import audit
 from ui.desk_context import DeskContext
-from ui.operations import local_day_bounds, operator_of
+from ui.operations import local_day_bounds, operator_of, removed_on_failure
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -89,10 +89,10 @@ def export_register(
     """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
 
     The rows are read, the file written and the export logged in one transaction: a failed write logs
-    nothing, and the entry names exactly the rows the file holds."""
+    nothing, a failed entry removes the file, and the entry names exactly the rows the file holds."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
-    with ctx.unit_of_work() as session:
+    with removed_on_failure(path), ctx.unit_of_work() as session:
         purchases = ctx.purchases.export_rows(start, end, session=session)
         rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
         audit(

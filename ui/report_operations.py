@@ -31,7 +31,7 @@ from fever_desk.reporting import (
 )
 from ui.audit_hooks import audit
 from ui.desk_context import DeskContext
-from ui.operations import operator_of
+from ui.operations import operator_of, removed_on_failure
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -165,12 +165,13 @@ def export_report(
 
     Exporting always writes the figures the database holds now: a file that disagrees with the stored
     revisions could not be traced back to one.  The revision, the file and both entries are one unit:
-    a file that cannot be written leaves no revision and no entry behind.
+    a file that cannot be written leaves no revision and no entry behind, and a unit that fails after
+    writing it removes the file.
     """
     period = reporting_day(day, station.cutoff)
 
     def unit() -> Generated:
-        with ctx.unit_of_work() as session:
+        with removed_on_failure(path), ctx.unit_of_work() as session:
             generated = _generate(ctx, station, day, note, session)
             history = ctx.reports.history(history_periods(day, station.cutoff))
             anchor = "{}:{}".format(*ctx.audit.head(session=session))
