@@ -22,6 +22,7 @@ from bench.bench_save import END, START, large_database
 from bench.common import Figure, median, percentile
 from db import Database, open_database
 from db.report_repository import SqlReportRepository
+from db.transactions import unit_of_work
 from fever_desk.reporting import parse_cutoff
 from ui import report_operations as ops
 from ui.audit_hooks import install_repositories
@@ -45,7 +46,11 @@ def _days() -> list[date]:
 def _measure(database: Database, pdf_folder: Path) -> dict[str, list[float]]:
     # The desk's worker context as the report operations see it, audit trail included (a real Generate
     # writes an audit entry, so the bench pays for it too).
-    ctx = SimpleNamespace(handle=database, reports=SqlReportRepository(database.session_factory))
+    ctx = SimpleNamespace(
+        handle=database,
+        reports=SqlReportRepository(database.session_factory),
+        unit_of_work=lambda: unit_of_work(database.session_factory),
+    )
     install_repositories(ctx)
     station = ops.ReportingStation(
         STATION, "基准测试预检分诊台", "基准测试卫生院", "bench", parse_cutoff("16:00")

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models_accounts import OPERATOR
+from db.transactions import joined
 from fever_desk.accounts import (
     LoginOutcome,
     LoginStatus,
@@ -126,10 +127,12 @@ class SqlAccountRepository:
             raise AccountProblem("The user name {username} is taken.", username=values["username"])
         session.execute(insert(OPERATOR).values(**values))
 
-    def create_first_admin(self, username: str, password: str, display_name: str = "") -> Operator:
+    def create_first_admin(
+        self, username: str, password: str, display_name: str = "", *, session: Session | None = None
+    ) -> Operator:
         """The administrator of a new station; refused once any operator exists (checked in the same
         transaction, so two windows racing through the first run cannot both create one)."""
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             # Write first (a no-op) so SQLite takes its write lock before the emptiness check.
             session.execute(update(OPERATOR).where(OPERATOR.c.id.is_(None)).values(failed_count=0))
             if session.execute(select(func.count()).select_from(OPERATOR)).scalar_one():
@@ -138,8 +141,8 @@ class SqlAccountRepository:
                 username, password, Role.ADMINISTRATOR, display_name, must_change=False, session=session
             )
 
-    def set_disabled(self, username: str, disabled: bool = True) -> None:
-        with self._sessions() as session, session.begin():
+    def set_disabled(self, username: str, disabled: bool = True, *, session: Session | None = None) -> None:
+        with joined(self._sessions, session) as session:
             if disabled and self._would_leave_no_admin(session, username):
                 raise AccountProblem("The last active administrator cannot be disabled.")
             changed = session.execute(
@@ -155,16 +158,18 @@ class SqlAccountRepository:
         ).scalars()
         return set(admins) == {username}
 
-    def reset_password(self, username: str, temporary: str) -> None:
+    def reset_password(self, username: str, temporary: str, *, session: Session | None = None) -> None:
         """An administrator's reset: the user must choose a new password at the next login; the
         backoff is cleared so a locked-out nurse can log in at once."""
         _check_password(temporary, username)
-        self._store_password(username, hash_password(temporary), must_change=True)
+        self._store_password(username, hash_password(temporary), must_change=True, session=session)
 
-    def change_password(self, username: str, current: str, new: str) -> None:
+    def change_password(
+        self, username: str, current: str, new: str, *, session: Session | None = None
+    ) -> None:
         """The user's own change (also the forced one after a reset): needs the current password."""
-        with self._sessions() as session:
-            row = session.execute(
+        with joined(self._sessions, session) as reading:
+            row = reading.execute(
                 select(OPERATOR.c.password_hash).where(OPERATOR.c.username == username)
             ).first()
         if row is None or not verify_password(row[0], current):
@@ -172,10 +177,12 @@ class SqlAccountRepository:
         _check_password(new, username)
         if verify_password(row[0], new):
             raise AccountProblem("The new password must differ from the current one.")
-        self._store_password(username, hash_password(new), must_change=False)
+        self._store_password(username, hash_password(new), must_change=False, session=session)
 
-    def _store_password(self, username: str, password_hash: str, *, must_change: bool) -> None:
-        with self._sessions() as session, session.begin():
+    def _store_password(
+        self, username: str, password_hash: str, *, must_change: bool, session: Session | None = None
+    ) -> None:
+        with joined(self._sessions, session) as session:
             changed = session.execute(
                 update(OPERATOR)
                 .where(OPERATOR.c.username == username)

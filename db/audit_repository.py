@@ -26,6 +26,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models_accounts import AUDIT_HEAD, AUDIT_LOG
+from db.transactions import joined
 from fever_desk.audit import AuditDraft, AuditEntry, BrokenLink, seal, verify_chain
 
 _FIELDS = tuple(AuditEntry.__dataclass_fields__)
@@ -102,8 +103,9 @@ class SqlAuditRepository:
         with self._sessions() as session:
             return [_entry(row) for row in session.execute(query)]
 
-    def head(self) -> tuple[int, str]:
-        with self._sessions() as session:
+    def head(self, *, session: Session | None = None) -> tuple[int, str]:
+        """(last sequence, last hash); in ``session`` it includes that unit's own uncommitted entries."""
+        with joined(self._sessions, session) as session:
             sequence, last_hash = session.execute(
                 select(AUDIT_HEAD.c.last_sequence, AUDIT_HEAD.c.last_hash).where(AUDIT_HEAD.c.id == 1)
             ).one()

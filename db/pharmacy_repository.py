@@ -29,6 +29,7 @@ from db.repositories import (  # the same planner hint and change token as the s
     _NotIndexed,
     insert_if_absent,
 )
+from db.transactions import joined
 from fever_desk.pharmacy import Purchase
 
 _DIGITS = re.compile(r"^\d+[Xx]?$")
@@ -71,12 +72,13 @@ class SqlPurchaseRepository:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._sessions = session_factory
 
-    def add(self, purchase: Purchase) -> Purchase:
-        """Insert the purchase and its drug lines in one transaction; ``created_at`` defaults to now."""
+    def add(self, purchase: Purchase, *, session: Session | None = None) -> Purchase:
+        """Insert the purchase and its drug lines in one transaction (the caller's ``session`` when
+        given, see ``db.transactions``); ``created_at`` defaults to now."""
         values = purchase_values(purchase)
         values["created_at"] = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
         lines = drug_values(purchase)
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             session.execute(insert(PURCHASE), values)
             if lines:
                 session.execute(insert(PURCHASE_DRUG), lines)
@@ -121,7 +123,9 @@ class SqlPurchaseRepository:
             found = self._load(session, select(PURCHASE).where(PURCHASE.c.id == purchase_id))
         return found[0] if found else None
 
-    def recent_for(self, id_number: str, phone: str, since: datetime) -> list[Purchase]:
+    def recent_for(
+        self, id_number: str, phone: str, since: datetime, *, session: Session | None = None
+    ) -> list[Purchase]:
         """Purchases since ``since`` with this document number or this phone, newest first."""
         terms = []
         if id_number:
@@ -137,7 +141,7 @@ class SqlPurchaseRepository:
             .order_by(PURCHASE.c.created_at.desc())
             .limit(50)
         )
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             return self._load(session, query)
 
     def between(
@@ -159,14 +163,16 @@ class SqlPurchaseRepository:
         query = query.order_by(PURCHASE.c.created_at.desc())
         return query if limit is None else query.limit(limit)
 
-    def export_rows(self, start: datetime, end: datetime) -> list[Purchase]:
+    def export_rows(
+        self, start: datetime, end: datetime, *, session: Session | None = None
+    ) -> list[Purchase]:
         """Every purchase in [start, end), oldest first: the regulator's list is in the order of the day."""
         query = (
             select(PURCHASE)
             .where(PURCHASE.c.created_at >= start, PURCHASE.c.created_at < end)
             .order_by(PURCHASE.c.created_at)
         )
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             return self._load(session, query)
 
     def counts(self, start: datetime, end: datetime) -> PurchaseCounts:

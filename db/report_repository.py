@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import SCREENING, to_utc
 from db.models_pharmacy import PURCHASE
 from db.models_reports import DAILY_REPORT, FOLLOWUP
+from db.transactions import joined
 from fever_desk.model import Disposition
 from fever_desk.ports import Clock
 from fever_desk.reporting import (
@@ -39,6 +40,7 @@ from fever_desk.reporting import (
 )
 
 _RETRIES = 3
+RETRIES = _RETRIES  # for a unit of work that retries as a whole
 
 
 class _UtcClock:
@@ -165,11 +167,18 @@ class SqlReportRepository:
         figures: DailyFigures,
         generated_by: str,
         note: str = "",
+        *,
+        session: Session | None = None,
     ) -> tuple[ReportRevision, bool]:
         """Store ``figures`` as the next revision unless they repeat the latest one.
 
-        Returns (the revision now in force, whether it was created by this call).
+        Returns (the revision now in force, whether it was created by this call).  Two counters racing
+        for the same revision number make one fail its insert; on its own transaction this retries, in
+        the caller's ``session`` it raises and the caller retries its whole unit of work
+        (:data:`RETRIES` times, see ``ui.report_operations``).
         """
+        if session is not None:
+            return self._save_once(station_id, period, figures, generated_by, note.strip(), session)
         for attempt in range(_RETRIES):
             try:
                 return self._save_once(station_id, period, figures, generated_by, note.strip())
@@ -179,10 +188,16 @@ class SqlReportRepository:
         raise AssertionError("unreachable")
 
     def _save_once(
-        self, station_id: str, period: ReportingDay, figures: DailyFigures, generated_by: str, note: str
+        self,
+        station_id: str,
+        period: ReportingDay,
+        figures: DailyFigures,
+        generated_by: str,
+        note: str,
+        session: Session | None = None,
     ) -> tuple[ReportRevision, bool]:
         where = and_(DAILY_REPORT.c.station_id == station_id, DAILY_REPORT.c.report_day == period.day)
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             row = (
                 session.execute(select(DAILY_REPORT).where(where).order_by(DAILY_REPORT.c.revision.desc()))
                 .mappings()
@@ -212,6 +227,7 @@ class SqlReportRepository:
         recorded_by: str,
         note: str = "",
         recorded_at: datetime | None = None,
+        session: Session | None = None,
     ) -> Followup:
         """Add a result for a screening (``ValueError`` for an unknown result; an integrity error if the
         screening does not exist).  Earlier results are kept; the latest counts."""
@@ -223,7 +239,7 @@ class SqlReportRepository:
             "recorded_by": recorded_by,
             "note": note.strip(),
         }
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             new_id = session.execute(insert(FOLLOWUP).returning(FOLLOWUP.c.id), values).scalar_one()
         return Followup(new_id, screening_id, value, values["recorded_at"], recorded_by, values["note"])
 

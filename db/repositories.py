@@ -46,6 +46,7 @@ from db.mapping import (
     snapshot,
 )
 from db.models import REVISION, SCREENING, to_utc
+from db.transactions import joined
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 from fever_desk.ports import Clock
 
@@ -133,10 +134,11 @@ class SqlScreeningRepository:
     def _now(self) -> datetime:
         return to_utc(self._clock.now())
 
-    def add(self, screening: Screening) -> Screening:
-        """Insert one screening; ``created_at``/``updated_at`` default to now (UTC) when not given."""
+    def add(self, screening: Screening, *, session: Session | None = None) -> Screening:
+        """Insert one screening; ``created_at``/``updated_at`` default to now (UTC) when not given.
+        With ``session``, in the caller's transaction (``db.transactions``), so its audit entry joins."""
         values = self.stamped(screening)
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             session.execute(insert(SCREENING), values)
         return screening_from_row(values)
 
@@ -180,7 +182,9 @@ class SqlScreeningRepository:
         current = self.change_token(start, end)
         return None if current == token else current
 
-    def correct(self, screening: Screening, *, operator: str, reason: str) -> Screening:
+    def correct(
+        self, screening: Screening, *, operator: str, reason: str, session: Session | None = None
+    ) -> Screening:
         """Replace the stored version of ``screening.id``, keeping the old one as a revision.
 
         The first statement bumps the version, which takes the write lock (SQLite) or the row lock
@@ -190,7 +194,7 @@ class SqlScreeningRepository:
         screening and are kept; whoever corrected is the revision's ``replaced_by``.
         """
         now = self._now()
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             new_version = session.execute(
                 update(SCREENING)
                 .where(SCREENING.c.id == screening.id)
@@ -222,8 +226,8 @@ class SqlScreeningRepository:
             session.execute(update(SCREENING).where(SCREENING.c.id == screening.id).values(values))
         return screening_from_row(values)
 
-    def get(self, screening_id: uuid.UUID) -> Screening | None:
-        with self._sessions() as session, session.begin():
+    def get(self, screening_id: uuid.UUID, *, session: Session | None = None) -> Screening | None:
+        with joined(self._sessions, session) as session:
             row = session.execute(select(SCREENING).where(SCREENING.c.id == screening_id)).mappings().first()
             return None if row is None else screening_from_row(row)
 

@@ -32,12 +32,14 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from db.deadline import CallDeadline, statement_timeout_options
 from db.mapping import name_key, phone_rev, row_from_snapshot, screening_from_row, snapshot
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCREENING_ADD = "screening.add"
+# ``session.info`` key: the outbox items to queue if this unit of work loses the server before its commit
+QUEUE_IF_LOST = "fever_desk.queue_if_lost"
 _CACHE_SIZE = 16
 _DIGITS = re.compile(r"^\d+[Xx]?$")
 
@@ -227,9 +231,20 @@ class _Remembering:
         raise NotImplementedError
 
     def _save_or_queue(
-        self, kind: str, record_id: str, payload: dict[str, Any], save: Callable[[], Any]
+        self,
+        kind: str,
+        record_id: str,
+        payload: dict[str, Any],
+        save: Callable[[], Any],
+        session: Session | None = None,
     ) -> Any:
-        """``save()`` on the server; when it is out of reach, queue ``payload`` and return None."""
+        """``save()`` on the server; when it is out of reach, queue ``payload`` and return None.
+
+        With the ``session`` of a :meth:`ResilientStore.unit_of_work`, the item is also noted on it, so
+        a connection lost later in the unit (its audit append, its commit) still queues the record.
+        """
+        if session is not None:
+            session.info.setdefault(QUEUE_IF_LOST, []).append((self.outbox, kind, record_id, payload))
         if self.link.online:
             try:
                 return self._server(save)
@@ -321,13 +336,18 @@ class ResilientScreeningRepository(_Remembering):
         return [screening_from_payload(item.payload) for item in self.outbox.pending(SCREENING_ADD)]
 
     # ---- writes -------------------------------------------------------------------------------------
-    def add(self, screening: Screening) -> Screening:
-        """Save on the server, or in the outbox when it is out of reach; the save time is set here."""
+    def add(self, screening: Screening, *, session: Session | None = None) -> Screening:
+        """Save on the server, or in the outbox when it is out of reach; the save time is set here.
+        ``session``: a :meth:`ResilientStore.unit_of_work` on the server to save in."""
         with self._lock:
             values = self.primary.stamped(screening)
             stamped = screening_from_row(values)
             saved = self._save_or_queue(
-                SCREENING_ADD, str(stamped.id), screening_payload(values), lambda: self.primary.add(stamped)
+                SCREENING_ADD,
+                str(stamped.id),
+                screening_payload(values),
+                lambda: self.primary.add(stamped, session=session),
+                session,
             )
             if saved is None:
                 return stamped
@@ -339,24 +359,28 @@ class ResilientScreeningRepository(_Remembering):
         with self._lock:
             return self._push(SCREENING_ADD, screening_from_payload, batch, probe_when_idle=True)
 
-    def correct(self, screening: Screening, *, operator: str, reason: str) -> Screening:
+    def correct(
+        self, screening: Screening, *, operator: str, reason: str, session: Session | None = None
+    ) -> Screening:
         with self._lock:
             if screening.id in self.pending_ids():
                 raise ServerUnavailable()  # only the server can keep its history
             try:
-                return self._server(lambda: self.primary.correct(screening, operator=operator, reason=reason))
+                return self._server(
+                    lambda: self.primary.correct(screening, operator=operator, reason=reason, session=session)
+                )
             except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
                 if is_connection_error(exc):
                     raise ServerUnavailable() from exc
                 raise
 
     # ---- reads --------------------------------------------------------------------------------------
-    def get(self, screening_id: uuid.UUID) -> Screening | None:
+    def get(self, screening_id: uuid.UUID, *, session: Session | None = None) -> Screening | None:
         with self._lock:
             for pending in self._pending_screenings():
                 if pending.id == screening_id:
                     return pending
-            return self._read(("get", screening_id), lambda: self.primary.get(screening_id))
+            return self._read(("get", screening_id), lambda: self.primary.get(screening_id, session=session))
 
     def revisions(self, screening_id: uuid.UUID) -> Sequence[ScreeningRevision]:
         with self._lock:
@@ -456,6 +480,30 @@ class ResilientStore:
 
     def status(self) -> SyncStatus:
         return SyncStatus(self.link.online, self.outbox.count())
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One server transaction for one desk operation (its writes and its audit entry).
+
+        A save made in it (``add(..., session=)``) that loses the server — at its insert, at the audit
+        append, or at the commit — is queued in the outbox, as a save on its own always was, so the
+        outbox's promise holds; the error still reaches the caller.  Its audit entry does not travel
+        through the outbox yet: while offline the unit's audit append fails, as it did before units
+        of work (the outbox carrying audit entries is issue #16).
+        """
+        with self.link.lock:
+            session = self.handle.session_factory()
+            try:
+                with session.begin():
+                    yield session
+            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+                if is_connection_error(exc):
+                    self.link.online = False
+                    for outbox, kind, record_id, payload in session.info.get(QUEUE_IF_LOST, []):
+                        outbox.put(kind, record_id, payload, str(exc).splitlines()[0])
+                raise
+            finally:
+                session.close()
 
     def start_replaying(
         self, every: float = 5.0, on_status: Callable[[SyncStatus], None] | None = None

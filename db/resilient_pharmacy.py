@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from db.mapping import row_from_snapshot, snapshot
 from db.migrate import DatabaseProblem
@@ -74,13 +75,17 @@ class ResilientPurchaseRepository(_Remembering):
     def _pending(self) -> list[Purchase]:
         return [purchase_from_payload(item.payload) for item in self.outbox.pending(PURCHASE_ADD)]
 
-    def add(self, purchase: Purchase) -> Purchase:
+    def add(self, purchase: Purchase, *, session: Session | None = None) -> Purchase:
         with self._lock:
             created = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
             stamped = replace(purchase, created_at=created)
             payload = purchase_payload(stamped, created)
             saved = self._save_or_queue(
-                PURCHASE_ADD, str(stamped.id), payload, lambda: self.primary.add(stamped)
+                PURCHASE_ADD,
+                str(stamped.id),
+                payload,
+                lambda: self.primary.add(stamped, session=session),
+                session,
             )
             return stamped if saved is None else saved
 
@@ -111,7 +116,9 @@ class ResilientPurchaseRepository(_Remembering):
                     return pending
             return self._read(("get", purchase_id), lambda: self.primary.get(purchase_id))
 
-    def recent_for(self, id_number: str, phone: str, since: datetime) -> list[Purchase]:
+    def recent_for(
+        self, id_number: str, phone: str, since: datetime, *, session: Session | None = None
+    ) -> list[Purchase]:
         def keep(p: Purchase) -> bool:
             same = (id_number and p.purchaser.id_number == id_number) or (
                 phone and p.purchaser.phone == phone
@@ -120,7 +127,9 @@ class ResilientPurchaseRepository(_Remembering):
 
         with self._lock:
             key = ("recent", id_number, phone, since)
-            return self._merged(key, lambda: self.primary.recent_for(id_number, phone, since), keep, limit=50)
+            return self._merged(
+                key, lambda: self.primary.recent_for(id_number, phone, since, session=session), keep, limit=50
+            )
 
     def between(
         self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
@@ -133,12 +142,14 @@ class ResilientPurchaseRepository(_Remembering):
                 limit=limit,
             )
 
-    def export_rows(self, start: datetime, end: datetime) -> list[Purchase]:
+    def export_rows(
+        self, start: datetime, end: datetime, *, session: Session | None = None
+    ) -> list[Purchase]:
         """The regulator's list must be complete, so it needs the server (plus any pending rows not yet
         replayed); offline it raises :class:`ServerUnavailable` rather than hand over a partial list."""
         with self._lock:
             try:
-                rows = list(self._server(lambda: self.primary.export_rows(start, end)))
+                rows = list(self._server(lambda: self.primary.export_rows(start, end, session=session)))
             except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
                 if is_connection_error(exc):
                     raise ServerUnavailable() from exc

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, TableClause, column, delete, func, inspect
 from sqlalchemy.orm import Session
 
 from db.models import UtcDateTime, to_utc
+from db.transactions import joined
 
 # (table, how its rows are chosen): "own" = its created_at; else (parent table, foreign key column).
 _SCREENING_CHILDREN = (
@@ -77,14 +78,16 @@ def purge_older_than(
     cutoff: datetime,
     *,
     in_transaction: Callable[[Session, dict[str, int]], None] | None = None,
+    session: Session | None = None,
 ) -> dict[str, int]:
     """Delete every record created before ``cutoff``; returns table → rows deleted.
 
     ``in_transaction(session, counts)`` runs before the commit, so the audit entry for the purge is
-    written in the same transaction: a purge without its entry cannot happen.
+    written in the same transaction: a purge without its entry cannot happen.  With ``session`` the
+    deletes join the caller's unit of work (``db.transactions``) instead.
     """
     counts: dict[str, int] = {}
-    with session_factory() as session, session.begin():
+    with joined(session_factory, session) as session:
         for target, where in _plan(session, cutoff):
             counts[target.name] = session.execute(delete(target).where(where)).rowcount or 0
         if in_transaction is not None:

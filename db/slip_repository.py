@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.mapping import screening_from_row
 from db.models import SCREENING, to_utc
 from db.models_slips import KINDS, SLIP_PRINT
+from db.transactions import joined
 from fever_desk.model import Screening
 
 PAPER_KINDS = ("print", "reprint")
@@ -65,6 +66,7 @@ class SqlSlipPrintRepository:
         layout: str = "80mm",
         archive_path: str = "",
         printed_at: datetime | None = None,
+        session: Session | None = None,
     ) -> SlipPrint:
         """Add a row.  ``kind=None`` means "a paper copy": ``print`` if none was recorded for this
         screening yet, else ``reprint``, decided in this transaction.  Raises ``ValueError`` for an
@@ -82,7 +84,7 @@ class SqlSlipPrintRepository:
             "layout": layout,
             "archive_path": archive_path,
         }
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             if kind is None:
                 kind = "reprint" if self._paper_count(session, screening_id) else "print"
             values["kind"] = kind

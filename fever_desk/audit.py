@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password_reset"
     PASSWORD_CHANGE = "password_change"
     SETTINGS_CHANGE = "settings_change"
+    FOLLOWUP = "followup"  # a result received back for a screening
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@ from fever_desk.i18n import set_language, tr
 from fever_desk.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from PySide6.QtCore import QObject
+    from sqlalchemy.orm import Session
 
     from ui.gui_gc import GuiThreadCollector
 
@@ -119,7 +122,7 @@ def display_problem() -> str | None:
 
 
 class Database:
-    """What the database worker holds: the open database and its repositories."""
+    """What the database worker holds: the open database and its repositories (``ui.desk_context``)."""
 
     def __init__(self, url: str) -> None:
         from db.report_repository import SqlReportRepository
@@ -145,6 +148,14 @@ class Database:
         self.reports = SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
         install_repositories(self)
+
+    def unit_of_work(self) -> AbstractContextManager[Session]:
+        """One transaction for an operation's write(s) and its audit entry (see ``ui.desk_context``)."""
+        if self.store is not None:
+            return self.store.unit_of_work()
+        from db.transactions import unit_of_work
+
+        return unit_of_work(self.handle.session_factory)
 
     def close(self) -> None:
         (self.store or self.handle).close()

@@ -3,9 +3,14 @@
 The worker context (``ui.app.Database``) gets the account and audit repositories from
 :func:`install_repositories`, and learns who is at the desk from :func:`set_actor`, submitted as a job
 after every login: jobs run in order, so every job submitted after the login is attributed to that
-operator.  A screen then writes, inside its own worker job::
+operator.  An operation then writes, inside the unit of work that holds its change::
 
-    audit(ctx, AuditAction.CREATE, "screening", str(saved.id))
+    with ctx.unit_of_work() as session:
+        saved = ctx.screenings.add(screening, session=session)
+        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), session=session)
+
+Without ``session`` the entry commits on its own: only for events that change nothing else (a login, a
+full-ID view, a settings change, whose file is not in the database).
 
 ``detail`` is short and must never carry a name, ID number or phone: the log is kept after a purge, and
 the record id is enough to find the record while it exists.
@@ -14,9 +19,12 @@ the record id is enough to find the record while it exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fever_desk.audit import AuditAction, AuditDraft, AuditEntry
+
+if TYPE_CHECKING:
+    from ui.desk_context import AuditContext
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def set_actor(ctx: Any, operator: str, station_id: str) -> None:
 
 
 def audit(
-    ctx: Any,
+    ctx: AuditContext,
     action: AuditAction | str,
     record_kind: str = "",
     record_id: str = "",

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fever_desk.accounts import ROLE_LABELS, Role
-from fever_desk.audit import AuditAction, AuditDraft
 from fever_desk.i18n import tr
-from ui.cli_common import cli_actor
+from ui import admin_operations as admin
+from ui.cli_common import open_context
 
 
 def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -72,18 +72,12 @@ def _open(args: argparse.Namespace) -> Any:
     return open_database(database_url_from(args.db))
 
 
-def _cli_actor() -> tuple[str, str]:
+def _context(args: argparse.Namespace) -> Any:
+    """The desk's own worker context, acting as ``cli:<system user>``: a change made here goes through
+    the same operation (one transaction with its audit entry) as one made at the desk."""
     from ui.app import load_station_settings
 
-    return cli_actor(), load_station_settings().station_id
-
-
-def _log(database: Any, action: AuditAction, record_kind: str, record_id: str, detail: str = "") -> None:
-    from db.audit_repository import SqlAuditRepository
-
-    operator, station_id = _cli_actor()
-    draft = AuditDraft(operator, station_id, action.value, record_kind, record_id, detail)
-    SqlAuditRepository(database.session_factory).append(draft)
+    return open_context(args, load_station_settings().station_id)
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -115,17 +109,17 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     password = _password(args)
     if password is None:
         return 1
-    database = _open(args)
+    context = _context(args)
     try:
-        accounts = _accounts(database)
-        first = not accounts.has_users()
+        first = not context.accounts.has_users()
         # The first account (made here instead of at the desk) needs no forced change: IT chose it.
-        operator = accounts.add(args.username, password, args.role, args.name, must_change=not first)
-        _log(database, AuditAction.USER_ADD, "operator", operator.username, f"role={operator.role.value}")
+        operator = admin.add_user(
+            context, args.username, password, args.role, args.name, must_change=not first
+        )
     except AccountProblem as exc:
         return _problem(exc)
     finally:
-        database.close()
+        context.close()
     print(
         tr(
             "Operator {username} added ({role}).",
@@ -155,15 +149,13 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 def cmd_user_disable(args: argparse.Namespace) -> int:
     from db.account_repository import AccountProblem
 
-    database = _open(args)
+    context = _context(args)
     try:
-        _accounts(database).set_disabled(args.username, args.disabled)
-        action = AuditAction.USER_DISABLE if args.disabled else AuditAction.USER_ENABLE
-        _log(database, action, "operator", args.username)
+        admin.set_user_disabled(context, args.username, args.disabled)
     except AccountProblem as exc:
         return _problem(exc)
     finally:
-        database.close()
+        context.close()
     done = "Operator {username} disabled." if args.disabled else "Operator {username} enabled."
     print(tr(done, username=args.username))
     return 0
@@ -175,14 +167,13 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
     password = _password(args)
     if password is None:
         return 1
-    database = _open(args)
+    context = _context(args)
     try:
-        _accounts(database).reset_password(args.username, password)
-        _log(database, AuditAction.PASSWORD_RESET, "operator", args.username)
+        admin.reset_user_password(context, args.username, password)
     except AccountProblem as exc:
         return _problem(exc)
     finally:
-        database.close()
+        context.close()
     print(tr("Password of {username} reset; it must be changed at the next login.", username=args.username))
     return 0
 
@@ -238,9 +229,8 @@ def _anchor(text: str) -> tuple[int, str]:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from db.retention import count_older_than, purge_with_archives
     from ui.app import load_station_settings
-    from ui.slip_service import files_left_message, pending_deletions
+    from ui.slip_service import files_left_message
 
     days = (
         args.older_than_days if args.older_than_days is not None else load_station_settings().retention_days
@@ -249,30 +239,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print(tr("The retention period must be at least one day."), file=sys.stderr)
         return 2
     cutoff = datetime.now().astimezone() - timedelta(days=days)
-    database = _open(args)
+    context = _context(args)
     try:
         if not args.yes:
-            counts = count_older_than(database.session_factory, cutoff)
+            counts = admin.count_older_than(context, cutoff)
         else:
-            operator, station_id = _cli_actor()
-
-            def log(session: Any, counts: dict[str, int]) -> None:
-                from db.audit_repository import SqlAuditRepository
-
-                detail = f"before={cutoff:%Y-%m-%d} " + " ".join(f"{k}={v}" for k, v in counts.items())
-                draft = AuditDraft(
-                    operator, station_id, AuditAction.PURGE.value, "retention", str(days), detail
-                )
-                SqlAuditRepository(database.session_factory).append(draft, session=session)
-
-            # Rows first, then the slip PDFs from a to-do list (db.retention): one a viewer holds is named
-            # below and deleted at the next purge, never left behind with nothing pointing to it.
-            result = purge_with_archives(
-                database.session_factory, cutoff, pending_deletions(), in_transaction=log
-            )
+            result = admin.purge_older_than(context, cutoff, days)
             counts, files_left = result.counts, result.files_left
     finally:
-        database.close()
+        context.close()
     for table, count in counts.items():
         print(f"{table}\t{count}")
     if args.yes:

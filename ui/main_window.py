@@ -319,7 +319,9 @@ class MainWindow(QMainWindow):
 
         self.ensure_screens()
         self.station.operator = operator
-        self.station.settings.operator = operator.display_name or operator.username
+        # One identity: the account's user name, the name the worker's audit actor got at login (the
+        # operations stamp records with that actor); settings.operator only mirrors it for display.
+        self.station.settings.operator = operator.username
         permissions = Permissions.for_role(operator.role)
         for screen, permission in (
             (self.audit_screen, Permission.BROWSE_AUDIT),

@@ -1,28 +1,32 @@
 """Operations the pharmacy screens hand to the database worker (run off the GUI thread).
 
-Each takes the worker's context (``ctx.purchases`` a ``SqlPurchaseRepository``, ``ctx.handle`` the open
-database) and plain values, and returns plain values, so they are testable without Qt and shared with
-the command line.  Saving re-checks repeat purchases on the worker, in the same call, so a purchase
-cannot slip through between the inline check and the save.
+Each takes the worker's context (:class:`ui.desk_context.DeskContext`) and plain values, and returns
+plain values, so they are testable without Qt and shared with the command line.  Saving re-checks repeat
+purchases on the worker, in the same transaction as the insert and its audit entry (one unit of work),
+so a purchase cannot slip through between the inline check and the save, and never exists without its
+entry.  Serializing two *counters* checking the same person at once on the server is issue #16.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from fever_desk.audit import AuditAction
+from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import RegisterMeta, write_register
 from ui.audit_hooks import audit
-from ui.operations import local_day_bounds
+from ui.desk_context import DeskContext
+from ui.operations import local_day_bounds, operator_of, removed_on_failure
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-class PharmacyContext(Protocol):
-    purchases: Any
-    handle: Any
+PharmacyContext = DeskContext  # the name the screens used before the context was typed
 
 
 @dataclass(frozen=True)
@@ -40,24 +44,36 @@ class PurchaseDay:
 
 
 def recent_purchases(
-    ctx: PharmacyContext, id_number: str, phone: str, now: datetime, days: int
+    ctx: PharmacyContext,
+    id_number: str,
+    phone: str,
+    now: datetime,
+    days: int,
+    *,
+    session: Session | None = None,
 ) -> list[RepeatMatch]:
     """Earlier purchases by this person within ``days`` days of ``now`` (aware), ID matches first."""
     since = now - timedelta(days=days)
-    earlier = ctx.purchases.recent_for(id_number, phone, since)
+    earlier = ctx.purchases.recent_for(id_number, phone, since, session=session)
     return find_repeats(id_number, phone, earlier, now=now, days=days)
 
 
 def save_purchase(
     ctx: PharmacyContext, purchase: Purchase, days: int, acknowledged: frozenset[uuid.UUID]
 ) -> SaveResult:
-    """Save unless an earlier purchase the pharmacist has not confirmed seeing turns up."""
+    """Save unless an earlier purchase the pharmacist has not confirmed seeing turns up.
+
+    The repeat check, the insert and the audit entry are one transaction; the purchase names the
+    logged-in operator, as its entry does."""
     now = datetime.now().astimezone()
-    repeats = recent_purchases(ctx, purchase.purchaser.id_number, purchase.purchaser.phone, now, days)
-    if any(match.purchase.id not in acknowledged for match in repeats):
-        return SaveResult(None, repeats)
-    saved = ctx.purchases.add(purchase)
-    audit(ctx, "create", "purchase", str(saved.id))
+    buyer = purchase.purchaser
+    stamped = replace(purchase, operator=operator_of(ctx, purchase.operator))
+    with ctx.unit_of_work() as session:
+        repeats = recent_purchases(ctx, buyer.id_number, buyer.phone, now, days, session=session)
+        if any(match.purchase.id not in acknowledged for match in repeats):
+            return SaveResult(None, repeats)
+        saved = ctx.purchases.add(stamped, session=session)
+        audit(ctx, AuditAction.CREATE, "purchase", str(saved.id), session=session)
     return SaveResult(saved, repeats)
 
 
@@ -70,13 +86,38 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
 def export_register(
     ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str
 ) -> int:
-    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count."""
+    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
+
+    The rows are read, the file written and the export logged in one transaction: a failed write logs
+    nothing, a failed entry removes the file, and the entry names exactly the rows the file holds."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
-    purchases = ctx.purchases.export_rows(start, end)
-    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
-    audit(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
+    with removed_on_failure(path), ctx.unit_of_work() as session:
+        purchases = ctx.purchases.export_rows(start, end, session=session)
+        rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+        audit(
+            ctx,
+            AuditAction.EXPORT,
+            "purchase_register",
+            f"{first_day}..{last_day}",
+            f"rows={rows}",
+            session=session,
+        )
     return rows
+
+
+def refer_to_clinic(ctx: PharmacyContext, screening: Screening, purchase_id: uuid.UUID) -> Screening:
+    """The screening a pharmacy referral makes (``fever_desk.pharmacy_referral``), stored once with its
+    "create" entry in one transaction; asking again for the same purchase returns the stored one."""
+    with ctx.unit_of_work() as session:
+        existing = ctx.screenings.get(screening.id, session=session)
+        if existing is not None:
+            return existing
+        stamped = replace(screening, operator=operator_of(ctx, screening.operator))
+        saved = ctx.screenings.add(stamped, session=session)
+        detail = f"referral purchase={purchase_id}"
+        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+    return saved
 
 
 def find_person(ctx: PharmacyContext, text: str, limit: int = 200) -> Any:

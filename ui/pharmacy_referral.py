@@ -1,8 +1,9 @@
 """The referral slip offered on the pharmacy screen (F10 or the advice panel's button).
 
 The purchase becomes a screening record on the database worker (see ``fever_desk.pharmacy_referral``),
-then the same slip panel as the screening desk prints it, so the pharmacy's slips are signed, recorded
-and archived exactly like the desk's.
+stored with its audit entry in one transaction (``ui.pharmacy_operations.refer_to_clinic``), then the
+same slip panel as the screening desk prints it, so the pharmacy's slips are signed, recorded and
+archived exactly like the desk's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fever_desk.guidelines import GuidelineError, get_guideline
 from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase
 from fever_desk.pharmacy_referral import screening_from_purchase
+from ui.pharmacy_operations import refer_to_clinic
 from ui.screens.pharmacy import PharmacyScreen
 from ui.screens.slip_panel import SlipPanel
 from ui.station import Station
@@ -35,11 +37,9 @@ class PharmacyReferral(QObject):
             guideline = get_guideline(self.station.settings.guideline_id)
         screening = screening_from_purchase(purchase, guideline, self.station.fever_rule)
 
-        def save(ctx: object) -> Screening:
-            existing = ctx.screenings.get(screening.id)  # type: ignore[attr-defined]
-            return existing if existing is not None else ctx.screenings.add(screening)  # type: ignore[attr-defined]
-
-        self.station.worker.submit(save, self._saved, self.station.report)
+        self.station.worker.submit(
+            lambda ctx: refer_to_clinic(ctx, screening, purchase.id), self._saved, self.station.report
+        )
 
     def _saved(self, screening: Screening) -> None:
         self.panel.show_screening(screening)

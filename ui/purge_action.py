@@ -39,9 +39,9 @@ class PurgeAction(QObject):
         cutoff = self.cutoff()
 
         def count(ctx: Any) -> int:
-            from db.retention import count_older_than
+            from ui.admin_operations import count_older_than
 
-            return sum(count_older_than(ctx.handle.session_factory, cutoff).values())
+            return sum(count_older_than(ctx, cutoff).values())
 
         self.station.worker.submit(count, lambda n: self._confirm(n, cutoff), self.station.report)
 
@@ -79,17 +79,9 @@ class PurgeAction(QObject):
         days = self.station.settings.retention_days
 
         def purge(ctx: Any) -> tuple[int, list[str]]:
-            from db.retention import purge_with_archives
-            from ui.audit_hooks import audit
-            from ui.slip_service import pending_deletions
+            from ui.admin_operations import purge_older_than
 
-            def log(session: Any, counts: dict[str, int]) -> None:
-                detail = ", ".join(f"{table}={n}" for table, n in sorted(counts.items()))
-                audit(ctx, "purge", "retention", str(days), detail, session=session)
-
-            result = purge_with_archives(
-                ctx.handle.session_factory, cutoff, pending_deletions(), in_transaction=log
-            )
+            result = purge_older_than(ctx, cutoff, days)
             return sum(result.counts.values()), result.files_left
 
         self.station.worker.submit(purge, self._done, self.station.report)

@@ -1,9 +1,11 @@
 """Operations the report screens hand to the database worker (and the command line calls directly).
 
-Each takes the worker's context (``ctx.reports`` a ``SqlReportRepository``) and plain values, and returns
+Each takes the worker's context (:class:`ui.desk_context.DeskContext`) and plain values, and returns
 plain values, so they are testable without Qt.  Generating counts the figures and stores them as a
 revision only if they differ from the latest (``fever_desk.reporting.needs_new_revision``), so pressing
-"generate" twice, or the CLI and the desk both generating, never piles up identical revisions.
+"generate" twice, or the CLI and the desk both generating, never piles up identical revisions.  A new
+revision, an export and a follow-up result each commit together with their audit entry (one unit of
+work), and name the logged-in operator (``ctx.actor``) as the entry does.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from fever_desk.audit import AuditAction
 from fever_desk.report_export import ReportDocument, write_report
 from fever_desk.reporting import (
     HISTORY_DAYS,
@@ -27,10 +30,14 @@ from fever_desk.reporting import (
     reporting_day_of,
 )
 from ui.audit_hooks import audit
+from ui.desk_context import DeskContext
+from ui.operations import operator_of, removed_on_failure
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-class ReportContext(Protocol):
-    reports: Any
+ReportContext = DeskContext  # the name the screens used before the context was typed
+RETRIES = 3  # two counters racing for one revision number: the loser's unit of work runs again
 
 
 @dataclass(frozen=True)
@@ -113,14 +120,42 @@ def load_report(ctx: ReportContext, station: ReportingStation, day: date) -> Rep
     )
 
 
-def generate_report(ctx: ReportContext, station: ReportingStation, day: date, note: str = "") -> Generated:
-    """Count the day and store a revision if anything changed (or a new note was given)."""
+def _generate(
+    ctx: ReportContext, station: ReportingStation, day: date, note: str, session: Session
+) -> Generated:
     period = reporting_day(day, station.cutoff)
     figures = ctx.reports.figures(period.start, period.end)
-    revision, created = ctx.reports.save_revision(station.station_id, period, figures, station.operator, note)
+    by = operator_of(ctx, station.operator)
+    revision, created = ctx.reports.save_revision(
+        station.station_id, period, figures, by, note, session=session
+    )
     if created:
-        audit(ctx, "report", "daily_report", str(day), f"revision={revision.revision}")
+        detail = f"revision={revision.revision}"
+        audit(ctx, AuditAction.REPORT, "daily_report", str(day), detail, session=session)
     return Generated(revision, created)
+
+
+def _retrying(unit: Any) -> Any:
+    """Run ``unit()`` (one whole unit of work) again when a concurrent revision got the number first."""
+    from sqlalchemy.exc import IntegrityError, OperationalError  # loaded on the worker, not at start-up
+
+    for attempt in range(RETRIES):
+        try:
+            return unit()
+        except (IntegrityError, OperationalError):
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def generate_report(ctx: ReportContext, station: ReportingStation, day: date, note: str = "") -> Generated:
+    """Count the day and store a revision if anything changed (or a new note was given)."""
+
+    def unit() -> Generated:
+        with ctx.unit_of_work() as session:
+            return _generate(ctx, station, day, note, session)
+
+    return _retrying(unit)
 
 
 def export_report(
@@ -129,19 +164,30 @@ def export_report(
     """Generate (as above), then write the revision in force to ``path`` (format from the extension).
 
     Exporting always writes the figures the database holds now: a file that disagrees with the stored
-    revisions could not be traced back to one.
+    revisions could not be traced back to one.  The revision, the file and both entries are one unit:
+    a file that cannot be written leaves no revision and no entry behind, and a unit that fails after
+    writing it removes the file.
     """
-    generated = generate_report(ctx, station, day, note)
     period = reporting_day(day, station.cutoff)
-    history = ctx.reports.history(history_periods(day, station.cutoff))
-    trail = getattr(ctx, "audit", None)
-    anchor = "{}:{}".format(*trail.head()) if trail is not None else ""
-    document = ReportDocument(
-        station.station_name, station.institution, period, generated.revision, history, audit_anchor=anchor
-    )
-    write_report(path, document, font_path=station.font_path or None)
-    audit(ctx, "export", "daily_report", str(day), path.name)
-    return generated
+
+    def unit() -> Generated:
+        with removed_on_failure(path), ctx.unit_of_work() as session:
+            generated = _generate(ctx, station, day, note, session)
+            history = ctx.reports.history(history_periods(day, station.cutoff))
+            anchor = "{}:{}".format(*ctx.audit.head(session=session))
+            document = ReportDocument(
+                station.station_name,
+                station.institution,
+                period,
+                generated.revision,
+                history,
+                audit_anchor=anchor,
+            )
+            write_report(path, document, font_path=station.font_path or None)
+            audit(ctx, AuditAction.EXPORT, "daily_report", str(day), path.name, session=session)
+        return generated
+
+    return _retrying(unit)
 
 
 def load_glance(ctx: ReportContext, station: ReportingStation, now: datetime) -> Glance:
@@ -158,9 +204,17 @@ def report_exists(ctx: ReportContext, station_id: str, day: date) -> bool:
 
 
 def record_followup(
-    ctx: ReportContext, screening_id: uuid.UUID, result: str, operator: str, note: str = ""
+    ctx: ReportContext, screening_id: uuid.UUID, result: str, operator: str = "", note: str = ""
 ) -> Followup:
-    return ctx.reports.record_followup(screening_id, result, recorded_by=operator, note=note)
+    """Store a result received back and its audit entry together (the note stays out of the trail: it
+    may name the patient).  ``operator`` is used only when nobody is logged in (``ctx.actor``)."""
+    with ctx.unit_of_work() as session:
+        followup = ctx.reports.record_followup(
+            screening_id, result, recorded_by=operator_of(ctx, operator), note=note, session=session
+        )
+        detail = f"result={followup.result.value}"
+        audit(ctx, AuditAction.FOLLOWUP, "screening", str(screening_id), detail, session=session)
+    return followup
 
 
 def load_followups(ctx: ReportContext, screening_id: uuid.UUID) -> list[Followup]:

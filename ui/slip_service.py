@@ -21,6 +21,7 @@ from fever_desk.settings import Settings
 
 if TYPE_CHECKING:  # reportlab, cryptography and qrcode load on the slip worker, not at start-up
     from fever_desk.slips import IssuedSlip
+    from ui.desk_context import DeskContext
 
 DATA_ENV = "FEVER_DESK_DATA"
 DEFAULT_LAYOUT = "80mm"
@@ -170,28 +171,39 @@ def export_pdf(screening: Screening, settings: Settings, layout: str | None, tar
     return archived
 
 
-def slip_prints(context: Any) -> Any:
+def slip_prints(context: DeskContext) -> Any:
     """The slip-print repository of a database worker context (``ui.app.Database``)."""
     return context.slip_prints
 
 
 def record(
-    context: Any, archived: ArchivedSlip, settings: Settings, *, printer: str, kind: str | None = None
+    context: DeskContext,
+    archived: ArchivedSlip,
+    settings: Settings,
+    *,
+    printer: str,
+    kind: str | None = None,
 ) -> Any:
-    """Record a copy on the database worker; ``kind=None`` lets the repository tell print from reprint."""
-    from ui.audit_hooks import audit
+    """Record a copy on the database worker; ``kind=None`` lets the repository tell print from reprint.
 
-    row = slip_prints(context).record(
-        archived.screening.id,
-        archived.slip_number,
-        kind=kind,
-        operator=settings.operator,
-        station_id=archived.screening.station_id or settings.station_id,
-        printer=printer,
-        layout=archived.slip.layout,
-        archive_path=str(archived.archive_path),
-        printed_at=archived.slip.content.issued_at,
-    )
-    action = row.kind if row.kind in ("print", "reprint") else "export"
-    audit(context, action, "screening", str(archived.screening.id), f"slip={archived.slip_number}")
+    The row and its audit entry commit together (one unit of work) and name the logged-in operator."""
+    from ui.audit_hooks import audit
+    from ui.operations import operator_of
+
+    with context.unit_of_work() as session:
+        row = slip_prints(context).record(
+            archived.screening.id,
+            archived.slip_number,
+            kind=kind,
+            operator=operator_of(context, settings.operator),
+            station_id=archived.screening.station_id or settings.station_id,
+            printer=printer,
+            layout=archived.slip.layout,
+            archive_path=str(archived.archive_path),
+            printed_at=archived.slip.content.issued_at,
+            session=session,
+        )
+        action = row.kind if row.kind in ("print", "reprint") else "export"
+        detail = f"slip={archived.slip_number}"
+        audit(context, action, "screening", str(archived.screening.id), detail, session=session)
     return row

@@ -106,4 +106,4 @@ def test_each_role_sees_its_own_counter(desk: Desk) -> None:
     assert "PharmacyScreen" not in visible() and "UsersAdmin" not in visible()
     window.apply_operator(Operator(uuid.uuid4(), "admin", "管理员", Role.ADMINISTRATOR))
     assert {"ScreeningDesk", "PharmacyScreen", "AuditBrowser", "UsersAdmin"} <= visible()
-    assert window.settings.operator == "管理员"
+    assert window.settings.operator == "admin"  # one identity: the user name, as in the trail

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from db import open_database
+from db.audit_repository import SqlAuditRepository
 from db.repositories import SqlScreeningRepository
 from db.slip_repository import SqlSlipPrintRepository
 from fever_desk.settings import save_settings
@@ -15,6 +16,7 @@ from fever_desk.slips import fonts as slip_fonts
 from fever_desk.slips import load_or_create_keys, public_key_text
 from tests.fever_desk import slip_cases
 from ui.cli import main  # the real entry point, as a clinic IT person types it
+from ui.cli_common import cli_actor
 
 
 @pytest.fixture
@@ -48,8 +50,11 @@ def test_slip_writes_the_pdf_archives_it_and_records_an_export(station, tmp_path
     assert "9C3A-200207-4F1B2C" in capsys.readouterr().out
     database = open_database(os.environ["FEVER_DESK_DB"])
     rows = SqlSlipPrintRepository(database.session_factory).for_screening(slip_cases.SCREENING_ID)
+    trail = SqlAuditRepository(database.session_factory).for_record("screening", str(slip_cases.SCREENING_ID))
     database.close()
-    assert [(r.kind, r.operator, r.layout) for r in rows] == [("pdf-export", "王护士", "a5")]
+    # One identity: the row names whoever acted (here the command line's actor), as its audit entry does.
+    assert [(r.kind, r.operator, r.layout) for r in rows] == [("pdf-export", cli_actor(), "a5")]
+    assert [(e.action, e.operator) for e in trail] == [("export", cli_actor())]
     archived = Path(rows[0].archive_path)
     assert archived.is_relative_to(station / "slips") and archived.read_bytes() == out.read_bytes()
     assert rows[0].printer == str(out.resolve())

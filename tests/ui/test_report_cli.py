@@ -19,6 +19,7 @@ from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
+from ui.cli_common import cli_actor
 from ui.cli_report import add_report_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,8 @@ def test_cli_writes_a_zero_report_and_does_not_repeat_revisions(
         day = datetime(2020, 2, 1).date()
         revisions = SqlReportRepository(database.session_factory).revisions("desk-1", day)
         assert [r.revision for r in revisions] == [1]
-        assert revisions[0].generated_by == "cli"
+        # One identity: the revision names the same actor as its audit entry (cli:<system user>).
+        assert revisions[0].generated_by == cli_actor()
         when = datetime(2020, 2, 1, 10, 0).astimezone()
         SqlScreeningRepository(database.session_factory).add(
             make_screening(created_at=when, disposition=Disposition.SUSPECTED)

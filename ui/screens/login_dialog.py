@@ -274,11 +274,9 @@ class LoginDialog(QDialog):
             current = self._current_password
 
             def change(ctx: Any) -> None:
-                from fever_desk.audit import AuditAction
-                from ui.audit_hooks import audit
+                from ui.admin_operations import change_own_password
 
-                ctx.accounts.change_password(username, current, password)
-                audit(ctx, AuditAction.PASSWORD_CHANGE, "operator", username)
+                change_own_password(ctx, username, current, password)
 
             self.station.worker.submit(change, lambda _none: self._finish(), self._failed)
 
@@ -286,14 +284,9 @@ class LoginDialog(QDialog):
         display_name, station_id = self.display_name.text().strip(), self.station.settings.station_id
 
         def create(ctx: Any) -> Operator:
-            from fever_desk.audit import AuditAction
-            from ui.audit_hooks import audit, set_actor
+            from ui.admin_operations import create_first_admin
 
-            operator: Operator = ctx.accounts.create_first_admin(username, password, display_name)
-            set_actor(ctx, operator.username, station_id)
-            audit(ctx, AuditAction.USER_ADD, "operator", operator.username, "first administrator")
-            audit(ctx, AuditAction.LOGIN, "operator", operator.username)
-            return operator
+            return create_first_admin(ctx, username, password, display_name, station_id)
 
         def created(operator: Operator) -> None:
             self.operator = operator

@@ -42,6 +42,7 @@ class SettingsDialog(QDialog):
         self.station_name = QLineEdit(settings.station_name, self)
         self.institution = QLineEdit(settings.institution, self)
         self.operator = QLineEdit(settings.operator, self)
+        self.operator.setReadOnly(True)  # whoever logged in (ui.main_window.apply_operator), not typed
         self.hospital_name = QLineEdit(settings.designated_hospital.name, self)
         self.hospital_address = QLineEdit(settings.designated_hospital.address, self)
         self.hospital_phone = QLineEdit(settings.designated_hospital.phone, self)

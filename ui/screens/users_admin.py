@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from fever_desk.accounts import ROLE_LABELS, Operator, Role
-from fever_desk.audit import AuditAction
 from fever_desk.i18n import tr
-from ui.audit_hooks import audit
+from ui import admin_operations as admin
 from ui.station import Station
 from ui.widgets import read_only_rows
 
@@ -91,8 +90,7 @@ class UsersAdmin(QWidget):
         username, name, role, password = dialog.values()
 
         def job(ctx: Any) -> None:
-            ctx.accounts.add(username, password, role, name, must_change=True)
-            audit(ctx, AuditAction.USER_ADD, "operator", username, f"role={role}")
+            admin.add_user(ctx, username, password, role, name, must_change=True)
 
         self._run(job, "Operator {username} added.", username=username)
 
@@ -103,10 +101,7 @@ class UsersAdmin(QWidget):
         disable = not op.disabled
 
         def job(ctx: Any) -> None:
-            ctx.accounts.set_disabled(op.username, disable)
-            audit(
-                ctx, AuditAction.USER_DISABLE if disable else AuditAction.USER_ENABLE, "operator", op.username
-            )
+            admin.set_user_disabled(ctx, op.username, disable)
 
         done = "Operator {username} disabled." if disable else "Operator {username} enabled."
         self._run(job, done, username=op.username)
@@ -125,8 +120,7 @@ class UsersAdmin(QWidget):
             return
 
         def job(ctx: Any) -> None:
-            ctx.accounts.reset_password(op.username, temporary)
-            audit(ctx, AuditAction.PASSWORD_RESET, "operator", op.username)
+            admin.reset_user_password(ctx, op.username, temporary)
 
         self._run(
             job, "Password of {username} reset; it must be changed at the next login.", username=op.username
