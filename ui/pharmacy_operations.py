@@ -68,13 +68,14 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
 
 
 def export_register(
-    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str
+    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str, font_path: str = ""
 ) -> int:
-    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count."""
+    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
+    ``font_path`` is the settings' ``slip_font_path`` (empty: the shipped font)."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
     purchases = ctx.purchases.export_rows(start, end)
-    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day, font_path))
     audit(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
     return rows
 

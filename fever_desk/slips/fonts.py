@@ -1,5 +1,11 @@
 """Find a Chinese TrueType font and register it with reportlab, once per process.
 
+The station ships its own font, WenQuanYi Micro Hei cut down to GBK (Apache 2.0, licence beside it in
+``fever_desk/data/fonts/``, made by ``installer/subset_font.py``), and uses it unless the settings name
+another: a slip printed at one counter then looks the same as one printed at any other, and a fresh PC
+needs no font package.  The system fonts below are only a fallback for an installation whose shipped
+file was removed or damaged.
+
 A slip without a Chinese font would print as rows of empty boxes, which the hospital cannot read and the
 nurse may not notice before the patient has left; so when no usable font is found we refuse to print with
 :class:`FontNotFound`, naming what to install, rather than fall back to a Latin font.
@@ -24,9 +30,14 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from fever_desk.i18n import tr_in
 
+# The shipped font (TrueType outlines; GBK, so all of GB 2312, plus Latin-1 and punctuation).  Module-level
+# so tests can take it away to simulate a damaged installation.
+SHIPPED_FONT: Path = Path(__file__).resolve().parent.parent / "data" / "fonts" / "WenQuanYiMicroHei-GBK.ttf"
+
 _WINDOWS_FONTS = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
 
-# Searched in order after the configured path.  Module-level so tests (and packagers) can replace it.
+# Searched in order after the configured path and the shipped font.  Module-level so tests (and packagers)
+# can replace it.
 SYSTEM_FONT_PATHS: list[Path] = [
     _WINDOWS_FONTS / "msyh.ttc",
     _WINDOWS_FONTS / "simsun.ttc",
@@ -71,6 +82,11 @@ class SlipFont:
     path: Path
     subfont_index: int
 
+    @property
+    def shipped(self) -> bool:
+        """True for the font the station carries itself (the default), False for a system font."""
+        return self.path == SHIPPED_FONT
+
 
 def _fc_list() -> list[Path]:
     exe = shutil.which("fc-list")
@@ -105,7 +121,7 @@ def _resolve(configured: str | None, subfont_index: int) -> SlipFont:
     candidates: list[tuple[Path, int]] = []
     if configured:
         candidates.append((Path(configured).expanduser(), subfont_index))
-    candidates += [(p, 0) for p in SYSTEM_FONT_PATHS]
+    candidates += [(SHIPPED_FONT, 0), *((p, 0) for p in SYSTEM_FONT_PATHS)]
     searched = [str(p) for p, _ in candidates]
     for path, index in candidates:
         if (font := _try_register(path, index)) is not None:
@@ -117,9 +133,11 @@ def _resolve(configured: str | None, subfont_index: int) -> SlipFont:
 
 
 def resolve_font(configured: str | os.PathLike[str] | None = None, subfont_index: int = 0) -> SlipFont:
-    """The slip font: ``configured`` first, then the usual Windows, Debian and macOS paths, then fc-list.
+    """The font for slips and every PDF: ``configured`` (the settings' ``slip_font_path``) when it can
+    draw Chinese, else the shipped font; only if that is missing, the usual Windows, Debian and macOS
+    paths, then fc-list.
 
-    Registration parses a multi-megabyte file (about 0.1 s for wqy-microhei), so the result is cached:
+    Registration parses a multi-megabyte file (about 35 ms for the shipped font), so the result is cached:
     call this once at start-up or before the first print, and every later slip reuses it.
     Raises :class:`FontNotFound`.
     """
@@ -132,5 +150,5 @@ def clear_font_cache() -> None:
 
 
 def printable(text: str) -> str:
-    """Text as the slip fonts can draw it: wqy-microhei has no real glyph for ℃, so it is spelt °C."""
+    """Text as the slip fonts can draw it: house style is "°C", and wqy-microhei has no real glyph for ℃."""
     return text.replace("℃", "°C")

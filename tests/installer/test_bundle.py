@@ -83,6 +83,8 @@ def test_the_bundle_carries_its_data_files(bundle: Path) -> None:
     assert (internal / "fever_desk" / "guidelines" / "national-v4.toml").is_file()
     assert (internal / "fever_desk" / "locales" / "zh_CN" / "installer.toml").is_file()
     assert (internal / "installer" / "icons" / "fever-desk.png").is_file()
+    fonts = internal / "fever_desk" / "data" / "fonts"
+    assert (fonts / "WenQuanYiMicroHei-GBK.ttf").is_file() and (fonts / "LICENSE.txt").is_file()
     assert not (internal / "PySide6" / "QtQml.abi3.so").exists() and not list(internal.glob("**/*QtQuick*"))
 
 
@@ -97,6 +99,10 @@ def test_self_test_on_a_fresh_station(bundle: Path, station: dict[str, str]) -> 
     marks = report_marks(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(marks.get(name) == "✓" for name in ESSENTIAL), result.stdout
+    assert (
+        str(bundle / "_internal" / "fever_desk" / "data" / "fonts" / "WenQuanYiMicroHei-GBK.ttf")
+        in result.stdout
+    )
     assert not Path(station["FEVER_DESK_DB"]).exists()
 
 
