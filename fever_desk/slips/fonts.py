@@ -178,7 +178,7 @@ def resolve_font(configured: str | os.PathLike[str] | None = None, subfont_index
     draw Chinese, else the shipped font; only if that is missing, the usual Windows, Debian and macOS
     paths, then fc-list.
 
-    Registration parses a multi-megabyte file (about 35 ms for the shipped font), so the result is cached:
+    Registration parses a multi-megabyte file (35–55 ms for the shipped font here), so the result is cached:
     call this once at start-up or before the first print, and every later slip reuses it.
     Raises :class:`FontNotFound`.
     """
