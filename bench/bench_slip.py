@@ -1,9 +1,12 @@
-"""Referral slip rendering (80 mm roll): the CJK slip beside the same layout in plain Helvetica.
+"""Referral slip rendering (80 mm roll): the Chinese slip in the shipped font beside the same layout in
+plain Helvetica.
 
-The font is registered before timing (the desk resolves it once; registration parses a multi-megabyte
-file).  The baseline keeps every string the same length but replaces non-ASCII characters by "?" and draws
-with Helvetica, a standard PDF font that is neither parsed nor embedded: the difference is the cost of
-measuring, subsetting and embedding Chinese glyphs.  Both are timed in the same run, alternated.
+The font is the one every station uses by default, the shipped WenQuanYi Micro Hei subset
+(``fever_desk/data/fonts/``), resolved and registered before timing as the desk does once per process.
+The baseline keeps every string the same length but replaces non-ASCII characters by "?" and draws with
+Helvetica, a standard PDF font that is neither parsed nor embedded: the difference is the cost of
+measuring, subsetting and embedding Chinese glyphs.  Both are timed in the same run, alternated; the
+target is the shipped font within 2× the baseline.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ def ascii_only(content: SlipContent) -> SlipContent:
 
 def run() -> list[Figure]:
     font = resolve_font()
+    if not font.shipped:
+        raise RuntimeError(f"the shipped font is missing; {font.path} would be timed instead")
     with tempfile.TemporaryDirectory() as tmp:
         keys = load_or_create_keys(Path(tmp))
         compose: list[float] = []
@@ -87,9 +92,20 @@ def run() -> list[Figure]:
         render_slip(baseline_content, "80mm", font="Helvetica")
         ascii_.append((time.perf_counter() - started) * 1000)
     base = "same layout, ASCII in Helvetica"
+    ratio = median(cjk) / median(ascii_)
     return [
-        Figure("slip render 80 mm (CJK), median", median(cjk), "ms", base, median(ascii_), "≤ 15 ms"),
-        Figure("slip render 80 mm (CJK), p95", percentile(cjk, 95), "ms", base, percentile(ascii_, 95), "-"),
+        Figure(
+            "slip render 80 mm (shipped font), median", median(cjk), "ms", base, median(ascii_), "≤ 15 ms"
+        ),
+        Figure(
+            "slip render 80 mm (shipped font), p95",
+            percentile(cjk, 95),
+            "ms",
+            base,
+            percentile(ascii_, 95),
+            "-",
+        ),
+        Figure("slip render, shipped font ÷ ASCII (medians)", ratio, "×", "ASCII in Helvetica", 1.0, "≤ 2×"),
         Figure("slip compose + sign, median", median(compose), "ms", "-", None, "-"),
     ]
 

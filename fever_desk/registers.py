@@ -57,6 +57,7 @@ class RegisterMeta:
     institution: str
     first_day: date
     last_day: date
+    font_path: str = ""  # the settings' slip_font_path; empty: the shipped font, as on every slip
 
     def subtitle(self) -> str:
         days = f"{self.first_day:%Y-%m-%d}" + (
@@ -199,7 +200,7 @@ def write_pdf(path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta) ->
 
     from fever_desk.slips.fonts import printable, resolve_font
 
-    font = resolve_font().name
+    font = resolve_font(meta.font_path or None).name
     cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=8.5, wordWrap="CJK")
     head = ParagraphStyle("head", parent=cell, fontSize=7.5)
     title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18, alignment=1)
@@ -221,6 +222,7 @@ def write_pdf(path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta) ->
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), font),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -243,6 +245,7 @@ def write_pdf(path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta) ->
             topMargin=margin,
             bottomMargin=margin,
             title=TITLE,
+            initialFontName=font,  # the canvas starts in our font, not Helvetica
         )
         story = [para(TITLE, title), para(meta.subtitle(), sub), Spacer(1, 4 * mm), table]
         doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)

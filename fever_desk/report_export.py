@@ -214,6 +214,7 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
             topMargin=margin,
             bottomMargin=margin,
             title=TITLE,
+            initialFontName=font,  # the canvas starts in our font, not Helvetica
         )
         pdf.build(story)
 

@@ -28,7 +28,6 @@ import tempfile
 from pathlib import Path
 
 ENV_BIN = "FEVER_DESK_PG_BIN"  # a folder holding initdb and pg_ctl, when they are not found by themselves
-ENV_REQUIRE = "FEVER_DESK_REQUIRE_PG"  # CI sets this: missing binaries are then an error, not a skip
 TEMPLATE = "fever_template"
 SERVER_OPTIONS = (
     "-c listen_addresses=127.0.0.1",

@@ -62,7 +62,8 @@ def cmd_export_purchases(args: argparse.Namespace) -> int:
     settings = load_station_settings()
     context = open_context(args, settings.station_id)
     try:
-        rows = export_register(context, first, last, out, settings.institution or settings.station_name)
+        institution = settings.institution or settings.station_name
+        rows = export_register(context, first, last, out, institution, settings.slip_font_path)
     except (UnknownFormat, OSError, RuntimeError) as exc:
         print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1

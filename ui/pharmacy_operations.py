@@ -84,17 +84,18 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
 
 
 def export_register(
-    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str
+    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str, font_path: str = ""
 ) -> int:
     """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
-
-    The rows are read, the file written and the export logged in one transaction: a failed write logs
-    nothing, a failed entry removes the file, and the entry names exactly the rows the file holds."""
+    ``font_path`` is the settings' ``slip_font_path`` (empty: the shipped font).  The rows are read, the
+    file written and the export logged in one transaction: a failed write logs nothing, a failed entry
+    removes the file, and the entry names exactly the rows the file holds."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
     with removed_on_failure(path), ctx.unit_of_work() as session:
         purchases = ctx.purchases.export_rows(start, end, session=session)
-        rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+        meta = RegisterMeta(institution, first_day, last_day, font_path)
+        rows = write_register(path, purchases, meta)
         audit(
             ctx,
             AuditAction.EXPORT,

@@ -178,13 +178,34 @@ def _rehearse(scratch: Path) -> Result:
 
 
 def check_fonts(settings: Settings) -> Result:
-    from fever_desk.slips.fonts import FontNotFound, resolve_font
+    """Which font the PDFs will embed.  The shipped one is the normal case; a configured font that cannot
+    be used, or a system font standing in for a missing shipped file, is a warning (slips still print,
+    but not as at the other counters)."""
+    from fever_desk.slips.fonts import SHIPPED_FONT, FontNotFound, resolve_font
 
+    configured = settings.slip_font_path or None
     try:
-        font = resolve_font(settings.slip_font_path or None)
+        font = resolve_font(configured)
     except FontNotFound as exc:
         return Result(FAIL, tr("Fonts"), exc.localized(settings.language))
-    return Result(OK, tr("Fonts"), f"{font.path}#{font.subfont_index}")
+    where = f"{font.path}#{font.subfont_index}"
+    if configured and font.path != Path(configured).expanduser():
+        detail = tr(
+            "the configured font {configured} cannot be used; {path} instead",
+            configured=configured,
+            path=where,
+        )
+        return Result(WARN, tr("Fonts"), detail)
+    if font.shipped:
+        return Result(OK, tr("Fonts"), tr("the shipped font, {path}", path=where))
+    if not configured:
+        detail = tr(
+            "the shipped font {shipped} is missing; a system font stands in: {path}",
+            shipped=str(SHIPPED_FONT),
+            path=where,
+        )
+        return Result(WARN, tr("Fonts"), detail)
+    return Result(OK, tr("Fonts"), tr("the configured font, {path}", path=where))
 
 
 def check_guidelines(settings: Settings) -> Result:

@@ -5,8 +5,8 @@ create_all).
 ids ``sqlite`` and ``postgresql``: a clinic's shared server must behave exactly like the counter's file.
 The PostgreSQL side is a private cluster started once per session (``tests/pg.py``) and stopped at the
 end, on failure too; each test gets its own database copied from a migrated template.  Without the
-server binaries the ``postgresql`` cases skip and say what to install, unless ``FEVER_DESK_REQUIRE_PG``
-is set (CI), where that is an error.
+server binaries the ``postgresql`` cases skip and say what to install, unless ``FEVER_DESK_REQUIRE_SERVICES``
+(or the older ``FEVER_DESK_REQUIRE_PG``) is 1, as in CI, where that is an error (``tests/services.py``).
 
 A few tests are about SQLite itself (its pragmas, its error texts, its file format): they carry the
 ``sqlite_only`` marker, given here by name (``SQLITE_ONLY``) so the test modules stay as they are, or
@@ -16,7 +16,6 @@ PostgreSQL equivalents live in ``tests/db/test_postgresql.py``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,13 +64,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pg_cluster() -> Iterator[object]:
     """The session's private PostgreSQL server (``tests.pg.PgCluster``), stopped and removed at the end."""
     from tests.pg import PgUnavailable, start_cluster
+    from tests.services import ENV_REQUIRE_PG, service_missing
 
     try:
         cluster = start_cluster()
     except PgUnavailable as exc:
-        if os.environ.get("FEVER_DESK_REQUIRE_PG"):
-            pytest.fail(f"FEVER_DESK_REQUIRE_PG is set but {exc}")
-        pytest.skip(str(exc))
+        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
     try:
         yield cluster
     finally:

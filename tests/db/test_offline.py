@@ -37,11 +37,12 @@ DAY = datetime(2020, 2, 3, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def server() -> Iterator[object]:
     from tests.pg import PgUnavailable, start_cluster
+    from tests.services import ENV_REQUIRE_PG, service_missing
 
     try:
         cluster = start_cluster()
     except PgUnavailable as exc:
-        pytest.skip(str(exc))
+        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
     try:
         yield cluster
     finally:

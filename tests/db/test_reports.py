@@ -4,8 +4,6 @@ results received back, and the exports read back."""
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
 import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -26,6 +24,7 @@ from fever_desk.reporting import DailyFigures, FollowupResult, reporting_day
 from fever_desk.triage import FeverRule
 from tests.db.factories import make_screening
 from tests.fever_desk.pharmacy_cases import purchase
+from tests.pdf import embedded_fonts, pdf_text
 
 CST = timezone(timedelta(hours=8))
 FOUR = time(16, 0)
@@ -218,23 +217,15 @@ def test_xlsx_export_reads_back(
     assert len(days) == 15
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_pdf_export_names_the_station_and_says_zero_report(
     tmp_path: Path, reports: SqlReportRepository
 ) -> None:
-    from fever_desk.slips.fonts import FontNotFound, resolve_font
-
-    try:
-        resolve_font()
-    except FontNotFound:
-        pytest.skip("no Chinese font on this machine")
     out = tmp_path / "report.pdf"
     write_report(out, _document(reports))
-    text = subprocess.run(
-        ["pdftotext", str(out), "-"], capture_output=True, encoding="utf-8", check=True
-    ).stdout
+    text = pdf_text(out)
     assert "零报告" in text and "城关镇卫生院预检分诊台" in text
     assert "近14个报告日" in text
+    assert embedded_fonts(out) == {"WenQuanYiMicroHei"}  # the shipped font, as on the slips
 
 
 def test_unknown_format_is_refused(tmp_path: Path, reports: SqlReportRepository) -> None:

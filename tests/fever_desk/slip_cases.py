@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import uuid
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from fever_desk.guidelines import get_guideline
 from fever_desk.model import Answers, Person, Screening, Sex, Temperature, TemperatureSource
@@ -53,27 +48,3 @@ def settings() -> Settings:
         designated_hospital=Hospital("长沙市第一医院（北院）", "长沙市开福区营盘路311号", "0731-84411111"),
         hotline="12320",
     )
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "slip.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, encoding="utf-8", check=True
-    ).stdout
-
-
-def page_png(pdf: bytes, tmp_path: Path, dpi: int = 203) -> Path:
-    """The first page as PNG at a thermal head's 203 dpi, the coarsest the QR code must survive."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "page.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
-        check=True,
-    )
-    return next(tmp_path.glob("page*.png"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from openpyxl import load_workbook
 
 from fever_desk.registers import HEADERS, RegisterMeta, UnknownFormat, write_register
 from tests.fever_desk.pharmacy_cases import ID_NUMBER, PHONE, purchase
+from tests.pdf import embedded_fonts, pdf_text
 
 META = RegisterMeta("城关镇同心大药房", date(2020, 2, 3), date(2020, 2, 3))
 
@@ -54,14 +53,12 @@ def test_csv_starts_with_the_utf8_bom(tmp_path: Path, purchases: list) -> None:
     assert "王建国" in text and ID_NUMBER in text
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_pdf_text_contains_the_purchaser(tmp_path: Path, purchases: list) -> None:
+def test_pdf_text_contains_the_purchaser_in_the_shipped_font(tmp_path: Path, purchases: list) -> None:
     path = tmp_path / "register.pdf"
     write_register(path, purchases, META)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, encoding="utf-8", check=True
-    ).stdout
+    text = pdf_text(path)
     assert "王建国" in text and "登记表" in text
+    assert embedded_fonts(path) == {"WenQuanYiMicroHei"}
 
 
 def test_an_empty_period_still_gives_a_register(tmp_path: Path) -> None:

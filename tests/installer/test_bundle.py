@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from db.migrate import head_revision
 from fever_desk import __version__
 from tests.installer.helpers import digest, make_database, report_marks
+from tests.services import service_missing
 from ui.cli_db import inspect_database
 
 pytestmark = pytest.mark.slow
@@ -33,6 +35,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The one-folder bundle, built once for this module; returns the folder ``fever-desk/``."""
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed: pip install -e '.[test]' (it is in the test extras)")
+    if sys.platform.startswith("linux") and shutil.which("objdump") is None:
+        service_missing("objdump, which PyInstaller needs on Linux,", "binutils")
     base = tmp_path_factory.mktemp("bundle")
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
     command += ["--distpath", str(base / "dist"), "--workpath", str(base / "work"), str(SPEC)]
@@ -83,6 +87,8 @@ def test_the_bundle_carries_its_data_files(bundle: Path) -> None:
     assert (internal / "fever_desk" / "guidelines" / "national-v4.toml").is_file()
     assert (internal / "fever_desk" / "locales" / "zh_CN" / "installer.toml").is_file()
     assert (internal / "installer" / "icons" / "fever-desk.png").is_file()
+    fonts = internal / "fever_desk" / "data" / "fonts"
+    assert (fonts / "WenQuanYiMicroHei-GBK.ttf").is_file() and (fonts / "LICENSE.txt").is_file()
     assert not (internal / "PySide6" / "QtQml.abi3.so").exists() and not list(internal.glob("**/*QtQuick*"))
 
 
@@ -97,6 +103,10 @@ def test_self_test_on_a_fresh_station(bundle: Path, station: dict[str, str]) -> 
     marks = report_marks(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(marks.get(name) == "✓" for name in ESSENTIAL), result.stdout
+    assert (
+        str(bundle / "_internal" / "fever_desk" / "data" / "fonts" / "WenQuanYiMicroHei-GBK.ttf")
+        in result.stdout
+    )
     assert not Path(station["FEVER_DESK_DB"]).exists()
 
 

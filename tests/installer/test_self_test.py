@@ -78,6 +78,7 @@ def test_a_file_that_is_not_a_database_fails_and_is_left_alone(tmp_path: Path) -
 def test_a_missing_chinese_font_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fever_desk.slips import fonts
 
+    monkeypatch.setattr(fonts, "SHIPPED_FONT", tmp_path / "removed.ttf")
     monkeypatch.setattr(fonts, "SYSTEM_FONT_PATHS", [])
     monkeypatch.setattr(fonts, "USE_FC_LIST", False)
     fonts.clear_font_cache()
@@ -87,6 +88,25 @@ def test_a_missing_chinese_font_fails(tmp_path: Path, monkeypatch: pytest.Monkey
         fonts.clear_font_cache()
     assert code == 1
     assert report_marks(report)["Fonts"] == "✗"
+
+
+def test_the_report_names_the_shipped_font(tmp_path: Path) -> None:
+    from fever_desk.slips.fonts import SHIPPED_FONT
+
+    code, report = run(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert code == 0, report
+    line = next(line for line in report.splitlines() if tr_in("zh_CN", "Fonts") in line)
+    assert "✓" in line and "随附字体" in line and str(SHIPPED_FONT) in line
+
+
+def test_an_unusable_configured_font_is_a_warning_naming_it(tmp_path: Path) -> None:
+    config = tmp_path / "config" / "settings.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps({"slip_font_path": str(tmp_path / "gone.ttf")}), encoding="utf-8")
+    code, report = run(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert code == 0, report
+    assert report_marks(report)["Fonts"] == "!"
+    assert str(tmp_path / "gone.ttf") in report and "WenQuanYiMicroHei-GBK.ttf" in report
 
 
 def test_no_printer_and_no_port_are_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

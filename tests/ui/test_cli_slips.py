@@ -15,6 +15,7 @@ from fever_desk.settings import save_settings
 from fever_desk.slips import fonts as slip_fonts
 from fever_desk.slips import load_or_create_keys, public_key_text
 from tests.fever_desk import slip_cases
+from tests.pdf import page_png, pdf_text
 from ui.cli import main  # the real entry point, as a clinic IT person types it
 from ui.cli_common import cli_actor
 
@@ -37,7 +38,7 @@ def qr_text(pdf: Path, tmp_path: Path) -> str:
     import zxingcpp
     from PIL import Image
 
-    found = zxingcpp.read_barcodes(Image.open(slip_cases.page_png(pdf.read_bytes(), tmp_path / "png")))
+    found = zxingcpp.read_barcodes(Image.open(page_png(pdf.read_bytes(), tmp_path / "png")))
     assert found, "no QR code on the slip"
     return found[0].text
 
@@ -46,7 +47,7 @@ def test_slip_writes_the_pdf_archives_it_and_records_an_export(station, tmp_path
     out = tmp_path / "slip.pdf"
     assert main(["slip", "4f1b2c9d", "--out", str(out), "--layout", "a5"]) == 0
     assert out.read_bytes().startswith(b"%PDF")
-    assert "9C3A-200207-4F1B2C" in slip_cases.pdf_text(out.read_bytes(), tmp_path)
+    assert "9C3A-200207-4F1B2C" in pdf_text(out.read_bytes())
     assert "9C3A-200207-4F1B2C" in capsys.readouterr().out
     database = open_database(os.environ["FEVER_DESK_DB"])
     rows = SqlSlipPrintRepository(database.session_factory).for_screening(slip_cases.SCREENING_ID)
@@ -84,6 +85,7 @@ def test_an_ambiguous_prefix_exits_2(station, tmp_path, capsys):
 
 
 def test_a_missing_font_exits_2_with_the_fix(station, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(slip_fonts, "SHIPPED_FONT", tmp_path / "removed.ttf")  # a damaged installation
     monkeypatch.setattr(slip_fonts, "SYSTEM_FONT_PATHS", [tmp_path / "none.ttf"])
     monkeypatch.setattr(slip_fonts, "USE_FC_LIST", False)
     slip_fonts.clear_font_cache()

@@ -17,6 +17,8 @@ from PySide6.QtTest import QTest
 from fever_desk.i18n import tr
 from fever_desk.slips import issue_slip
 from tests.fever_desk import slip_cases
+from tests.pdf import page_png, pdf_text
+from tests.services import service_missing
 from ui.printing import NoPrinter, make_printer, pdf_printer, print_pdf, printer_names, rasterise
 
 HELPER = Path(__file__).with_name("cups_helper.sh")
@@ -26,7 +28,7 @@ def decode(pdf: bytes, tmp_path: Path) -> list[str]:
     import zxingcpp
     from PIL import Image
 
-    return [r.text for r in zxingcpp.read_barcodes(Image.open(slip_cases.page_png(pdf, tmp_path)))]
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(page_png(pdf, tmp_path)))]
 
 
 @pytest.mark.parametrize("layout", ["80mm", "a5"])
@@ -40,7 +42,7 @@ def test_the_printed_page_keeps_the_pdf_size_and_a_readable_qr_code(qapp, tmp_pa
     assert copy.height_pt == pytest.approx(original.height_pt, abs=1)
     assert decode(printed, tmp_path / "png") == [slip.content.qr_payload]
     # The printer received pictures of the PDF's pages (no text layer), drawn from the PDF itself.
-    assert "9C3A-200207-4F1B2C" not in slip_cases.pdf_text(printed, tmp_path)
+    assert "9C3A-200207-4F1B2C" not in pdf_text(printed)
 
 
 def test_an_unknown_printer_is_named_in_the_error(qapp):
@@ -159,17 +161,18 @@ def _lpstat_jobs(queue: str, which: str) -> set[str]:
 
 
 def test_a_job_printed_to_a_cups_queue_reaches_cups(qapp, tmp_path):
+    cups = "cups cups-client printer-driver-cups-pdf"
     if shutil.which("lpstat") is None:
-        pytest.skip("CUPS is not installed (apt-get install cups cups-client printer-driver-cups-pdf)")
+        service_missing("CUPS (lpstat)", cups)
     try:
         setup = subprocess.run(["bash", str(HELPER)], capture_output=True, text=True, timeout=60, check=False)
     except subprocess.TimeoutExpired:
-        pytest.skip("setting up the CUPS queue timed out")
+        service_missing("a CUPS queue", cups, detail="setting it up timed out")
     if setup.returncode != 0:
-        pytest.skip(f"no CUPS queue: {setup.stderr.strip()}")
+        service_missing("a CUPS queue", cups, detail=setup.stderr.strip())
     queue = setup.stdout.strip().splitlines()[-1]
     if queue not in printer_names():
-        pytest.skip(f"Qt does not list the CUPS queue {queue} (Qt's CUPS plugin or libcups2 missing)")
+        service_missing(f"the CUPS queue {queue} in Qt", "libcups2", detail="Qt's CUPS plugin needs libcups2")
     before = _lpstat_jobs(queue, "all")
     slip = issue_slip(slip_cases.screening(), slip_cases.settings(), tmp_path / "keys")
     printer = make_printer(queue)

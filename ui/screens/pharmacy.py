@@ -269,6 +269,7 @@ class PharmacyScreen(QWidget):
     def export_to(self, path: Path, first: date, last: date) -> None:
         """Write the register on the worker; the screen only reports the outcome."""
         institution = self.station.settings.institution or self.station.settings.station_name
+        font_path = self.station.settings.slip_font_path
         self.status.setText(tr("Writing {file}…", file=path.name))
 
         def done(rows: int) -> None:
@@ -276,7 +277,7 @@ class PharmacyScreen(QWidget):
             self.exported.emit((path, rows))
 
         self.station.worker.submit(
-            lambda ctx: ops.export_register(ctx, first, last, path, institution),
+            lambda ctx: ops.export_register(ctx, first, last, path, institution, font_path),
             done,
             lambda error: self.station.report(error, tr("Export failed: {problem}")),
         )
