@@ -60,7 +60,6 @@ class LoginDialog(QDialog):
         self._quit = False
         self.setObjectName("login_dialog")
         self.setModal(True)
-        self.setWindowTitle(tr("Log in"))
         layout = QVBoxLayout(self)
         self.title = QLabel(self)
         self.title.setStyleSheet("font-weight: bold; font-size: 15px;")
@@ -128,6 +127,9 @@ class LoginDialog(QDialog):
             CHANGE: tr("Choose a new password"),
         }
         self.title.setText(titles[mode])
+        # Also the window's title: what the dialog asks for is then visible from outside it (a taskbar,
+        # the real-display tests, which wait for it before typing).
+        self.setWindowTitle(titles[mode])
         self.ok.setText(tr("Create") if mode == FIRST_RUN else tr("OK"))
         shown = {
             WAITING: (),
