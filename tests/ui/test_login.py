@@ -186,3 +186,19 @@ def test_enter_on_a_shown_dialog_logs_in_and_never_quits(qtbot, station: Station
         press(Qt.Key.Key_Return)
     assert not rejected, "Enter closed the station"
     assert signal.args[0].username == ("admin" if first_run else "li")
+
+
+def test_quit_while_the_password_is_checked_logs_nobody_in(qtbot, station: Station) -> None:
+    """The station is closing: an answer from the worker arriving after Quit must not open the desk."""
+    dialog = LoginDialog(station)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.mode == FIRST_RUN, timeout=10000)
+    type_into(dialog.username, "admin")
+    type_into(dialog.password, "station-2026")
+    type_into(dialog.repeat, "station-2026")
+    logged_in: list[object] = []
+    dialog.logged_in.connect(logged_in.append)
+    QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # the account is being made on the worker
+    dialog.reject()  # Quit, before the answer
+    run(station, qtbot, lambda ctx: None)  # the worker answers in order: the creation's answer came first
+    assert logged_in == []
