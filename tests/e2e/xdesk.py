@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -62,27 +63,13 @@ def screenshot(display: str, target: Path) -> str:
 
 
 class XServer:
-    """A private Xvfb (its display number chosen by Xvfb itself), optionally with openbox on it."""
+    """A private Xvfb on a free display number, optionally with openbox on it."""
 
     def __init__(self, folder: Path, window_manager: str | None) -> None:
         self.folder = folder
         self.window_manager = window_manager
         self.processes: list[subprocess.Popen[bytes]] = []
-        read, write = os.pipe()
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-            pass_fds=(write,),
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "xvfb.log").open("wb"),
-        )
-        os.close(write)
-        self.processes.append(xvfb)
-        with os.fdopen(read) as answer:
-            number = answer.readline().strip()  # written once the server accepts connections
-        if not number:
-            self.stop()
-            pytest.fail(f"Xvfb did not start: {(folder / 'xvfb.log').read_text(errors='replace')}")
-        self.display = f":{number}"
+        self.display = self._start_xvfb()
         if window_manager == "openbox":
             self.processes.append(
                 subprocess.Popen(
@@ -93,6 +80,30 @@ class XServer:
                 )
             )
             self.wait_for(self._window_manager_running, "openbox to manage the screen")
+
+    def _start_xvfb(self) -> str:
+        """A display number picked at random well above those people and ``xvfb-run`` (99) use.
+
+        Several test runs may share the machine: a taken number (its lock file exists) makes Xvfb exit,
+        and the next number is tried.  ``-displayfd`` tells when the server accepts connections.
+        """
+        log = self.folder / "xvfb.log"
+        for number in random.sample(range(200, 900), 20):
+            read, write = os.pipe()
+            xvfb = subprocess.Popen(
+                ["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+                pass_fds=(write,),
+                stdout=subprocess.DEVNULL,
+                stderr=log.open("ab"),
+            )
+            os.close(write)
+            with os.fdopen(read) as answer:
+                ready = answer.readline().strip()  # empty when Xvfb exited instead
+            if ready:
+                self.processes.append(xvfb)
+                return f":{ready}"
+            xvfb.wait()
+        pytest.fail(f"Xvfb did not start: {log.read_text(errors='replace')[-2000:]}")
 
     def env(self, **extra: str) -> dict[str, str]:
         return {**os.environ, "DISPLAY": self.display, **extra}
