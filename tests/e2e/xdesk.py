@@ -71,14 +71,11 @@ class XServer:
         self.processes: list[subprocess.Popen[bytes]] = []
         self.display = self._start_xvfb()
         if window_manager == "openbox":
-            self.processes.append(
-                subprocess.Popen(
-                    ["openbox", "--sm-disable"],
-                    env=self.env(),
-                    stdout=subprocess.DEVNULL,
-                    stderr=(folder / "openbox.log").open("wb"),
+            with (folder / "openbox.log").open("wb") as log:
+                openbox = ["openbox", "--sm-disable"]
+                self.processes.append(
+                    subprocess.Popen(openbox, env=self.env(), stdout=subprocess.DEVNULL, stderr=log)
                 )
-            )
             self.wait_for(self._window_manager_running, "openbox to manage the screen")
 
     def _start_xvfb(self) -> str:
@@ -90,12 +87,15 @@ class XServer:
         log = self.folder / "xvfb.log"
         for number in random.sample(range(200, 900), 20):
             read, write = os.pipe()
-            xvfb = subprocess.Popen(
-                ["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-                pass_fds=(write,),
-                stdout=subprocess.DEVNULL,
-                stderr=log.open("ab"),
-            )
+            command = ["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", SCREEN]
+            command += ["-nolisten", "tcp"]
+            with log.open("ab") as err:
+                xvfb = subprocess.Popen(
+                    command,
+                    pass_fds=(write,),
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                )
             os.close(write)
             with os.fdopen(read) as answer:
                 ready = answer.readline().strip()  # empty when Xvfb exited instead
@@ -206,12 +206,11 @@ class Station:
         assert self.process is None or self.process.poll() is not None, "the station is still running"
         self.starts += 1
         self.stderr_path = self.folder / f"station-{self.starts}.stderr"
-        self.process = subprocess.Popen(
-            fever_desk_command(),
-            env=self.env(),
-            stdout=(self.folder / f"station-{self.starts}.stdout").open("wb"),
-            stderr=self.stderr_path.open("wb"),
-        )
+        with (
+            (self.folder / f"station-{self.starts}.stdout").open("wb") as out,
+            self.stderr_path.open("wb") as err,
+        ):
+            self.process = subprocess.Popen(fever_desk_command(), env=self.env(), stdout=out, stderr=err)
 
     def stderr(self) -> str:
         return self.stderr_path.read_text(errors="replace") if self.starts else ""
@@ -225,7 +224,7 @@ class Station:
                 shot = screenshot(self.x.display, self.folder / "station-exited")
                 pytest.fail(
                     f"the station exited (status {self.process.returncode}) while waiting for {what}; "
-                    f"screen: {shot}; its stderr:\n{self.stderr()[-3000:]}"
+                    f"screen: {shot}"
                 )
             return condition()
 
