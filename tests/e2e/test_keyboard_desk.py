@@ -1,9 +1,10 @@
 """A nurse at a real display: ``fever-desk`` on Xvfb (with openbox, and with no window manager), keys only.
 
 Each test starts the station as its own process, types through XTest and reads what happened from the
-station's database file and the files it wrote.  The in-process, offscreen tests could not see that
+station's database file and the files it wrote.  The in-process, offscreen tests did not see that
 Enter in the login dialog closed the station, nor that without a window manager F8 and Enter did
-nothing after a login: both need a real X server's focus handling.
+nothing after a login: they never showed the login dialog, typed into named widgets rather than
+wherever the focus was, and activated the desk's window themselves instead of logging in.
 """
 
 from __future__ import annotations
