@@ -214,6 +214,9 @@ def run_gui(db_url: str) -> int:
         window.show_banner("\n".join(warnings))
     window.show()
     from ui.idle_lock import IdleLock
+    from ui.refocus import Refocus
+
+    Refocus(window)  # without a window manager, nothing else re-activates the window after a dialog
     from ui.screens.login_dialog import LoginGate
 
     idle = IdleLock(settings.idle_lock_minutes, parent=window, locked=True)  # until the first login

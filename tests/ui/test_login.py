@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QMainWindow
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 
 from fever_desk.accounts import Role
 from fever_desk.settings import Settings
@@ -81,7 +81,9 @@ def test_login_with_typed_credentials_and_the_wait_after_wrong_ones(qtbot, stati
     for _ in range(3):
         type_into(dialog.password, "wrong horse")
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.message.text() != "" and dialog.username.isEnabled(), timeout=10000)
+        qtbot.waitUntil(
+            lambda: dialog.message.text() != "" and not dialog.username.isReadOnly(), timeout=10000
+        )
     assert "2 秒后再试" in dialog.message.text()
     assert not dialog.ok.isEnabled()  # counted down by a timer; nothing sleeps
     qtbot.waitUntil(dialog.ok.isEnabled, timeout=5000)
@@ -133,5 +135,70 @@ def test_idle_lock_covers_the_window_keeps_the_form_and_unlocks_with_a_login(qtb
     with qtbot.waitSignal(gate.logged_in, timeout=10000):
         QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert half_typed.isVisible() and half_typed.text() == "王小a"
+    # The keyboard is back on the window (its shortcuts need an active window), with or without a WM.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     assert not idle.is_locked and station.operator.username == "li"
     idle.uninstall()
+
+
+def press(key: Qt.Key) -> None:
+    """A key to whatever has the focus now, as the keyboard sends it: the focus may move between keys."""
+    focused = QApplication.focusWidget()
+    assert focused is not None, "nothing has the keyboard focus"
+    QTest.keyClick(focused, key)
+
+
+def type_focused(text: str) -> None:
+    focused = QApplication.focusWidget()
+    assert focused is not None, "nothing has the keyboard focus"
+    QTest.keyClicks(focused, text)
+
+
+@pytest.mark.parametrize("first_run", [True, False], ids=["first-run", "login"])
+def test_enter_on_a_shown_dialog_logs_in_and_never_quits(qtbot, station: Station, first_run: bool) -> None:
+    """Enter submits; it used to reach the Quit button as well and close the whole station.
+
+    Submitting disabled the field that had the focus, Qt handed the focus to the next widget — the Quit
+    button, which then became the dialog's default button — and the same Enter press, passed on to the
+    dialog, clicked it.  Only a shown, active dialog moves its focus, so the test shows it.
+    """
+    if not first_run:
+        nurse = ("li", "correct horse", Role.NURSE)
+        run(station, qtbot, lambda ctx: ctx.accounts.add(*nurse, must_change=False))
+    dialog = LoginDialog(station)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.mode == (FIRST_RUN if first_run else LOGIN), timeout=10000)
+    rejected: list[int] = []
+    dialog.rejected.connect(lambda: rejected.append(1))
+    if first_run:
+        for text in ("admin", "Wang", "station-2026"):
+            type_focused(text)
+            press(Qt.Key.Key_Tab)
+        type_focused("station-2026")
+    else:
+        type_focused("li")
+        press(Qt.Key.Key_Tab)
+        type_focused("correct horse")
+    with qtbot.waitSignal(dialog.logged_in, timeout=10000) as signal:
+        press(Qt.Key.Key_Return)
+    assert not rejected, "Enter closed the station"
+    assert signal.args[0].username == ("admin" if first_run else "li")
+
+
+def test_quit_while_the_password_is_checked_logs_nobody_in(qtbot, station: Station) -> None:
+    """The station is closing: an answer from the worker arriving after Quit must not open the desk."""
+    dialog = LoginDialog(station)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.mode == FIRST_RUN, timeout=10000)
+    type_into(dialog.username, "admin")
+    type_into(dialog.password, "station-2026")
+    type_into(dialog.repeat, "station-2026")
+    logged_in: list[object] = []
+    dialog.logged_in.connect(logged_in.append)
+    QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # the account is being made on the worker
+    dialog.reject()  # Quit, before the answer
+    run(station, qtbot, lambda ctx: None)  # the worker answers in order: the creation's answer came first
+    assert logged_in == []

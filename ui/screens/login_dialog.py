@@ -57,9 +57,9 @@ class LoginDialog(QDialog):
         self.mode = WAITING
         self._current_password = ""
         self._wait_left = 0
+        self._quit = False
         self.setObjectName("login_dialog")
         self.setModal(True)
-        self.setWindowTitle(tr("Log in"))
         layout = QVBoxLayout(self)
         self.title = QLabel(self)
         self.title.setStyleSheet("font-weight: bold; font-size: 15px;")
@@ -101,6 +101,8 @@ class LoginDialog(QDialog):
         if allow_cancel:
             cancel = QPushButton(self)  # (text, parent) would make PySide6 build QIcon's enums to rule it out
             cancel.setText(tr("Quit"))
+            # Never the dialog's default button: Enter must submit, whichever widget has the focus.
+            cancel.setAutoDefault(False)
             cancel.clicked.connect(self.reject)
             buttons.addWidget(cancel)
         layout.addLayout(buttons)
@@ -125,6 +127,9 @@ class LoginDialog(QDialog):
             CHANGE: tr("Choose a new password"),
         }
         self.title.setText(titles[mode])
+        # Also the window's title: what the dialog asks for is then visible from outside it (a taskbar,
+        # the real-display tests, which wait for it before typing).
+        self.setWindowTitle(titles[mode])
         self.ok.setText(tr("Create") if mode == FIRST_RUN else tr("OK"))
         shown = {
             WAITING: (),
@@ -150,7 +155,9 @@ class LoginDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         """While a job runs: no second submit, a busy cursor; the window itself keeps painting."""
         for widget in (self.username, self.display_name, self.password, self.repeat):
-            widget.setEnabled(not busy)
+            # Read-only, not disabled: disabling the field that has the focus would hand the focus to the
+            # next button in the chain (Quit), and the Enter that submitted would then reach that button.
+            widget.setReadOnly(busy)
         self.ok.setEnabled(not busy and self.mode != WAITING and self._wait_left == 0)
         if busy:
             from PySide6.QtCore import Qt  # not at import: the dialog is part of the start-up path
@@ -306,12 +313,15 @@ class LoginDialog(QDialog):
     def _finish(self) -> None:
         self._current_password = ""
         assert self.operator is not None
+        if self._quit:
+            return  # Quit was chosen while the check ran: the station is closing, nobody logs in
         self.logged_in.emit(self.operator)
         self.accept()
 
     def reject(self) -> None:
         """Esc must not unlock a locked desk; at start, Quit closes the desk."""
         if self.allow_cancel:
+            self._quit = True
             super().reject()
 
 
@@ -340,10 +350,16 @@ class LoginGate(QObject):
         dialog.rejected.connect(self.window.close)
         self.dialog = dialog
         dialog.open()
+        dialog.activateWindow()  # without a window manager nobody else gives it the keyboard
 
     def _unlocked(self, operator: Operator) -> None:
         self.station.operator = operator  # type: ignore[attr-defined]
         self.dialog = None
         cover(self.window, False)
+        # Take the keyboard back from the closed dialog.  A window manager does this by itself; in a
+        # kiosk session without one nothing does, the window stays inactive, and its shortcuts (F8, Enter
+        # in the forms, Ctrl+Q) never fire although typed characters still arrive.
+        self.window.raise_()
+        self.window.activateWindow()
         self.idle.unlock()
         self.logged_in.emit(operator)

@@ -160,7 +160,7 @@ class SlipPanel(QFrame):
     def retranslate(self) -> None:
         self.print_button.setText(tr("Print slip (Ctrl+P)"))
         self.preview_button.setText(tr("Preview"))
-        self.save_button.setText(tr("Save PDF…"))
+        self.save_button.setText(tr("Save as PD&F…"))  # Alt+F: the keyboard reaches it too
         for index, (_code, label) in enumerate(_LAYOUTS):
             self.layout_choice.setItemText(index, tr(label))
         screening = self.screening

@@ -1,0 +1,320 @@
+"""The station as a separate process on a real X server, typed at through XTest, read back from its files.
+
+Nothing here reaches into the station: it is started as ``fever-desk`` with its own settings file and
+SQLite database, keys go through the X server (``xdotool``, which uses XTest) to whatever window has the
+X input focus — as a keyboard's would — and every outcome is read from the database file or the files the
+station wrote.  Waits poll for something observable (a window title, a row) and, when one runs out, keep
+a screenshot of the whole screen beside the test and name it in the failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from fever_desk.i18n import tr
+
+T = TypeVar("T")
+
+REQUIRE_ENV = "FEVER_DESK_REQUIRE_SERVICES"
+PACKAGES = "apt-get install xvfb xdotool openbox x11-utils"
+#: Generous: a loaded CI machine (2 cores, several jobs) may take seconds for a cold start.
+TIMEOUT_S = 40.0
+SCREEN = "1280x1024x24"
+
+
+def require(*tools: str) -> None:
+    """Skip (or, under ``FEVER_DESK_REQUIRE_SERVICES=1`` as in CI, fail) when a tool is missing."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        reason = f"the real-display tests need {', '.join(missing)}: {PACKAGES}"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+def screenshot(display: str, target: Path) -> str:
+    """The whole screen as PNG (imagemagick) or XWD (x11-apps); says why when neither is installed."""
+    env = {**os.environ, "DISPLAY": display}
+    if shutil.which("import"):
+        command = ["import", "-window", "root", str(target.with_suffix(".png"))]
+        path = target.with_suffix(".png")
+    elif shutil.which("xwd"):
+        command = ["xwd", "-root", "-silent", "-out", str(target.with_suffix(".xwd"))]
+        path = target.with_suffix(".xwd")
+    else:
+        return "no screenshot (apt-get install imagemagick)"
+    done = subprocess.run(command, env=env, capture_output=True, timeout=30, check=False)
+    return str(path) if done.returncode == 0 else f"no screenshot ({done.stderr.decode(errors='replace')})"
+
+
+class XServer:
+    """A private Xvfb on a free display number, optionally with openbox on it."""
+
+    def __init__(self, folder: Path, window_manager: str | None) -> None:
+        self.folder = folder
+        self.window_manager = window_manager
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.display = self._start_xvfb()
+        if window_manager == "openbox":
+            with (folder / "openbox.log").open("wb") as log:
+                openbox = ["openbox", "--sm-disable"]
+                self.processes.append(
+                    subprocess.Popen(openbox, env=self.env(), stdout=subprocess.DEVNULL, stderr=log)
+                )
+            self.wait_for(self._window_manager_running, "openbox to manage the screen")
+
+    def _start_xvfb(self) -> str:
+        """A display number picked at random well above those people and ``xvfb-run`` (99) use.
+
+        Several test runs may share the machine: a taken number (its lock file exists) makes Xvfb exit,
+        and the next number is tried.  ``-displayfd`` tells when the server accepts connections.
+        """
+        log = self.folder / "xvfb.log"
+        for number in random.sample(range(200, 900), 20):
+            read, write = os.pipe()
+            command = ["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", SCREEN]
+            command += ["-nolisten", "tcp"]
+            with log.open("ab") as err:
+                xvfb = subprocess.Popen(
+                    command,
+                    pass_fds=(write,),
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                )
+            os.close(write)
+            with os.fdopen(read) as answer:
+                ready = answer.readline().strip()  # empty when Xvfb exited instead
+            if ready:
+                self.processes.append(xvfb)
+                return f":{ready}"
+            xvfb.wait()
+        pytest.fail(f"Xvfb did not start: {log.read_text(errors='replace')[-2000:]}")
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": self.display, **extra}
+
+    def _window_manager_running(self) -> bool:
+        done = self.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False)
+        return "window id" in done
+
+    def run(self, *command: str, check: bool = True) -> str:
+        done = subprocess.run(
+            command, env=self.env(), capture_output=True, text=True, timeout=30, check=False
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def wait_for(self, condition: Callable[[], T], what: str, timeout: float = TIMEOUT_S) -> T:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                shot = screenshot(self.display, self.folder / re.sub(r"\W+", "-", what).strip("-"))
+                pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}; screen: {shot}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def fever_desk_command() -> list[str]:
+    """The console script of this environment, as a user starts it; the module when not installed."""
+    script = Path(sys.executable).with_name("fever-desk")
+    fallback = [sys.executable, "-c", "import sys, ui.cli; sys.exit(ui.cli.main())"]
+    return [str(script)] if script.exists() else fallback
+
+
+#: What a station's settings need so that nothing but the login stands between start and desk (another
+#: engineer's first-run "station setup" dialog appears only when these are missing).
+SEEDED_SETTINGS: dict[str, Any] = {
+    "station_id": "e2e-desk-1",
+    "station_name": "城关镇卫生院预检分诊台",
+    "institution": "城关镇卫生院",
+    "designated_hospital": {"name": "县人民医院", "address": "县城人民路1号", "phone": "0710-1234567"},
+    "hotline": "12320",
+    "language": "zh_CN",
+}
+
+
+class Station:
+    """One station folder (settings, database, data) and its ``fever-desk`` processes, one at a time."""
+
+    def __init__(self, x: XServer, folder: Path, settings: dict[str, Any] | None = None) -> None:
+        self.x = x
+        self.folder = folder
+        self.settings_path = folder / "config" / "settings.json"
+        self.db_path = folder / "station.sqlite3"
+        self.settings = settings
+        folder.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        if settings is not None:
+            self.settings_path.parent.mkdir(parents=True, exist_ok=True)
+            self.settings_path.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+
+    def env(self) -> dict[str, str]:
+        env = self.x.env(
+            QT_QPA_PLATFORM="xcb",  # `make test` sets offscreen for the in-process tests
+            FEVER_DESK_CONFIG=str(self.settings_path),
+            FEVER_DESK_DB=f"sqlite:///{self.db_path}",
+            FEVER_DESK_DATA=str(self.folder / "data"),
+            XDG_DATA_HOME=str(self.folder / "xdg-data"),
+            XDG_CONFIG_HOME=str(self.folder / "xdg-config"),
+            HOME=str(self.folder),
+        )
+        env.pop("FEVER_DESK_EXIT_AFTER_SHOW", None)
+        return env
+
+    def cli(self, *args: str, stdin: str = "") -> str:
+        done = subprocess.run(
+            [*fever_desk_command(), *args],
+            input=stdin,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"fever-desk {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def start(self) -> None:
+        assert self.process is None or self.process.poll() is not None, "the station is still running"
+        self.starts += 1
+        self.stderr_path = self.folder / f"station-{self.starts}.stderr"
+        with (
+            (self.folder / f"station-{self.starts}.stdout").open("wb") as out,
+            self.stderr_path.open("wb") as err,
+        ):
+            self.process = subprocess.Popen(fever_desk_command(), env=self.env(), stdout=out, stderr=err)
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace") if self.starts else ""
+
+    # ---- waiting ------------------------------------------------------------------------------------
+    def wait_for(self, condition: Callable[[], T], what: str, timeout: float = TIMEOUT_S) -> T:
+        """Poll ``condition``; a station that exits meanwhile fails at once, with what it printed."""
+
+        def check() -> T:
+            if self.process is not None and self.process.poll() is not None:
+                shot = screenshot(self.x.display, self.folder / "station-exited")
+                pytest.fail(
+                    f"the station exited (status {self.process.returncode}) while waiting for {what}; "
+                    f"screen: {shot}"
+                )
+            return condition()
+
+        try:
+            return self.x.wait_for(check, what, timeout)
+        except pytest.fail.Exception as failure:
+            raise pytest.fail.Exception(f"{failure.msg}\nstation stderr:\n{self.stderr()[-3000:]}") from None
+
+    def windows(self, title: str) -> list[str]:
+        """Visible windows of this station whose title is exactly ``title``."""
+        assert self.process is not None
+        out = self.x.run(
+            "xdotool",
+            "search",
+            "--all",
+            "--onlyvisible",
+            "--pid",
+            str(self.process.pid),
+            "--name",
+            f"^{re.escape(title)}$",
+            check=False,
+        )
+        return out.split()
+
+    def focused_title(self) -> str:
+        return self.x.run("xdotool", "getwindowfocus", "getwindowname", check=False).strip()
+
+    def wait_window(self, title: str, *, focused: bool = True) -> None:
+        """Until a window titled ``title`` is shown and, by default, has the keyboard (the X input focus)."""
+        self.wait_for(lambda: self.windows(title), f"the window '{title}'")
+        if focused:
+            self.wait_for(lambda: self.focused_title() == title, f"the keyboard on the window '{title}'")
+
+    def wait_gone(self, title: str) -> None:
+        self.wait_for(lambda: not self.windows(title), f"the window '{title}' to close")
+
+    def wait_exit(self, timeout: float = TIMEOUT_S) -> int:
+        assert self.process is not None
+        process = self.process
+        self.x.wait_for(lambda: process.poll() is not None, "the station to exit", timeout)
+        return process.returncode
+
+    # ---- keyboard -----------------------------------------------------------------------------------
+    def key(self, *keys: str) -> None:
+        """Key presses by X keysym name (``Tab``, ``Return``, ``F8``, ``ctrl+q``), through XTest."""
+        self.x.run("xdotool", "key", "--delay", "60", *keys)
+
+    def type(self, text: str) -> None:
+        self.x.run("xdotool", "type", "--delay", "40", text)
+
+    # ---- reading the outcome ------------------------------------------------------------------------
+    def rows(self, sql: str, *params: Any) -> list[sqlite3.Row]:
+        """Rows from the station's database file; none while it does not exist yet."""
+        if not self.db_path.exists():
+            return []
+        with closing_connection(self.db_path) as conn:
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:  # no such table: the migrations have not run yet
+                if "no such table" in str(exc) or "locked" in str(exc):
+                    return []
+                raise
+
+    def stop(self) -> None:
+        """Teardown only: a station still running after its test is ended without ceremony."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextmanager
+def closing_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    conn.row_factory = sqlite3.Row
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+# ---- the station's own words, in its language (the test process is in zh_CN, as the station) ----------
+def main_title(settings: dict[str, Any] | None) -> str:
+    name = (settings or {}).get("station_name", "")
+    return f"{tr('fever_desk pre-screening')} — {name}" if name else tr("fever_desk pre-screening")
+
+
+FIRST_RUN_TITLE = "First start: create the administrator account"
+LOGIN_TITLE = "Log in to the desk"
+SAVE_PDF_TITLE = "Save the slip as PDF"
