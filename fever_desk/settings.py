@@ -33,13 +33,18 @@ class Settings:
     institution: str = ""
     designated_hospital: Hospital = field(default_factory=Hospital)
     hotline: str = ""
+    # The station's 6-digit GB/T 2260 administrative area code (county or district), and whether the
+    # first-run setup (fever_desk.station_setup) was completed; files from before it lack both.
+    area_code: str = ""
+    setup_done: bool = False
     fever_threshold_c: float = 37.3
     # 2020 notices disagree on whether 37.3 itself is a fever; "at or above" is the cautious default.
     fever_threshold_inclusive: bool = True
     guideline_id: str = DEFAULT_GUIDELINE
     language: str = DEFAULT_LANGUAGE
     operator: str = ""
-    # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
+    # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which counter tabs the
+    # station shows once it is set up (fever_desk.station_setup.counters_shown), and which opens first.
     station_mode: str = "screening"
     repeat_purchase_days: int = 3
     # Privacy: the desk locks after this many idle minutes; records older than retention_days may be purged.
