@@ -14,7 +14,7 @@ import copy
 import re
 from dataclasses import dataclass, fields
 
-from fever_desk.i18n import tr
+from fever_desk.i18n import current_language, tr
 from fever_desk.settings import Hospital, Settings
 from fever_desk.validation import check_phone
 
@@ -26,7 +26,7 @@ PROVINCES = frozenset(
 MODES = ("screening", "pharmacy", "both")
 # Public-service numbers a hotline may be: 120, 12320 (health), 12345 (government); 95xxx and 96xxx
 # service lines; 400/800 numbers (10 digits).  Ordinary phones are checked by ``check_phone``.
-_SERVICE = re.compile(r"^(1\d{2,4}|9[56]\d{3,6}|[48]00-?\d{3}-?\d{4})$")
+_SERVICE = re.compile(r"^(1\d{2}|1\d{4}|9[56]\d{3,6}|[48]00-?\d{3}-?\d{4})$")
 _CUTOFF = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -187,6 +187,11 @@ def slip_gaps(settings: Settings) -> list[str]:
         "hotline": settings.hotline,
     }
     return [labels[name] for name, value in values.items() if not value.strip()]
+
+
+def listed(names: list[str]) -> str:
+    """Field names run together as the language writes a list (顿号 in Chinese)."""
+    return ("、" if current_language().startswith("zh") else ", ").join(names)
 
 
 def counters_shown(settings: Settings) -> tuple[bool, bool]:

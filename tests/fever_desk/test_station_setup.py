@@ -75,6 +75,7 @@ def test_area_code(raw: str, problem: str) -> None:
         ("138 1234 5678", "13812345678", True),
         ("", "", False),
         ("12", "12", False),
+        ("1232", "1232", False),
         ("hotline", "hotline", False),
         ("23456789012", "23456789012", False),
     ],
