@@ -6,7 +6,6 @@ login), on a real worker and SQLite database; the setup dialog is filled with th
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings, save_settings
 from tests.fever_desk import slip_cases
 from tests.ui.conftest import Desk, Keyboard
-from ui.app import Database, build_window
+from ui.app import build_window
 from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from ui.screens.login_dialog import FIRST_RUN, LOGIN, LoginGate
@@ -311,8 +310,3 @@ def test_a_nurse_is_told_to_ask_the_administrator(nurse_desk: Desk, qtbot, tmp_p
     assert box is not None and "管理员" in box.informativeText()
     assert not any(b.objectName() == "slip_open_setup" for b in box.buttons())
     assert not (tmp_path / "data" / "slips").exists()
-
-
-def test_settings_file_is_plain_json_with_the_new_fields(shell: Shell) -> None:
-    data = json.loads(shell.settings_path.read_text(encoding="utf-8"))
-    assert data["area_code"] == "" and data["setup_done"] is False

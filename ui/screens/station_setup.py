@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -189,7 +189,8 @@ class StationSetup(QObject):
     def after_login(self, _operator: Operator) -> None:
         if self.deferred or not self.window.may_configure() or not needs_setup(self.window.settings):
             return
-        self.open()
+        # Once the login dialog has closed (it emits before it hides), so the setup gets the keyboard.
+        QTimer.singleShot(0, self.open)
 
     def open(self) -> None:
         """Show the dialog over the window (non-blocking); OK saves and audits through the station."""
@@ -209,6 +210,7 @@ class StationSetup(QObject):
 
         dialog.finished.connect(done)
         dialog.open()
+        dialog.activateWindow()
 
 
 def warn_slip_gaps(parent: QWidget, gaps: list[str], open_setup: Callable[[], None] | None) -> QMessageBox:
