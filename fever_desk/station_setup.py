@@ -1,9 +1,10 @@
 """The station's first-run setup: what it is, where it refers to, and when it reports — checked here.
 
-A slip that says ``定点救治医院：-`` sends a feverish patient out without an address, and a daily report
-without the station's administrative area code cannot be filed with the county.  So the first start
-asks for these once, right after the administrator is created, and a settings file from an older
-version (without them) makes the setup ask again.  The checks live in the pure core so that the setup
+A slip that says ``定点救治医院：-`` sends a feverish patient out without an address.  So the first start
+asks for the station's particulars once, right after the administrator is created, and a settings file
+from an older version (without them) makes the setup ask again.  The 6-digit administrative area code
+is checked and stored (``Settings.area_code``) for the county's reports; no report or export prints
+it yet.  The checks live in the pure core so that the setup
 dialog, the settings dialog and the command line refuse the same values with the same words; each
 message names its field, because the dialog may show several at once.
 """

@@ -58,8 +58,9 @@ class StationSetupDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             tr(
-                "What this station is and where it refers patients: printed on every referral slip "
-                "and used for the daily report. Tab moves to the next field, Enter saves, Esc asks later."
+                "What this station is and where it refers patients, as every referral slip prints it; "
+                "the cutoff closes the daily report. Tab moves to the next field, Enter saves, "
+                "Esc asks later."
             ),
             self,
         )
