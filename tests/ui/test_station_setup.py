@@ -310,3 +310,17 @@ def test_a_nurse_is_told_to_ask_the_administrator(nurse_desk: Desk, qtbot, tmp_p
     assert box is not None and "管理员" in box.informativeText()
     assert not any(b.objectName() == "slip_open_setup" for b in box.buttons())
     assert not (tmp_path / "data" / "slips").exists()
+
+
+def test_the_pharmacy_referral_warns_too(nurse_desk: Desk, qtbot, tmp_path) -> None:
+    from tests.fever_desk.test_pharmacy_referral import purchase
+
+    window = nurse_desk.window
+    window.station_setup = StationSetup(window)
+    window.apply_operator(Operator(uuid.uuid4(), "admin", "admin", Role.ADMINISTRATOR))
+    window.tabs.setCurrentWidget(window.pharmacy)
+    window.pharmacy_referral.refer(purchase(38.4, True))
+    qtbot.waitUntil(lambda: warning_box() is not None, timeout=10000)
+    box = warning_box()
+    assert any(b.objectName() == "slip_open_setup" for b in box.buttons())
+    assert not (tmp_path / "data" / "slips").exists()

@@ -186,6 +186,7 @@ class StationSetup(QObject):
     def _attach(self) -> None:
         """A slip asked for before the setup is complete offers to open it (administrators only)."""
         self.window.slip_panel.open_setup = self.open
+        self.window.pharmacy_referral.panel.open_setup = self.open
 
     def after_login(self, _operator: Operator) -> None:
         if self.deferred or not self.window.may_configure() or not needs_setup(self.window.settings):
