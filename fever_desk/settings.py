@@ -95,6 +95,10 @@ class Settings:
             kwargs["device_baudrate"] = int(kwargs["device_baudrate"])
         if not isinstance(kwargs.get("device_options", {}), dict):
             raise ValueError("device_options must be an object")
+        if "area_code" in kwargs:  # a hand-edited file may write it as a number
+            kwargs["area_code"] = str(kwargs["area_code"] or "")
+        if "setup_done" in kwargs:  # only a real true counts; "false" or 1 asks for the setup again
+            kwargs["setup_done"] = kwargs["setup_done"] is True
         if "fever_threshold_c" in kwargs:
             kwargs["fever_threshold_c"] = float(kwargs["fever_threshold_c"])
         settings = cls(**kwargs)

@@ -200,3 +200,21 @@ def test_a_setup_done_whose_values_no_longer_pass_asks_again() -> None:
     settings = apply_setup(Settings(), values)
     settings.area_code = ""  # edited by hand in the file
     assert needs_setup(settings)
+
+
+@pytest.mark.parametrize(
+    ("stored", "area_code", "setup_done"),
+    [
+        ({"area_code": 430105, "setup_done": True}, "430105", True),
+        ({"area_code": None, "setup_done": "false"}, "", False),
+        ({"setup_done": 1}, "", False),
+    ],
+)
+def test_hand_edited_setup_values_load(
+    tmp_path: Path, stored: dict, area_code: str, setup_done: bool
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    settings = load_settings(path)
+    assert (settings.area_code, settings.setup_done) == (area_code, setup_done)
+    assert needs_setup(settings)  # nothing else is filled in: asked, never a traceback
