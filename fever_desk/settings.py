@@ -34,13 +34,18 @@ class Settings:
     institution: str = ""
     designated_hospital: Hospital = field(default_factory=Hospital)
     hotline: str = ""
+    # The station's 6-digit GB/T 2260 administrative area code (county or district), and whether the
+    # first-run setup (fever_desk.station_setup) was completed; files from before it lack both.
+    area_code: str = ""
+    setup_done: bool = False
     fever_threshold_c: float = 37.3
     # 2020 notices disagree on whether 37.3 itself is a fever; "at or above" is the cautious default.
     fever_threshold_inclusive: bool = True
     guideline_id: str = DEFAULT_GUIDELINE
     language: str = DEFAULT_LANGUAGE
     operator: str = ""
-    # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which screens open first.
+    # "screening" (pre-triage desk), "pharmacy" (purchase register) or "both": which counter tabs the
+    # station shows once it is set up (fever_desk.station_setup.counters_shown), and which opens first.
     station_mode: str = "screening"
     repeat_purchase_days: int = 3
     # Privacy: the desk locks after this many idle minutes; records older than retention_days may be purged.
@@ -91,6 +96,10 @@ class Settings:
             kwargs["device_baudrate"] = int(kwargs["device_baudrate"])
         if not isinstance(kwargs.get("device_options", {}), dict):
             raise ValueError("device_options must be an object")
+        if "area_code" in kwargs:  # a hand-edited file may write it as a number
+            kwargs["area_code"] = str(kwargs["area_code"] or "")
+        if "setup_done" in kwargs:  # only a real true counts; "false" or 1 asks for the setup again
+            kwargs["setup_done"] = kwargs["setup_done"] is True
         if "fever_threshold_c" in kwargs:
             kwargs["fever_threshold_c"] = float(kwargs["fever_threshold_c"])
         settings = cls(**kwargs)

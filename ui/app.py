@@ -222,6 +222,12 @@ def run_gui(db_url: str) -> int:
     idle = IdleLock(settings.idle_lock_minutes, parent=window, locked=True)  # until the first login
     window.login_gate = LoginGate(window, window.station, idle)
     window.login_gate.logged_in.connect(window.apply_operator)
+    from ui.screens.station_setup import StationSetup
+
+    # Right after the first administrator is created (and while an older settings file lacks them): the
+    # hospital, hotline and area code, asked once the desk is uncovered.
+    window.station_setup = StationSetup(window)
+    window.login_gate.logged_in.connect(window.station_setup.after_login)
     window.station.settings_changed.connect(
         lambda _old: setattr(idle, "idle_minutes", window.settings.idle_lock_minutes)
     )

@@ -45,10 +45,20 @@ def cmd_slip(args: argparse.Namespace) -> int:
     from db.slip_repository import screenings_by_prefix
     from fever_desk.files import FileInUse
     from fever_desk.slips import FontNotFound
+    from fever_desk.station_setup import listed, slip_gaps
     from ui import slip_service
     from ui.app import load_station_settings
 
     settings = load_station_settings()
+    gaps = slip_gaps(settings)
+    if gaps:  # a slip with a dash where the hospital should be sends the patient nowhere
+        return _fail(
+            tr(
+                "No slip: the station setup lacks {missing}. An administrator completes it in the desk "
+                "(Settings → Station setup…).",
+                missing=listed(gaps),
+            )
+        )
     context = open_context(args, settings.station_id)
     try:
         try:

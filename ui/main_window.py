@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from fever_desk.accounts import Operator
+    from fever_desk.privacy import Permissions
 
 # The shell stays clear of ``Qt`` (PySide6 creates the namespace's hundred enums, ~12 ms, on first use,
 # including implicitly in setShortcut): the shell is what the nurse waits for.  The screens built behind
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.station.problem.connect(self.show_banner)
         self.station.db_state_changed.connect(self._db_state_changed)
         self.station.settings_changed.connect(lambda _old: self.retranslate())
+        self.station.settings_changed.connect(lambda _old: self._settings_changed_counters())
         self.retranslate()
         if build_screens:
             self.ensure_screens()
@@ -335,22 +337,48 @@ class MainWindow(QMainWindow):
                 self.tabs.removeTab(index)
         self.purge.action.setVisible(permissions.allows(Permission.PURGE))
         self.settings_action.setVisible(permissions.allows(Permission.CONFIGURE))
-        # Nobody sees more than the role needs: the counter screens follow the role too, and the role's
-        # own counter is where the operator lands after logging in.
+        self.tabs.setCurrentWidget(self._show_counters(permissions))
+        self._screen_changed(self.tabs.currentIndex())  # the nurse types the first name straight away
+        self.retranslate()
+
+    def _show_counters(self, permissions: Permissions) -> QWidget:
+        """Show the counter tabs the role and the station mode allow; returns the operator's home tab.
+
+        Nobody sees more than the role needs, and a station set up as a desk or a pharmacy shows only
+        that counter (``fever_desk.station_setup.counters_shown``) — but never none: a role the mode
+        leaves without a counter keeps its own.
+        """
+        from fever_desk.privacy import Permission
+        from fever_desk.station_setup import counters_shown
+
+        may_screen, may_sell = permissions.allows(Permission.SCREEN), permissions.allows(Permission.PHARMACY)
+        desk_mode, pharmacy_mode = counters_shown(self.settings)
+        desk, pharmacy = may_screen and desk_mode, may_sell and pharmacy_mode
+        if not (desk or pharmacy):
+            desk, pharmacy = may_screen, may_sell
         counters = (
-            (self.desk, permissions.allows(Permission.SCREEN)),
-            (self.pharmacy, permissions.allows(Permission.PHARMACY)),
-            (self.people, permissions.allows(Permission.SCREEN) or permissions.allows(Permission.PHARMACY)),
+            (self.desk, desk),
+            (self.pharmacy, pharmacy),
+            (self.people, may_screen or may_sell),
             (self.reports, permissions.allows(Permission.REPORT)),
         )
         for screen, allowed in counters:
             self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
-        home = self.pharmacy if not permissions.allows(Permission.SCREEN) else self.desk
-        if permissions.allows(Permission.PHARMACY) and self.settings.station_mode == "pharmacy":
-            home = self.pharmacy
-        self.tabs.setCurrentWidget(home)
-        self._screen_changed(self.tabs.currentIndex())  # the nurse types the first name straight away
-        self.retranslate()
+        return (
+            self.pharmacy
+            if pharmacy and (not desk or self.settings.station_mode == "pharmacy")
+            else self.desk
+        )
+
+    def _settings_changed_counters(self) -> None:
+        """A new station mode shows or hides counters at once; the operator stays on a tab still shown."""
+        from fever_desk.privacy import Permissions
+
+        if not self._built or self.station.operator is None:
+            return
+        home = self._show_counters(Permissions.for_role(self.station.operator.role))
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentWidget(home)
 
     def _screen_changed(self, _index: int) -> None:
         """The thermometer fills the temperature of whichever counter form is in front of the user."""

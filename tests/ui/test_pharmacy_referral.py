@@ -6,6 +6,7 @@ import dataclasses
 
 from sqlalchemy import create_engine, text
 
+from fever_desk.settings import Hospital
 from tests.fever_desk.test_pharmacy_referral import purchase
 from ui.printing import pdf_printer
 
@@ -16,8 +17,12 @@ def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_r
     monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
     window = desk.window
     station = window.station
-    station.settings = dataclasses.replace(
-        station.settings, print_without_dialog=True, printer_name="Counter"
+    station.settings = dataclasses.replace(  # a set-up station: without a hospital the panel only warns
+        station.settings,
+        print_without_dialog=True,
+        printer_name="Counter",
+        designated_hospital=Hospital("长沙市第一医院（北院）", "长沙市开福区营盘路311号", "0731-84411111"),
+        hotline="12320",
     )
     referral = window.pharmacy_referral
     outputs = tmp_path / "printed"

@@ -55,7 +55,14 @@ def panel(desk, tmp_path, monkeypatch):
     """A slip panel on the desk, printing straight to PDF files in ``tmp_path/printed``."""
     monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
     station = desk.window.station
-    station.settings = dataclasses.replace(station.settings, print_without_dialog=True, printer_name="XP-80")
+    configured = slip_cases.settings()  # a set-up station: without a hospital the panel only warns
+    station.settings = dataclasses.replace(
+        station.settings,
+        print_without_dialog=True,
+        printer_name="XP-80",
+        designated_hospital=configured.designated_hospital,
+        hotline=configured.hotline,
+    )
     panel = desk.window.slip_panel  # the window's own panel, attached to the desk as in use
     outputs = tmp_path / "printed"
     outputs.mkdir()

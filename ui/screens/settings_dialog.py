@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -38,6 +39,14 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("Settings"))
         self._original = settings
         layout = QVBoxLayout(self)
+        # The station setup (hospital, hotline, area code …) has its own checked dialog; it is reached
+        # again from here, and what it accepts fills the fields below until OK saves everything.
+        self._setup = (settings.area_code, settings.setup_done)
+        self.setup_button = QPushButton(tr("Station setup…"), self)
+        self.setup_button.setObjectName("open_station_setup")
+        self.setup_button.setAutoDefault(False)
+        self.setup_button.clicked.connect(self.open_station_setup)
+        layout.addWidget(self.setup_button)
         form = QFormLayout()
         self.station_name = QLineEdit(settings.station_name, self)
         self.institution = QLineEdit(settings.institution, self)
@@ -162,6 +171,27 @@ class SettingsDialog(QDialog):
         self.printer.setToolTip("")
         self.printers_listed = True
 
+    def open_station_setup(self) -> None:
+        from ui.screens.station_setup import StationSetupDialog
+
+        dialog = StationSetupDialog(self.result_settings(), self)
+        self.station_setup = dialog
+
+        def accepted() -> None:
+            new = dialog.result_settings()
+            self.station_name.setText(new.station_name)
+            self.institution.setText(new.institution)
+            self.hospital_name.setText(new.designated_hospital.name)
+            self.hospital_address.setText(new.designated_hospital.address)
+            self.hospital_phone.setText(new.designated_hospital.phone)
+            self.hotline.setText(new.hotline)
+            self.cutoff.setTime(QTime.fromString(new.report_cutoff, "HH:mm"))
+            self.mode.setCurrentIndex(max(self.mode.findData(new.station_mode), 0))
+            self._setup = (new.area_code, new.setup_done)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
     def result_settings(self) -> Settings:
         s = copy.deepcopy(self._original)
         s.station_name = self.station_name.text().strip()
@@ -185,14 +215,20 @@ class SettingsDialog(QDialog):
         s.report_cutoff = self.cutoff.time().toString("HH:mm")
         s.idle_lock_minutes = self.idle_minutes.value()
         s.retention_days = self.retention.value()
+        s.area_code, s.setup_done = self._setup
         return self.device.apply_to(s)
 
     def accept(self) -> None:
         if self.device.problem():  # the section names the problem beside its fields
             return
-        problems = self.result_settings().problems()
-        if problems:
-            self.error.setText("\n".join(tr(message) for _field, message in problems))
+        result = self.result_settings()
+        messages = [tr(message) for _field, message in result.problems()]
+        if result.setup_done:  # a station once set up keeps a hospital, hotline … that pass the checks
+            from fever_desk.station_setup import SetupDraft, check_setup
+
+            messages += check_setup(SetupDraft.from_settings(result))[1].values()
+        if messages:
+            self.error.setText("\n".join(messages))
             self.error.show()
             return
         super().accept()

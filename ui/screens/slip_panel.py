@@ -70,6 +70,10 @@ class SlipPanel(QFrame):
         self.printer_factory: Callable[[str], QPrinter] = make_printer
         self.screening: Screening | None = None
         self.last_print: SlipPrint | None = None
+        # Opens the station setup (set by ui.screens.station_setup.StationSetup); offered to administrators
+        # when a slip is asked for while the setup lacks the hospital, the hotline or the station's name.
+        self.open_setup: Callable[[], None] | None = None
+        self.setup_warning: Any = None
         self._busy = False
         self._dialogs: list[Any] = []  # keep non-modal dialogs alive until they finish
         self.setObjectName("slip_panel")
@@ -206,10 +210,28 @@ class SlipPanel(QFrame):
             None if self._busy or self.screening is None or self.screening.outcome is None else self.screening
         )
 
+    def _setup_incomplete(self) -> bool:
+        """Warn, rather than print a slip with a dash where the hospital should be (True: stop here)."""
+        from fever_desk.privacy import Permission, Permissions
+        from fever_desk.station_setup import slip_gaps
+        from ui.screens.station_setup import warn_slip_gaps
+
+        gaps = slip_gaps(self.station.settings)
+        if not gaps:
+            return False
+        operator = self.station.operator
+        may_configure = operator is not None and Permissions.for_role(operator.role).allows(
+            Permission.CONFIGURE
+        )
+        self.setup_warning = warn_slip_gaps(self, gaps, self.open_setup if may_configure else None)
+        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.status.setText(self.setup_warning.text())
+        return True
+
     # ---- print --------------------------------------------------------------------------------------
     def print_slip(self) -> None:
         """Ctrl+P: straight to the configured printer when the settings say so, else the print dialog."""
-        if self._ready() is None:
+        if self._ready() is None or self._setup_incomplete():
             return
         settings = self.station.settings
         name = str(slip_service.slip_setting(settings, "printer_name", ""))
@@ -279,7 +301,7 @@ class SlipPanel(QFrame):
     def preview(self) -> None:
         """Render on the slip worker, then show Qt's preview; its Print button prints those pages."""
         screening = self._ready()
-        if screening is None:
+        if screening is None or self._setup_incomplete():
             return
         settings, layout = self.station.settings, self.layout_code
         self._set_busy(True, tr("Preparing the preview…"))
@@ -314,7 +336,7 @@ class SlipPanel(QFrame):
     # ---- save as PDF --------------------------------------------------------------------------------
     def save_pdf(self) -> None:
         screening = self._ready()
-        if screening is None:
+        if screening is None or self._setup_incomplete():
             return
         dialog = QFileDialog(self, tr("Save the slip as PDF"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -327,7 +349,7 @@ class SlipPanel(QFrame):
     def export_pdf(self, target: Path) -> None:
         """Write the slip's PDF to ``target`` and record a ``pdf-export`` (the Save PDF… dialog ends here)."""
         screening = self._ready()
-        if screening is None:
+        if screening is None or self._setup_incomplete():
             return
         settings, layout = self.station.settings, self.layout_code
         self._set_busy(True, tr("Saving the PDF…"))
