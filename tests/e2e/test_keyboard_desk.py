@@ -62,6 +62,10 @@ def _seeded(x_server: XServer, tmp_path: Path, settings: dict[str, Any]) -> Iter
 
 
 # ---- the flows every test shares ----------------------------------------------------------------------
+SETUP_TITLE = "Station setup"
+SETUP_KEYS = ("Town Clinic", "Desk 1", "County Hospital", "1 People Road", "0710-1234567", "12320", "420602")
+
+
 def first_run(station: Station) -> None:
     """The first start on a fresh machine, by keyboard alone, up to the desk ready for the first patient.
 
@@ -79,7 +83,16 @@ def first_run(station: Station) -> None:
     station.type(PASSWORD)
     station.key("Return")
     station.wait_gone(tr(FIRST_RUN_TITLE))
-    station.wait_window(main_title(None))
+    # The station's own details follow (ui/screens/station_setup.py), in their Tab order: institution,
+    # station name, hospital, its address, its phone, hotline, area code, cutoff (kept), mode (kept), Enter.
+    station.wait_window(tr(SETUP_TITLE))
+    for value in SETUP_KEYS:
+        station.type(value)
+        station.key("Tab")
+    station.key("Return")
+    station.wait_gone(tr(SETUP_TITLE))
+    titles = (main_title(None), main_title({"station_name": SETUP_KEYS[1]}))
+    station.wait_for(lambda: station.focused_title() in titles, "the keyboard on the desk after the setup")
 
 
 def log_in(station: Station) -> None:

@@ -156,6 +156,9 @@ SEEDED_SETTINGS: dict[str, Any] = {
     "institution": "城关镇卫生院",
     "designated_hospital": {"name": "县人民医院", "address": "县城人民路1号", "phone": "0710-1234567"},
     "hotline": "12320",
+    "area_code": "420602",
+    "station_mode": "both",
+    "setup_done": True,
     "language": "zh_CN",
 }
 
