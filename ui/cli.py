@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fever_desk import __version__
-from fever_desk.i18n import tr
+from fever_desk.i18n import LANGUAGES, pin_language, tr
+from ui.cli_failures import OPENS_DATABASE, run_command
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -130,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--language",
+        dest="ui_language",
+        choices=sorted(LANGUAGES),
+        help=tr("language of messages for this run (default: the settings, else zh_CN)"),
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help=tr("check the database, migrations, fonts, guidelines, printers and serial ports, then exit"),
@@ -156,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--screenings", type=int, required=True, metavar="N")
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=0)
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, database=OPENS_DATABASE)
 
     from ui.cli_db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
@@ -186,6 +193,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_gui
 
         return run_gui(chosen_database(None))
+    pin_language(_language_asked(argv))
+    try:
+        return _run(argv)
+    finally:
+        pin_language(None)
+
+
+def _language_asked(argv: Sequence[str] | None) -> str | None:
+    """``--language`` read before the parser is built, so that ``--help`` is in that language too.
+
+    Without it, the settings' language is used (best effort: a damaged settings file is reported by
+    the command that needs it, in the default language)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language", choices=sorted(LANGUAGES))
+    known, _rest = early.parse_known_args(argv)
+    if known.language is None:
+        from fever_desk.settings import SettingsError
+        from ui.app import config_path, load_station_settings
+
+        path = config_path()
+        try:
+            if path.exists():  # a missing one is created by the command that needs it, not by --help
+                load_station_settings(path)
+        except (SettingsError, OSError):
+            pass
+    return known.language
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -197,13 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_gui
 
         return run_gui(chosen_database(args.db))
-    from db.migrate import DatabaseProblem
-
-    try:
-        return int(args.func(args))
-    except DatabaseProblem as exc:
-        print(exc.localized(), file=sys.stderr)
-        return 2
+    return run_command(args)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fever_desk.i18n import tr
+from ui.cli_failures import OPENS_DATABASE, REPLACES_DATABASE
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -53,12 +54,12 @@ def add_db_commands(subparsers: argparse._SubParsersAction) -> None:
     backup = dsub.add_parser("backup", help=tr("copy the database safely, even while the desk is running"))
     backup.add_argument("--out", required=True, metavar="FILE")
     backup.add_argument("--force", action="store_true", help=tr("replace FILE if it exists"))
-    backup.set_defaults(func=cmd_db_backup)
+    backup.set_defaults(func=cmd_db_backup, database=OPENS_DATABASE)
     restore = dsub.add_parser(
         "restore", help=tr("replace the database with a backup; the current one is kept")
     )
     restore.add_argument("file", metavar="FILE")
-    restore.set_defaults(func=cmd_db_restore)
+    restore.set_defaults(func=cmd_db_restore, database=REPLACES_DATABASE)
 
 
 def inspect_database(path: Path) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fever_desk.i18n import tr
 from ui.cli_common import open_context, problem_text
+from ui.cli_failures import OPENS_DATABASE
 
 
 def _day(text: str) -> date:
@@ -40,7 +41,7 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
     purchases.add_argument(
         "--out", required=True, metavar="FILE", help=tr("output file: .xlsx, .csv or .pdf")
     )
-    purchases.set_defaults(func=cmd_export_purchases)
+    purchases.set_defaults(func=cmd_export_purchases, database=OPENS_DATABASE)
 
 
 def cmd_export_purchases(args: argparse.Namespace) -> int:
