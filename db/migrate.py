@@ -212,5 +212,6 @@ def _server_revisions(engine: Engine) -> list[str]:
             if not inspect(connection).has_table("alembic_version"):
                 return []
             return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
-    except SQLAlchemyError as exc:
-        raise DatabaseUnreadable(path=engine.url.render_as_string(), detail=str(exc).splitlines()[0]) from exc
+    except SQLAlchemyError as exc:  # mostly a server out of reach: not a damaged database
+        detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DatabaseUnopenable(path=engine.url.render_as_string(), detail=detail) from exc

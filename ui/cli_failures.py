@@ -13,7 +13,8 @@ command needs its own ``try``.  Before the command starts, :func:`preflight` che
 
 Whatever still goes wrong while the command runs becomes one line on stderr: a database error names
 the database and what the driver said (the common SQLite messages in the user's language), a file
-error names the file, and anything unexpected names the log file holding the details.  Exit codes:
+error names the file, and anything unexpected names the log file holding the details (where the
+warnings of the layers below go too, instead of between the command's lines).  Exit codes:
 2 for a database, file or settings problem (setup), 1 for an unexpected error, 130 for Ctrl+C.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import os
 import sqlite3
 import sys
@@ -62,6 +64,7 @@ class CommandProblem(Exception):
 
 def run_command(args: argparse.Namespace) -> int:
     """Check, run ``args.func`` and turn any failure into one line on stderr and an exit code."""
+    handler = _log_to_file()
     try:
         preflight(args)
         return int(args.func(args))
@@ -72,6 +75,10 @@ def run_command(args: argparse.Namespace) -> int:
         line, status = explain(exc, args)
         print(line, file=sys.stderr)
         return status
+    finally:
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
 
 
 def preflight(args: argparse.Namespace) -> None:
@@ -132,20 +139,49 @@ def explain(exc: BaseException, args: argparse.Namespace) -> tuple[str, int]:
 
 
 def log_path() -> Path:
-    """Where unexpected failures of the command line are written in full."""
+    """The station's log file, where unexpected failures of the command line are written in full."""
     from platformdirs import user_log_path
 
-    return user_log_path("fever-desk", appauthor=False) / "fever-desk-cli.log"
+    return user_log_path("fever-desk", appauthor=False) / "fever-desk.log"
+
+
+def _log_to_file() -> logging.Handler | None:
+    """Send warnings of the layers below (e.g. "server unreachable, working offline") to the log file.
+
+    Without a handler, Python prints them on stderr, between the command's own lines.  When something
+    else has set up logging already (the start-up, a test), it is left alone.
+    """
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    try:
+        log_path().parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    root.addHandler(handler)
+    return handler
 
 
 def _unexpected(exc: BaseException) -> str:
+    """Log the traceback (to the root logger's file when it has one, else to :func:`log_path`)."""
     problem = _first_line(exc) or type(exc).__name__
-    path = log_path()
+    files = [
+        h.baseFilename
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.FileHandler) and h.baseFilename != os.devnull
+    ]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {' '.join(sys.argv)}\n")
-            log.write("".join(traceback.format_exception(exc)))
+        if files:
+            logging.getLogger("fever_desk.cli").error("%s", " ".join(sys.argv), exc_info=exc)
+            path = Path(files[0])
+        else:
+            path = log_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} ERROR {' '.join(sys.argv)}\n")
+                log.write("".join(traceback.format_exception(exc)))
     except OSError:
         return tr("Unexpected problem: {problem} (the details could not be logged).", problem=problem)
     return tr("Unexpected problem: {problem}. Details are in {log}", problem=problem, log=str(path))
