@@ -92,6 +92,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from fever_desk.guidelines import get_guideline
     from fever_desk.triage import FeverRule, evaluate
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
 
     settings = load_station_settings()
     guideline = get_guideline(settings.guideline_id)
@@ -110,7 +111,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         epi_ids=[i.id for i in guideline.epidemiological],
         outcome_for=lambda answers: evaluate(guideline, answers, rule),
     )
-    count = bulk_insert_screenings(database.engine, records)
+    with progress(args.screenings, tr("Writing screenings"), tr("rows")) as bar:
+        count = bulk_insert_screenings(database.engine, records, progress=bar and bar.advance)
     database.close()
     print(tr("{count} synthetic screenings written to {url}", count=count, url=url))
     return 0

@@ -244,6 +244,7 @@ def _anchor(text: str) -> tuple[int, str]:
 def cmd_purge(args: argparse.Namespace) -> int:
     from db.retention import count_older_than, purge_older_than, slip_archives_older_than
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
 
     days = (
         args.older_than_days if args.older_than_days is not None else load_station_settings().retention_days
@@ -269,7 +270,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
                 )
                 SqlAuditRepository(database.session_factory).append(draft, session=session)
 
-            counts = purge_older_than(database.session_factory, cutoff, in_transaction=log)
+            def total() -> int:
+                return sum(count_older_than(database.session_factory, cutoff).values())
+
+            with progress(total, tr("Deleting old records"), tr("rows")) as bar:
+                counts = purge_older_than(
+                    database.session_factory, cutoff, in_transaction=log, progress=bar and bar.advance
+                )
             for path in archives:  # after the commit: a failed purge must not lose the archived slips
                 Path(path).unlink(missing_ok=True)
     finally:
