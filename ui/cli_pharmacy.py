@@ -47,6 +47,7 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
 def cmd_export_purchases(args: argparse.Namespace) -> int:
     from fever_desk.registers import FORMATS, UnknownFormat
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
     from ui.pharmacy_operations import export_register
 
     out = Path(args.out)
@@ -63,7 +64,9 @@ def cmd_export_purchases(args: argparse.Namespace) -> int:
     settings = load_station_settings()
     context = open_context(args, settings.station_id)
     try:
-        rows = export_register(context, first, last, out, settings.institution or settings.station_name)
+        with progress(None, tr("Writing the register"), tr("rows")) as bar:
+            institution = settings.institution or settings.station_name
+            rows = export_register(context, first, last, out, institution, bar and bar.at)
     except (UnknownFormat, OSError, RuntimeError) as exc:
         print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1

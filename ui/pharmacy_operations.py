@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
-from fever_desk.registers import RegisterMeta, write_register
+from fever_desk.registers import Progress, RegisterMeta, write_register
 from ui.audit_hooks import audit
 from ui.operations import local_day_bounds
 
@@ -68,13 +68,18 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
 
 
 def export_register(
-    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str
+    ctx: PharmacyContext,
+    first_day: date,
+    last_day: date,
+    path: Path,
+    institution: str,
+    progress: Progress | None = None,
 ) -> int:
     """Write the register for the local days [first_day, last_day] to ``path``; returns the row count."""
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
     purchases = ctx.purchases.export_rows(start, end)
-    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day))
+    rows = write_register(path, purchases, RegisterMeta(institution, first_day, last_day), progress)
     audit(ctx, "export", "purchase_register", f"{first_day}..{last_day}", f"rows={rows}")
     return rows
 

@@ -54,13 +54,35 @@ def in_pipes(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
+def pharmacy(path: Path, count: int = 1200) -> str:
+    """A database holding ``count`` purchases on 3-4 February 2020."""
+    from datetime import UTC, datetime
+
+    from db import open_database
+    from db.pharmacy_bulk import bulk_insert_purchases
+    from fever_desk.demo_pharmacy import generate_purchases
+
+    database = open_database(f"sqlite:///{path}")
+    start, end = datetime(2020, 2, 3, 12, tzinfo=UTC), datetime(2020, 2, 4, 10, tzinfo=UTC)
+    records = generate_purchases(
+        count, seed=2, start=start, end=end, station_id="t", symptom_ids=("cough",), epi_ids=("cluster",)
+    )
+    bulk_insert_purchases(database.engine, records)
+    database.close()
+    return str(path)
+
+
 def jobs(tmp_path: Path, run: str) -> dict[str, list[str]]:
     db = str(tmp_path / f"{run}.sqlite3")
+    shop = pharmacy(tmp_path / f"{run}-pharmacy.sqlite3")
+    register = ("export", "purchases", "--from", "2020-02-03", "--to", "2020-02-04", "--out")
     return {
         "demo": fever_desk("--db", db, "demo", "--screenings", "3000", "--days", "400"),
         "backup": fever_desk("--db", db, "db", "backup", "--out", str(tmp_path / f"{run}-backup.sqlite3")),
         "restore": fever_desk("--db", db, "db", "restore", str(tmp_path / f"{run}-backup.sqlite3")),
         "purge": fever_desk("--db", db, "purge", "--older-than-days", "200", "--yes"),
+        "export-xlsx": fever_desk("--db", shop, *register, str(tmp_path / f"{run}.xlsx")),
+        "export-pdf": fever_desk("--db", shop, *register, str(tmp_path / f"{run}.pdf")),
     }
 
 
@@ -76,6 +98,8 @@ def test_a_terminal_shows_count_rate_and_time_left(tmp_path: Path) -> None:
         if name == "demo":
             assert (done, total) == ("3000", "3000") and "rows/s" in screen
             assert "3000 synthetic screenings written" in screen
+        if name.startswith("export"):
+            assert total == "1200" and "1200 purchases written" in screen, screen
 
 
 def test_a_pipe_gets_only_the_normal_output(tmp_path: Path) -> None:
@@ -86,6 +110,9 @@ def test_a_pipe_gets_only_the_normal_output(tmp_path: Path) -> None:
         assert not PROGRESS.search(result.stdout) and "\r" not in result.stdout, name
         if name == "demo":
             assert result.stdout.startswith("3000 synthetic screenings written")
+            assert len(result.stdout.splitlines()) == 1
+        if name.startswith("export"):
+            assert result.stdout.startswith("1200 purchases written")
             assert len(result.stdout.splitlines()) == 1
 
 
