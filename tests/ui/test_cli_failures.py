@@ -14,6 +14,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -161,12 +162,22 @@ def unwritable_outputs(tmp_path: Path) -> dict[str, Path]:
     folder = tmp_path / "a folder.pdf"
     folder.mkdir()
     outputs = {"missing folder": tmp_path / "nonexistent" / "dir" / "x.pdf", "a folder": folder}
-    if os.name == "posix" and os.geteuid() != 0:  # root writes into read-only folders regardless
+    if os.name == "posix" and os.geteuid() != 0:
         locked = tmp_path / "read-only"
         locked.mkdir()
         locked.chmod(0o555)
         outputs["read-only folder"] = locked / "x.pdf"
+    elif os.name == "posix" and not writable(Path("/sys")):  # root writes into 0o555 folders: use sysfs
+        outputs["read-only folder"] = Path("/sys/x.pdf")
     return outputs
+
+
+def writable(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def test_every_command_writing_a_file_names_an_unusable_output_path(
@@ -236,3 +247,15 @@ def test_the_command_from_the_issue_in_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == "无法打开数据库 /proc/nope/x.db：所在文件夹不存在。"
     assert result.stdout == ""
+
+
+def test_a_damaged_settings_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Path(os.environ["FEVER_DESK_CONFIG"])
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("{ not json", encoding="utf-8")
+    database = migrated(tmp_path / "station.sqlite3")
+    status, out, err = run(
+        ["--db", str(database), "report", "daily", "--out", str(tmp_path / "r.csv")], capsys
+    )
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and str(settings) in err and "Traceback" not in err
