@@ -15,7 +15,6 @@ from pathlib import Path
 
 from fever_desk import __version__
 from fever_desk.i18n import LANGUAGES, pin_language, tr
-from ui.cli_failures import OPENS_DATABASE, run_command
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -119,6 +118,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ui.cli_failures import OPENS_DATABASE
+
     parser = argparse.ArgumentParser(
         prog="fever-desk",
         description=tr("Pre-screening desk. Without a command, starts the desk window."),
@@ -203,24 +204,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _language_asked(argv: Sequence[str] | None) -> str | None:
-    """``--language`` read before the parser is built, so that ``--help`` is in that language too.
+    """``--language`` read before the parser is built, so that ``--help`` is in that language too
+    (an unknown value is left for the parser to refuse).
 
     Without it, the settings' language is used (best effort: a damaged settings file is reported by
     the command that needs it, in the default language)."""
-    early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--language", choices=sorted(LANGUAGES))
-    known, _rest = early.parse_known_args(argv)
-    if known.language is None:
-        from fever_desk.settings import SettingsError
-        from ui.app import config_path, load_station_settings
+    words = list(sys.argv[1:] if argv is None else argv)
+    for index, word in enumerate(words):
+        value = words[index + 1] if word == "--language" and index + 1 < len(words) else None
+        value = word.partition("=")[2] if word.startswith("--language=") else value
+        if value is not None:
+            return value if value in LANGUAGES else None
+    from fever_desk.settings import SettingsError
+    from ui.app import config_path, load_station_settings
 
-        path = config_path()
-        try:
-            if path.exists():  # a missing one is created by the command that needs it, not by --help
-                load_station_settings(path)
-        except (SettingsError, OSError):
-            pass
-    return known.language
+    path = config_path()
+    try:
+        if path.exists():  # a missing one is created by the command that needs it, not by --help
+            load_station_settings(path)
+    except (SettingsError, OSError):
+        pass
+    return None
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -235,6 +239,8 @@ def _run(argv: Sequence[str] | None) -> int:
         from ui.app import run_gui
 
         return run_gui(chosen_database(args.db))
+    from ui.cli_failures import run_command
+
     return run_command(args)
 
 

@@ -24,11 +24,7 @@ import argparse
 import errno
 import logging
 import os
-import sqlite3
 import sys
-import tempfile
-import traceback
-from datetime import datetime
 from pathlib import Path
 
 from fever_desk.i18n import tr
@@ -106,6 +102,8 @@ def check_output(out: Path) -> None:
     folder = out.parent
     if not folder.is_dir():
         raise refuse(tr("the folder {folder} does not exist", folder=str(folder)))
+    import tempfile
+
     try:  # os.access cannot tell (root, Windows ACLs, a read-only mount): try it
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -166,6 +164,9 @@ def _log_to_file() -> logging.Handler | None:
 
 def _unexpected(exc: BaseException) -> str:
     """Log the traceback (to the root logger's file when it has one, else to :func:`log_path`)."""
+    import traceback
+    from datetime import datetime
+
     problem = _first_line(exc) or type(exc).__name__
     files = [
         h.baseFilename
@@ -189,6 +190,8 @@ def _unexpected(exc: BaseException) -> str:
 
 def _driver_error(exc: BaseException) -> str | None:
     """The database driver's complaint, translated when it is a common SQLite one; else None."""
+    import sqlite3
+
     original = getattr(exc, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's exception
     if original is None and not isinstance(exc, sqlite3.Error):
         return None
