@@ -190,16 +190,17 @@ def _cut_short(path: Path, header: bytes) -> bool:
     SQLite itself would open such a file and fail only when a query reaches a missing page, possibly
     after a command has done half its work, so it is refused up front.  The recorded count is trusted
     only when the header marks it valid (change counter equal to "version valid for", offsets 24 and
-    92), and not while a WAL file is beside it: a checkpoint in another process can write the new
-    header before the file has grown.
+    92), and not while a WAL or rollback journal is beside it: a checkpoint or commit in another
+    process can write the new header before the file has grown.
     """
     if len(header) < HEADER_SIZE:
         return True
     if int.from_bytes(header[24:28], "big") != int.from_bytes(header[92:96], "big"):
         return False
-    wal = path.with_name(f"{path.name}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return False
+    for suffix in ("-wal", "-journal"):
+        beside = path.with_name(f"{path.name}{suffix}")
+        if beside.exists() and beside.stat().st_size > 0:
+            return False
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
