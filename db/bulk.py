@@ -124,12 +124,18 @@ class BulkLoad:
 
 
 def bulk_insert_screenings(
-    engine: Engine, screenings: Iterable[Screening], batch: int = 10_000, *, rows_per_commit: int = 100_000
+    engine: Engine,
+    screenings: Iterable[Screening],
+    batch: int = 10_000,
+    *,
+    rows_per_commit: int = 100_000,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Insert ``screenings`` as they are (no revisions) and return how many were written.
 
     Timestamps left empty are set to the time of the load.  A duplicate id fails the transaction that
-    holds it; rows committed before stay written.
+    holds it; rows committed before stay written.  ``progress`` is told each batch's row count once
+    the database has taken it (the command line's progress bar).
     """
     writer = RowWriter(SCREENING, engine)
     rows = (writer.prepare(values) for values in _rows(screenings, datetime.now(UTC)))
@@ -145,6 +151,8 @@ def bulk_insert_screenings(
                     raise chunk
                 load.connection.exec_driver_sql(writer.sql, chunk)  # begins a transaction if none is open
                 load.wrote(len(chunk))
+                if progress is not None:
+                    progress(len(chunk))
             return load.finish()
         finally:
             stop.set()

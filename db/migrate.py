@@ -25,6 +25,7 @@ from db.location import sqlite_uri
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100  # the database header at the start of page 1
 OUR_TABLES = frozenset(
     {
         "screening",
@@ -59,7 +60,10 @@ class DatabaseProblem(Exception):
     def localized(self) -> str:
         from fever_desk.i18n import tr
 
-        return tr(self.template, **self.values)
+        # ``detail`` is one of the fixed English phrases below or a driver's message: the phrases have
+        # catalogue entries, anything else falls back to the English text.
+        values = {key: tr(value) if key == "detail" else value for key, value in self.values.items()}
+        return tr(self.template, **values)
 
 
 class DatabaseUnreadable(DatabaseProblem):
@@ -69,9 +73,15 @@ class DatabaseUnreadable(DatabaseProblem):
     )
 
 
+class DatabaseUnopenable(DatabaseProblem):
+    """The file cannot even be reached: a folder that does not exist, a folder given as the file."""
+
+    template = "The database {path} cannot be opened: {detail}."
+
+
 class DatabaseTooNew(DatabaseProblem):
     template = (
-        "This database was written by a newer version of fever_desk (schema {revision}). "
+        "The database {path} was written by a newer version of fever_desk (schema {revision}). "
         "Install the newer version; the database has not been changed."
     )
 
@@ -102,14 +112,21 @@ def check(engine: Engine) -> None:
     """Raise a :class:`DatabaseProblem` if the database must not be migrated; changes nothing."""
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is not None:
-        revisions = _sqlite_revisions(path)
-    elif engine.dialect.name == "sqlite":
-        revisions = []  # in-memory: always new
-    else:
-        revisions = _server_revisions(engine)
+        check_sqlite_file(path)
+        return
+    revisions = [] if engine.dialect.name == "sqlite" else _server_revisions(engine)  # in-memory: new
+    _refuse_unknown(engine.url.render_as_string(), revisions)  # the password stays hidden
+
+
+def check_sqlite_file(path: Path) -> None:
+    """:func:`check` for a SQLite file, without an engine: read-only, so a command can ask first."""
+    _refuse_unknown(str(path), _sqlite_revisions(path))
+
+
+def _refuse_unknown(where: str, revisions: list[str]) -> None:
     unknown = [rev for rev in revisions if rev not in known_revisions()]
     if unknown:
-        raise DatabaseTooNew(revision=", ".join(unknown))
+        raise DatabaseTooNew(path=where, revision=", ".join(unknown))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -130,15 +147,23 @@ def current_revision(engine: Engine) -> str | None:
 
 def _sqlite_revisions(path: Path) -> list[str]:
     """Read the stamped revisions with a read-only connection, after checking the file's magic header."""
-    if not path.exists() or path.stat().st_size == 0:
+    if path.is_dir():
+        raise DatabaseUnopenable(path=str(path), detail="it is a folder, not a file")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise DatabaseUnopenable(path=str(path), detail="its folder does not exist")
+        return []  # a new database: SQLite creates the file
+    if path.stat().st_size == 0:
         return []  # SQLite treats an empty file as a new, empty database
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+            header = handle.read(HEADER_SIZE)
     except OSError as exc:
         raise DatabaseUnreadable(path=str(path), detail=exc.strerror or type(exc).__name__) from exc
-    if header != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise DatabaseUnreadable(path=str(path), detail="not an SQLite file")
+    if _cut_short(path, header):
+        raise DatabaseUnreadable(path=str(path), detail="the file is cut short (an incomplete copy?)")
     try:
         connection = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
     except sqlite3.Error as exc:
@@ -160,11 +185,35 @@ def _sqlite_revisions(path: Path) -> list[str]:
         connection.close()
 
 
+def _cut_short(path: Path, header: bytes) -> bool:
+    """Whether the file is shorter than the page count its header records (a half-copied file).
+
+    SQLite itself would open such a file and fail only when a query reaches a missing page, possibly
+    after a command has done half its work, so it is refused up front.  The recorded count is trusted
+    only when the header marks it valid (change counter equal to "version valid for", offsets 24 and
+    92), and not while a WAL or rollback journal is beside it: a checkpoint or commit in another
+    process can write the new header before the file has grown.
+    """
+    if len(header) < HEADER_SIZE:
+        return True
+    if int.from_bytes(header[24:28], "big") != int.from_bytes(header[92:96], "big"):
+        return False
+    for suffix in ("-wal", "-journal"):
+        beside = path.with_name(f"{path.name}{suffix}")
+        if beside.exists() and beside.stat().st_size > 0:
+            return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    return pages > 0 and path.stat().st_size < pages * page_size
+
+
 def _server_revisions(engine: Engine) -> list[str]:
     try:
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return []
             return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
-    except SQLAlchemyError as exc:
-        raise DatabaseUnreadable(path=engine.url.render_as_string(), detail=str(exc).splitlines()[0]) from exc
+    except SQLAlchemyError as exc:  # mostly a server out of reach: not a damaged database
+        detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DatabaseUnopenable(path=engine.url.render_as_string(), detail=detail) from exc

@@ -79,17 +79,21 @@ def purge_older_than(
     *,
     in_transaction: Callable[[Session, dict[str, int]], None] | None = None,
     session: Session | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Delete every record created before ``cutoff``; returns table → rows deleted.
 
     ``in_transaction(session, counts)`` runs before the commit, so the audit entry for the purge is
     written in the same transaction: a purge without its entry cannot happen.  With ``session`` the
-    deletes join the caller's unit of work (``db.transactions``) instead.
+    deletes join the caller's unit of work (``db.transactions``) instead.  ``progress`` is told each
+    table's deleted rows as it goes (one step per table: a table is one DELETE).
     """
     counts: dict[str, int] = {}
     with joined(session_factory, session) as session:
         for target, where in _plan(session, cutoff):
             counts[target.name] = session.execute(delete(target).where(where)).rowcount or 0
+            if progress is not None:
+                progress(counts[target.name])
         if in_transaction is not None:
             in_transaction(session, counts)
     return counts

@@ -21,6 +21,7 @@ LOCALES = Path(__file__).with_name("locales")
 COMPILED = "compiled.json"
 
 _current = DEFAULT_LANGUAGE
+_pinned: str | None = None  # a language chosen for one run (``fever-desk --language en``)
 
 
 def _sources(language: str) -> list[tuple[str, bytes]]:
@@ -87,13 +88,25 @@ def set_language(language: str) -> None:
     _current = language
 
 
+def pin_language(language: str | None) -> None:
+    """Use ``language`` for this run whatever :func:`set_language` is told later (None unpins).
+
+    The command line's ``--language`` must win over the settings file, which commands load (and which
+    calls :func:`set_language`) at different moments of their work.
+    """
+    global _pinned
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    _pinned = language
+
+
 def current_language() -> str:
-    return _current
+    return _pinned or _current
 
 
 def tr(text: str, /, **values: object) -> str:
     """Translate ``text`` into the current language and fill ``{placeholders}`` from ``values``."""
-    translated = catalogue(_current).get(text, text)
+    translated = catalogue(_pinned or _current).get(text, text)
     return translated.format(**values) if values else translated
 
 

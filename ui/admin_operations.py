@@ -9,6 +9,7 @@ No Qt here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,7 +86,11 @@ def count_older_than(ctx: DeskContext, cutoff: datetime) -> dict[str, int]:
 
 
 def purge_older_than(
-    ctx: DeskContext, cutoff: datetime, days: int, pending: Path | None = None
+    ctx: DeskContext,
+    cutoff: datetime,
+    days: int,
+    pending: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> PurgeResult:
     """Delete the records created before ``cutoff`` and log the purge in the same transaction; then
     remove their archived slip PDFs from a to-do list written before the commit (``db.retention``): a
@@ -99,7 +104,7 @@ def purge_older_than(
     if archives:
         retention._write_pending(pending, retention.read_pending(pending) | set(archives))
     with ctx.unit_of_work() as session:
-        counts = retention.purge_older_than(factory, cutoff, session=session)
+        counts = retention.purge_older_than(factory, cutoff, session=session, progress=progress)
         detail = f"before={cutoff:%Y-%m-%d} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         audit(ctx, AuditAction.PURGE, "retention", str(days), detail, session=session)
     return retention.PurgeResult(counts, retention.delete_pending_archives(factory, pending))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fever_desk import __version__
-from fever_desk.i18n import tr
+from fever_desk.i18n import LANGUAGES, pin_language, tr
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -93,6 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from fever_desk.guidelines import get_guideline
     from fever_desk.triage import FeverRule, evaluate
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
 
     settings = load_station_settings()
     guideline = get_guideline(settings.guideline_id)
@@ -111,13 +112,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         epi_ids=[i.id for i in guideline.epidemiological],
         outcome_for=lambda answers: evaluate(guideline, answers, rule),
     )
-    count = bulk_insert_screenings(database.engine, records)
+    with progress(args.screenings, tr("Writing screenings"), tr("rows")) as bar:
+        count = bulk_insert_screenings(database.engine, records, progress=bar and bar.advance)
     database.close()
     print(tr("{count} synthetic screenings written to {url}", count=count, url=url))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ui.cli_failures import OPENS_DATABASE
+
     parser = argparse.ArgumentParser(
         prog="fever-desk",
         description=tr("Pre-screening desk. Without a command, starts the desk window."),
@@ -130,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
             "database URL, e.g. sqlite:///path/file.sqlite3 "
             "(default: FEVER_DESK_DB, else the user data folder)"
         ),
+    )
+    parser.add_argument(
+        "--language",
+        dest="ui_language",
+        choices=sorted(LANGUAGES),
+        help=tr("language of messages for this run (default: the settings, else zh_CN)"),
     )
     parser.add_argument(
         "--self-test",
@@ -158,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--screenings", type=int, required=True, metavar="N")
     demo.add_argument("--days", type=int, default=30)
     demo.add_argument("--seed", type=int, default=0)
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, database=OPENS_DATABASE)
 
     from ui.cli_db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli_devices import add_device_commands  # no Qt: `devices` runs over SSH
@@ -227,6 +237,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         # built run_gui freezes those objects and collects on the GUI thread only (ui.gui_gc).
         gc.disable()
         return start_desk(None)
+    pin_language(_language_asked(argv))
+    try:
+        return _run(argv)
+    finally:
+        pin_language(None)
+
+
+def _language_asked(argv: Sequence[str] | None) -> str | None:
+    """``--language`` read before the parser is built, so that ``--help`` is in that language too
+    (an unknown value is left for the parser to refuse).
+
+    Without it, the settings' language is used (best effort: a damaged settings file is reported by
+    the command that needs it, in the default language)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    for index, word in enumerate(words):
+        value = words[index + 1] if word == "--language" and index + 1 < len(words) else None
+        value = word.partition("=")[2] if word.startswith("--language=") else value
+        if value is not None:
+            return value if value in LANGUAGES else None
+    from fever_desk.settings import SettingsError
+    from ui.app import config_path, load_station_settings
+
+    path = config_path()
+    try:
+        if path.exists():  # a missing one is created by the command that needs it, not by --help
+            load_station_settings(path)
+    except (SettingsError, OSError):
+        pass
+    return None
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -235,19 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test(_database_url(args), sys.stdout)
     if args.command is None:
         return start_desk(args.db)
-    from db.migrate import DatabaseProblem
-    from fever_desk.settings import SettingsError
+    from ui.cli_failures import run_command
 
-    try:
-        return int(args.func(args))
-    except DatabaseProblem as exc:
-        print(exc.localized(), file=sys.stderr)
-        return 2
-    except SettingsError as exc:  # a hand-edited settings file: say which line, never a traceback
-        from ui.app import describe_error
-
-        print(describe_error(exc), file=sys.stderr)
-        return 2
+    return run_command(args)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,11 @@ from pathlib import Path
 from db.location import sqlite_uri
 from fever_desk.files import FileInUse, replace_file
 from fever_desk.i18n import tr
+from ui.cli_failures import OPENS_DATABASE, REPLACES_DATABASE
+from ui.cli_progress import Bar, progress
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUP_STEP_PAGES = 1024  # per step of a copy shown with progress: 4 MiB at the default page size
 
 
 class BackupProblem(Exception):
@@ -55,12 +58,12 @@ def add_db_commands(subparsers: argparse._SubParsersAction) -> None:
     backup = dsub.add_parser("backup", help=tr("copy the database safely, even while the desk is running"))
     backup.add_argument("--out", required=True, metavar="FILE")
     backup.add_argument("--force", action="store_true", help=tr("replace FILE if it exists"))
-    backup.set_defaults(func=cmd_db_backup)
+    backup.set_defaults(func=cmd_db_backup, database=OPENS_DATABASE)
     restore = dsub.add_parser(
         "restore", help=tr("replace the database with a backup; the current one is kept")
     )
     restore.add_argument("file", metavar="FILE")
-    restore.set_defaults(func=cmd_db_restore)
+    restore.set_defaults(func=cmd_db_restore, database=REPLACES_DATABASE)
 
 
 def inspect_database(path: Path) -> str:
@@ -96,16 +99,31 @@ def inspect_database(path: Path) -> str:
     return revisions[0]
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Snapshot ``source`` into ``target`` with the backup API; the copy is one file (journal_mode=DELETE)."""
+def _copy(source: Path, target: Path, bar: Bar | None = None) -> None:
+    """Snapshot ``source`` into ``target`` with the backup API; the copy is one file (journal_mode=DELETE).
+
+    With a progress ``bar`` the copy goes in steps: the read transaction held open on ``src`` across
+    them keeps every step on the same snapshot while the desk goes on saving.
+    """
     with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)  # pages=-1: one step, so one read transaction, so one consistent snapshot
+        if bar is None:
+            src.backup(dst)  # pages=-1: one step, so one read transaction, so one consistent snapshot
+        else:
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            page = src.execute("PRAGMA page_size").fetchone()[0]
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                bar.at((total - remaining) * page, total * page)
+
+            src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step, sleep=0)
+            src.rollback()
         dst.execute("PRAGMA journal_mode=DELETE")
     with target.open("rb+") as handle:
         os.fsync(handle.fileno())
 
 
-def backup_database(source: Path, out: Path, *, force: bool = False) -> str:
+def backup_database(source: Path, out: Path, *, force: bool = False, bar: Bar | None = None) -> str:
     """Write a consistent copy of ``source`` to ``out`` (atomically) and return its schema revision."""
     if not source.is_file():
         raise BackupProblem(detail=tr("{path} does not exist", path=str(source)))
@@ -119,7 +137,7 @@ def backup_database(source: Path, out: Path, *, force: bool = False) -> str:
     partial = out.with_name(f"{out.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        _copy(source, partial)
+        _copy(source, partial, bar)
         revision = inspect_database(partial)
         replace_file(partial, out)  # an old backup open in another program: FileInUse, naming it
     finally:
@@ -148,7 +166,7 @@ def _claim(path: Path) -> None:
         raise DatabaseInUse(path=str(path))
 
 
-def restore_database(backup: Path, target: Path) -> tuple[str, Path | None]:
+def restore_database(backup: Path, target: Path, bar: Bar | None = None) -> tuple[str, Path | None]:
     """Replace ``target`` by ``backup``; returns the backup's revision and where the old file was kept."""
     revision = inspect_database(backup)  # before anything: a refused restore touches nothing
     kept: Path | None = None
@@ -162,7 +180,7 @@ def restore_database(backup: Path, target: Path) -> tuple[str, Path | None]:
     incoming.unlink(missing_ok=True)
     held = target
     try:
-        _copy(backup, incoming)
+        _copy(backup, incoming, bar)
         for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
             held = leftover
             leftover.unlink(missing_ok=True)  # a stale WAL must never be replayed into the restored file
@@ -197,7 +215,8 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out).expanduser()
     try:
-        revision = backup_database(source, out, force=args.force)
+        with progress(None, tr("Backing up"), "B", in_bytes=True) as bar:
+            revision = backup_database(source, out, force=args.force, bar=bar)
     except NotABackup as exc:
         print(exc.localized(), file=sys.stderr)
         return 1
@@ -222,7 +241,8 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
     if target is None:
         return 2
     try:
-        revision, kept = restore_database(Path(args.file).expanduser(), target)
+        with progress(None, tr("Restoring"), "B", in_bytes=True) as bar:
+            revision, kept = restore_database(Path(args.file).expanduser(), target, bar)
     except BackupProblem as exc:
         print(exc.localized(), file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from devices import diagnostics
+from devices import diagnostics, registry
 from devices.base import DeviceUnavailable, ProtocolError
 from fever_desk.i18n import tr
 from ui.device_config import translate_reason
@@ -30,7 +30,11 @@ def add_device_commands(subparsers: argparse._SubParsersAction) -> None:
     read.add_argument(
         "--port", metavar="URL", help=tr("COM3, /dev/ttyUSB0, socket://host:port … (default: settings)")
     )
-    read.add_argument("--protocol", metavar="NAME", help=tr("protocol family (default: settings)"))
+    read.add_argument(
+        "--protocol",
+        metavar="NAME",
+        help=tr("protocol family: {names} (default: settings)", names=", ".join(registry.names())),
+    )
     read.add_argument("--baud", type=int, metavar="B", help=tr("baud rate (default: the protocol's)"))
     read.add_argument("--count", type=int, default=5, metavar="N", help=tr("stop after N readings"))
     read.add_argument(

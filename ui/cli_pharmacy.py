@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fever_desk.i18n import tr
 from ui.cli_common import open_context, problem_text
+from ui.cli_failures import OPENS_DATABASE
 
 
 def _day(text: str) -> date:
@@ -40,12 +41,13 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
     purchases.add_argument(
         "--out", required=True, metavar="FILE", help=tr("output file: .xlsx, .csv or .pdf")
     )
-    purchases.set_defaults(func=cmd_export_purchases)
+    purchases.set_defaults(func=cmd_export_purchases, database=OPENS_DATABASE)
 
 
 def cmd_export_purchases(args: argparse.Namespace) -> int:
     from fever_desk.registers import FORMATS, UnknownFormat
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
     from ui.pharmacy_operations import export_register
 
     out = Path(args.out)
@@ -62,8 +64,11 @@ def cmd_export_purchases(args: argparse.Namespace) -> int:
     settings = load_station_settings()
     context = open_context(args, settings.station_id)
     try:
-        institution = settings.institution or settings.station_name
-        rows = export_register(context, first, last, out, institution, settings.slip_font_path)
+        with progress(None, tr("Writing the register"), tr("rows")) as bar:
+            institution = settings.institution or settings.station_name
+            rows = export_register(
+                context, first, last, out, institution, settings.slip_font_path, bar and bar.at
+            )
     except (UnknownFormat, OSError, RuntimeError) as exc:
         print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1

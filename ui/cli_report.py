@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fever_desk.i18n import tr
 from ui.cli_common import open_context, problem_text
+from ui.cli_failures import OPENS_DATABASE
 
 
 def _day(text: str) -> date:
@@ -40,7 +41,7 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     daily.add_argument("--out", required=True, metavar="FILE", help=tr("output file: .pdf, .xlsx or .csv"))
     daily.add_argument("--note", default="", help=tr("a correction note, stored with a new revision"))
-    daily.set_defaults(func=cmd_report_daily)
+    daily.set_defaults(func=cmd_report_daily, database=OPENS_DATABASE)
 
 
 def cmd_report_daily(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from fever_desk.i18n import current_language, tr
 from fever_desk.slips import LAYOUTS
 from ui.cli_common import open_context
+from ui.cli_failures import OPENS_DATABASE
 
 
 def add_slip_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +26,7 @@ def add_slip_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     slip.add_argument("--out", required=True, metavar="FILE.pdf", help=tr("where to write the PDF"))
     slip.add_argument("--layout", choices=sorted(LAYOUTS), help=tr("slip layout (default: settings)"))
-    slip.set_defaults(func=cmd_slip)
+    slip.set_defaults(func=cmd_slip, database=OPENS_DATABASE)
     verify = subparsers.add_parser("verify-slip", help=tr("check the text of a slip's QR code"))
     verify.add_argument("text", metavar="TEXT", help=tr("the scanned text, FD1.…"))
     verify.add_argument(

@@ -18,6 +18,7 @@ from fever_desk.accounts import ROLE_LABELS, Role
 from fever_desk.i18n import tr
 from ui import admin_operations as admin
 from ui.cli_common import open_context
+from ui.cli_failures import OPENS_DATABASE
 
 
 def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -31,15 +32,17 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--password-stdin", action="store_true", help=tr("read the password from standard input")
     )
-    add.set_defaults(func=cmd_user_add)
-    usub.add_parser("list", help=tr("list operators")).set_defaults(func=cmd_user_list)
+    add.set_defaults(func=cmd_user_add, database=OPENS_DATABASE)
+    usub.add_parser("list", help=tr("list operators")).set_defaults(
+        func=cmd_user_list, database=OPENS_DATABASE
+    )
     for name, helptext, flag in (
         ("disable", tr("stop an operator from logging in"), True),
         ("enable", tr("allow a disabled operator to log in again"), False),
     ):
         action = usub.add_parser(name, help=helptext)
         action.add_argument("username")
-        action.set_defaults(func=cmd_user_disable, disabled=flag)
+        action.set_defaults(func=cmd_user_disable, disabled=flag, database=OPENS_DATABASE)
     reset = usub.add_parser(
         "reset-password", help=tr("set a temporary password; the operator must change it at next login")
     )
@@ -47,7 +50,7 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
     reset.add_argument(
         "--password-stdin", action="store_true", help=tr("read the password from standard input")
     )
-    reset.set_defaults(func=cmd_user_reset)
+    reset.set_defaults(func=cmd_user_reset, database=OPENS_DATABASE)
 
     audit = subparsers.add_parser("audit", help=tr("check the audit trail"))
     asub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -57,12 +60,12 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
         metavar="N:HASH",
         help=tr("an anchor printed by an earlier check and kept off this computer"),
     )
-    verify.set_defaults(func=cmd_audit_verify)
+    verify.set_defaults(func=cmd_audit_verify, database=OPENS_DATABASE)
 
     purge = subparsers.add_parser("purge", help=tr("delete records past the retention period"))
     purge.add_argument("--older-than-days", type=int, metavar="N", help=tr("default: the settings"))
     purge.add_argument("--yes", action="store_true", help=tr("really delete (without it: only count)"))
-    purge.set_defaults(func=cmd_purge)
+    purge.set_defaults(func=cmd_purge, database=OPENS_DATABASE)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -230,6 +233,7 @@ def _anchor(text: str) -> tuple[int, str]:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from ui.app import load_station_settings
+    from ui.cli_progress import progress
     from ui.slip_service import files_left_message
 
     days = (
@@ -244,7 +248,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
         if not args.yes:
             counts = admin.count_older_than(context, cutoff)
         else:
-            result = admin.purge_older_than(context, cutoff, days)
+
+            def total() -> int:
+                return sum(admin.count_older_than(context, cutoff).values())
+
+            with progress(total, tr("Deleting old records"), tr("rows")) as bar:
+                result = admin.purge_older_than(context, cutoff, days, progress=bar and bar.advance)
             counts, files_left = result.counts, result.files_left
     finally:
         context.close()

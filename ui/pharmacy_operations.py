@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fever_desk.audit import AuditAction
 from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
-from fever_desk.registers import RegisterMeta, write_register
+from fever_desk.registers import Progress, RegisterMeta, write_register
 from ui.audit_hooks import audit
 from ui.desk_context import DeskContext
 from ui.operations import local_day_bounds, operator_of, removed_on_failure
@@ -84,7 +84,13 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
 
 
 def export_register(
-    ctx: PharmacyContext, first_day: date, last_day: date, path: Path, institution: str, font_path: str = ""
+    ctx: PharmacyContext,
+    first_day: date,
+    last_day: date,
+    path: Path,
+    institution: str,
+    font_path: str = "",
+    progress: Progress | None = None,
 ) -> int:
     """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
     ``font_path`` is the settings' ``slip_font_path`` (empty: the shipped font).  The rows are read, the
@@ -95,7 +101,7 @@ def export_register(
     with removed_on_failure(path), ctx.unit_of_work() as session:
         purchases = ctx.purchases.export_rows(start, end, session=session)
         meta = RegisterMeta(institution, first_day, last_day, font_path)
-        rows = write_register(path, purchases, meta)
+        rows = write_register(path, purchases, meta, progress)
         audit(
             ctx,
             AuditAction.EXPORT,

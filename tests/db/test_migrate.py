@@ -14,6 +14,7 @@ from db.engine import database_url_from, default_database_url, make_engine, sqli
 from db.migrate import (
     DatabaseProblem,
     DatabaseTooNew,
+    DatabaseUnopenable,
     DatabaseUnreadable,
     current_revision,
     head_revision,
@@ -72,7 +73,7 @@ def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(db_path):
     assert db_path.read_bytes() == before
     assert "9999_from_the_future" in str(caught.value)
     assert "newer version of fever_desk" in str(caught.value)
-    assert caught.value.values == {"revision": "9999_from_the_future"}
+    assert caught.value.values == {"path": str(db_path), "revision": "9999_from_the_future"}
     assert isinstance(caught.value, DatabaseProblem)
 
 
@@ -99,6 +100,30 @@ def test_another_programs_sqlite_database_is_refused_and_left_unchanged(db_path)
     with pytest.raises(DatabaseUnreadable, match="another program"):
         open_database(f"sqlite:///{db_path}")
     assert db_path.read_bytes() == before
+
+
+def test_a_truncated_copy_is_refused_before_anything_reads_it(db_path):
+    """A half-copied file opens in SQLite and fails only when a query reaches a missing page."""
+    database = open_database(f"sqlite:///{db_path}")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    full = db_path.read_bytes()
+    db_path.write_bytes(full[: len(full) // 2])
+    with pytest.raises(DatabaseUnreadable, match="cut short") as caught:
+        open_database(f"sqlite:///{db_path}")
+    assert db_path.read_bytes() == full[: len(full) // 2]
+    assert str(db_path) in str(caught.value)
+
+
+def test_a_database_in_a_missing_folder_or_a_folder_is_named(tmp_path):
+    missing = tmp_path / "no such folder" / "x.sqlite3"
+    with pytest.raises(DatabaseUnopenable, match="folder does not exist") as caught:
+        open_database(f"sqlite:///{missing}")
+    assert str(missing) in str(caught.value)
+    assert not missing.parent.exists()
+    with pytest.raises(DatabaseUnopenable, match="it is a folder"):
+        open_database(f"sqlite:///{tmp_path}")
 
 
 def test_an_empty_file_becomes_a_new_database(db_path):

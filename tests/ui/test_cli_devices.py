@@ -79,3 +79,21 @@ def test_the_device_commands_import_no_qt() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_read_help_lists_every_registered_protocol() -> None:
+    """The names come from devices.registry, so a family added there shows up without a copy here."""
+    from devices import registry
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--language", "en", "devices", "read", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.split())  # argparse wraps lines
+    assert len(registry.names()) >= 5
+    for name in registry.names():
+        assert name in help_text, name
