@@ -125,7 +125,9 @@ def explain(exc: BaseException, args: argparse.Namespace) -> tuple[str, int]:
     if isinstance(exc, DatabaseProblem):
         return exc.localized(), 2
     if isinstance(exc, SettingsError):
-        return tr("The settings file cannot be read: {problem}", problem=_first_line(exc)), 2
+        from ui.app import describe_error  # the line and column, in the user's language
+
+        return describe_error(exc).splitlines()[0], 2
     driver = _driver_error(exc)
     if driver is not None:
         return tr("The database {path} cannot be used: {problem}.", path=_where(args), problem=driver), 2

@@ -50,7 +50,8 @@ class _Stderr(logging.StreamHandler):
         return sys.stderr
 
     def emit(self, record: logging.LogRecord) -> None:
-        if sys.stderr is not None:
+        # A traceback belongs in the log file: the console gets the one line the command prints.
+        if sys.stderr is not None and not record.exc_info:
             super().emit(record)
 
 

@@ -229,7 +229,8 @@ def test_an_unexpected_error_is_one_line_naming_the_log(
     monkeypatch.setattr(ui.cli_users, "cmd_user_list", broken)
     status, _out, err = run(["--db", str(tmp_path / "s.sqlite3"), "user", "list"], capsys)
     assert status == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    log = next((tmp_path / "state").rglob("*.log"))
+    folder = Path(os.environ.get("FEVER_DESK_LOG_DIR") or tmp_path / "state")  # tests/conftest.py sets it
+    log = next(folder.rglob("*.log"))
     assert str(log) in err and "operator_role" in err
     assert "Traceback" in log.read_text(encoding="utf-8") and "broken" in log.read_text(encoding="utf-8")
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QPageLayout, QPageSize
 
 from fever_desk.slips import issue_slip
 from tests.fever_desk import slip_cases
+from tests.pdf import page_png
 from ui.printing import fit_rect, paint_pages, pdf_printer, rasterise
 
 MM = 72 / 25.4
@@ -55,7 +56,7 @@ def qr_box(pdf: bytes, tmp_path: Path) -> tuple[str, float, float]:
     import zxingcpp
     from PIL import Image
 
-    found = zxingcpp.read_barcodes(Image.open(slip_cases.page_png(pdf, tmp_path)))
+    found = zxingcpp.read_barcodes(Image.open(page_png(pdf, tmp_path)))
     assert found, "no readable QR code on the printed page"
     p = found[0].position
     width = ((p.top_right.x - p.top_left.x) + (p.bottom_right.x - p.bottom_left.x)) / 2
