@@ -120,7 +120,7 @@ def test_backup_and_restore_with_awkward_folder_names(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     out = tmp_path / "U盘 #2 ?%" / "备份 1.sqlite3"
-    out.parent.mkdir()  # the USB stick's folder exists; a missing one is refused (tests/ui/test_cli_failures.py)
+    out.parent.mkdir()  # the USB stick's folder exists; a missing one is refused
     env = dict(os.environ)
     backup = run_cli("--db", str(station), "db", "backup", "--out", str(out), env=env)
     assert backup.returncode == 0, backup.stderr
