@@ -15,8 +15,9 @@ from db import open_database
 from db.repositories import SqlScreeningRepository
 from fever_desk.settings import Settings, save_settings
 from fever_desk.slips import verify_slip_text
-from fever_desk.station_setup import SetupDraft, apply_setup, check_setup
+from fever_desk.station_setup import apply_setup, check_setup
 from tests.fever_desk import slip_cases
+from tests.fever_desk.test_station_setup import good
 from ui.cli import main
 
 STATION_ID = "9c3a1e7d22b0"
@@ -71,19 +72,7 @@ def test_a_station_not_set_up_gets_no_slip_but_a_reason(data: Path, tmp_path: Pa
 
 
 def test_after_the_setup_the_slip_names_everything_and_no_dash_is_left(data: Path, tmp_path: Path) -> None:
-    values, errors = check_setup(
-        SetupDraft(
-            institution="长沙市某区人民医院",
-            station_name="门诊楼预检分诊台1",
-            hospital_name="长沙市第一医院（北院）",
-            hospital_address="长沙市开福区营盘路311号",
-            hospital_phone="0731-84411111",
-            hotline="12320",
-            area_code="430105",
-            report_cutoff="16:00",
-            station_mode="both",
-        )
-    )
+    values, errors = check_setup(good())  # the core tests' complete, valid setup
     assert errors == {} and values is not None
     settings = apply_setup(Settings(station_id=STATION_ID, operator="王护士"), values)
     save_settings(settings, Path(os.environ["FEVER_DESK_CONFIG"]))
