@@ -1,7 +1,7 @@
 """The clinic bundle: its size on disk, and its cold start to the main window beside the source tree's.
 
 The bundle is what a clinic PC runs, so its start is what a nurse waits for; the baseline is the same
-start from the source tree in this venv (``python -c 'ui.cli.main([])'``), timed in the same way as
+start from the source tree in this venv (``python -c 'ui.cli.main.main([])'``), timed in the same way as
 ``bench_start`` (spawn → "shown", printed on the first event-loop turn after ``show()`` because of
 ``FEVER_DESK_EXIT_AFTER_SHOW``), alternated so disk cache and CPU frequency favour neither.  The bundle
 is built into ``.bench/bundle`` when missing or older than the sources, and reused otherwise.

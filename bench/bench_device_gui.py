@@ -1,14 +1,14 @@
 """Thermometer latency to the GUI thread: from the last byte written on a pty to the reading in Qt.
 
 The simulator serves the master end of a pty and timestamps each reply just before ``os.write``; a
-:class:`~ui.device_bridge.DeviceBridge` reads the slave end through pyserial exactly as it reads a USB
-thermometer and hands each reading to the GUI thread through a queued signal.  Three timestamps are
+:class:`~ui.desk.thermometer.bridge.DeviceBridge` reads the slave end through pyserial exactly as it reads a
+USB thermometer and hands each reading to the GUI thread through a queued signal.  Three timestamps are
 taken for every reading, so the figures are paired on the same samples:
 
 * the plain session callback on the session thread (the baseline: the device path without Qt),
 * a slot of a QObject living in the main thread, connected before the form (delivery on the GUI thread),
-* a slot connected after :class:`~ui.device_controller.DeviceController`, i.e. once the screening form's
-  field is filled and its outcome refreshed (what the nurse sees).
+* a slot connected after :class:`~ui.desk.thermometer.controller.DeviceController`, i.e. once the screening
+  form's field is filled and its outcome refreshed (what the nurse sees).
 
 The QApplication runs offscreen; the main thread spins a real event loop.
 """
@@ -30,9 +30,9 @@ from devices.session import DeviceSession, SessionStatus
 from devices.simulator import PtySimulator
 from fever_desk.guidelines import get_guideline
 from fever_desk.triage import FeverRule
-from ui.device_bridge import DeviceBridge, Session
-from ui.device_controller import DeviceController
-from ui.screens.screening_form import ScreeningForm
+from ui.desk.screening.form import ScreeningForm
+from ui.desk.thermometer.bridge import DeviceBridge, Session
+from ui.desk.thermometer.controller import DeviceController
 
 SAMPLES = 200
 TIMEOUT_S = 30.0

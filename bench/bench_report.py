@@ -24,8 +24,8 @@ from db import Database, open_database
 from db.report_repository import SqlReportRepository
 from db.transactions import unit_of_work
 from fever_desk.reporting import parse_cutoff
-from ui import report_operations as ops
-from ui.audit_hooks import install_repositories
+from ui.services import reports as ops
+from ui.services.audit_hooks import install_repositories
 
 SAMPLES = 40
 STATION = "bench-report"

@@ -32,7 +32,7 @@ QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
 app.exec()
 """
 
-DESK = "import sys; from ui.cli import main; sys.exit(main([]))"
+DESK = "import sys; from ui.cli.main import main; sys.exit(main([]))"
 
 
 def time_to_lines(argv: list[str], env: dict[str, str], marks: tuple[str, ...]) -> list[float]:

@@ -175,7 +175,7 @@ class SqlReportRepository:
         Returns (the revision now in force, whether it was created by this call).  Two counters racing
         for the same revision number make one fail its insert; on its own transaction this retries, in
         the caller's ``session`` it raises and the caller retries its whole unit of work
-        (:data:`RETRIES` times, see ``ui.report_operations``).
+        (:data:`RETRIES` times, see ``ui.services.reports``).
         """
         if session is not None:
             return self._save_once(station_id, period, figures, generated_by, note.strip(), session)

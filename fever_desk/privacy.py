@@ -3,7 +3,7 @@
 One table (:data:`MATRIX`) decides every permission, so a clinic's privacy officer can read the policy in
 one place and the tests can check it row by row.  Lists and slips always show masked values; the full ID
 number is shown only on an explicit request by a role that allows it, and that request is written to the
-audit trail (``view_full_id``) by the caller before the value is shown (see ``ui/reveal.py``).
+audit trail (``view_full_id``) by the caller before the value is shown (see ``ui/desk/widgets/reveal.py``).
 """
 
 from __future__ import annotations

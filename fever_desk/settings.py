@@ -225,7 +225,7 @@ def fall_back_to_a_shipped_guideline(settings: Settings) -> str | None:
     """Switch to the default guideline if the configured one cannot be loaded; returns the warning.
 
     Kept apart from loading the settings: reading a guideline is the desk's business, and the desk
-    starts before it (see ``ui.main_window``).
+    starts before it (see ``ui.desk.main_window``).
     """
     from fever_desk.guidelines import GuidelineError, get_guideline
     from fever_desk.i18n import tr

@@ -24,8 +24,8 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 class TemperatureDraft:
     """The temperature as a counter form holds it: the text, and where it came from.
 
-    Both counters' drafts carry these fields (``ui.temperature_field`` fills them), so a reading from the
-    thermometer is stored the same way whichever counter took it.
+    Both counters' drafts carry these fields (``ui.desk.thermometer.temperature_field`` fills them), so a
+    reading from the thermometer is stored the same way whichever counter took it.
     """
 
     temperature: str = ""

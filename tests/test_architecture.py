@@ -57,7 +57,7 @@ def test_import_linter_contracts_hold() -> None:
 def test_opening_the_window_does_not_load_the_database_stack() -> None:
     """SQLAlchemy and Alembic load on the database worker; importing them first would delay the window."""
     code = (
-        "import sys, ui.main_window, ui.app; "
+        "import sys, ui.desk.main_window, ui.desk.app; "
         "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
     )
     env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}

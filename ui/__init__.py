@@ -1,1 +1,3 @@
-"""The user interfaces: the Qt desk and the `fever-desk` command line. Only this package imports PySide6."""
+"""The user interfaces: the `fever-desk` command line (``ui.cli``), the operations both share
+(``ui.services``) and the Qt desk (``ui.desk``).  Only ``ui.desk`` imports PySide6.
+"""

@@ -103,7 +103,7 @@ def test_a_typed_path_is_made_absolute_without_resolving_links(tmp_path: Path, m
 
 def run_cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *argv], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ui.cli.main", *argv], env=env, capture_output=True, text=True, timeout=120
     )
 
 

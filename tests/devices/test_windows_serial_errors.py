@@ -53,7 +53,7 @@ def test_the_codes_are_read_back_from_pyserials_message() -> None:
 
 def test_opening_a_held_com_port_through_the_cli_says_in_use_in_chinese(monkeypatch, capsys) -> None:
     """``fever-desk devices read --port COM3`` on a Chinese Windows whose COM3 another program holds."""
-    from ui.cli import main
+    from ui.cli.main import main
 
     def create_file_fails(url: str, *args, **kwargs):
         raise opened(url, PermissionError(13, "拒绝访问。", None, 5))
@@ -90,7 +90,7 @@ def test_self_test_does_not_call_com3_missing_when_the_list_says_com3(monkeypatc
     import devices.diagnostics
     import devices.transport
     from devices.transport import PortInfo
-    from ui.self_test import OK, WARN, check_serial_ports
+    from ui.desk.self_test import OK, WARN, check_serial_ports
 
     monkeypatch.setattr(devices.transport, "IS_WINDOWS", True)
     monkeypatch.setattr(

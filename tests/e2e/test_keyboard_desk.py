@@ -83,7 +83,7 @@ def first_run(station: Station) -> None:
     station.type(PASSWORD)
     station.key("Return")
     station.wait_gone(tr(FIRST_RUN_TITLE))
-    # The station's own details follow (ui/screens/station_setup.py), in their Tab order: institution,
+    # The station's own details follow (ui/desk/admin/station_setup.py), in their Tab order: institution,
     # station name, hospital, its address, its phone, hotline, area code, cutoff (kept), mode (kept), Enter.
     station.wait_window(tr(SETUP_TITLE))
     for value in SETUP_KEYS:

@@ -144,7 +144,7 @@ class XServer:
 def fever_desk_command() -> list[str]:
     """The console script of this environment, as a user starts it; the module when not installed."""
     script = Path(sys.executable).with_name("fever-desk")
-    fallback = [sys.executable, "-c", "import sys, ui.cli; sys.exit(ui.cli.main())"]
+    fallback = [sys.executable, "-c", "import sys, ui.cli.main; sys.exit(ui.cli.main.main())"]
     return [str(script)] if script.exists() else fallback
 
 

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from db.backup import DatabaseInUse, NotABackup, backup_database, inspect_database, restore_database
 from db.migrate import head_revision
 from tests.installer.helpers import digest, make_database
-from ui.cli_db import (
-    DatabaseInUse,
-    NotABackup,
-    add_db_commands,
-    backup_database,
-    inspect_database,
-    restore_database,
-)
+from ui.cli.db import add_db_commands
 
 BATCH = 50
 

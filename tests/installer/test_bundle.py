@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from db.backup import inspect_database
 from db.migrate import head_revision
 from fever_desk import __version__
 from tests.installer.helpers import digest, make_database, report_marks
 from tests.services import service_missing
-from ui.cli_db import inspect_database
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pytest
 from db.migrate import head_revision
 from fever_desk.i18n import tr_in
 from tests.installer.helpers import digest, make_database, report_marks
-from ui import self_test
-from ui.self_test import run_self_test
+from ui.desk import self_test
+from ui.desk.self_test import run_self_test
 
 ESSENTIAL = ("Database", "Migrations", "Fonts", "Guidelines", "Translations")
 

@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fever_desk.settings import Settings, save_settings
-from ui.app import build_window
-from ui.gui_gc import GuiThreadCollector
-from ui.main_window import MainWindow
+from ui.desk.app import build_window
+from ui.desk.main_window import MainWindow
+from ui.desk.runtime.gui_gc import GuiThreadCollector
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Desk:
 
 @pytest.fixture(scope="session", autouse=True)
 def collect_on_the_gui_thread(qapp) -> Iterator[None]:
-    """As the station does (``ui.gui_gc``): cycles holding widgets must never be freed on a worker thread.
+    """As the station does (``ui.desk.runtime.gui_gc``): cycles holding widgets are never freed on a worker.
 
     Without it a widget from an earlier test, freed by the collector on a database worker thread,
     corrupted memory and crashed a later test.

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
 
 from tests.ui.conftest import Desk
-from ui.audit_hooks import set_actor
-from ui.cli import main
+from ui.cli.main import main
+from ui.services.audit_hooks import set_actor
 
 
 def test_save_and_correction_are_in_the_trail_and_the_chain_verifies(desk: Desk, qtbot, capsys) -> None:
@@ -53,12 +53,12 @@ def test_full_id_from_the_list_only_for_a_permitted_role_and_always_logged(
 ) -> None:
     import uuid
 
-    import ui.reveal
+    import ui.desk.widgets.reveal
     from fever_desk.accounts import Operator, Role
 
     shown: list[str] = []
     monkeypatch.setattr(
-        ui.reveal.QMessageBox, "information", lambda _parent, _title, text: shown.append(text)
+        ui.desk.widgets.reveal.QMessageBox, "information", lambda _parent, _title, text: shown.append(text)
     )
     window, form = desk.window, desk.window.form
     form.name.setText("Wu Lei")

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from fever_desk import __version__
 from fever_desk.guidelines import get_guideline
-from ui.cli import main
+from ui.cli.main import main
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,7 +95,7 @@ def test_without_a_display_it_says_how_to_run(tmp_path: Path) -> None:
         pytest.skip("the display check is for Linux")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli"], env=env, capture_output=True, encoding="utf-8", timeout=60
+        [sys.executable, "-m", "ui.cli.main"], env=env, capture_output=True, encoding="utf-8", timeout=60
     )
     assert result.returncode == 2
     assert "xvfb-run" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devices.simulator import PtySimulator
-from ui.cli_devices import add_device_commands, main
+from ui.cli.devices import add_device_commands, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_commands_plug_into_any_parser() -> None:
 
 
 def test_the_device_commands_import_no_qt() -> None:
-    code = "import sys, ui.cli_devices; sys.exit('PySide6' in sys.modules)"
+    code = "import sys, ui.cli.devices; sys.exit('PySide6' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
@@ -86,7 +86,7 @@ def test_read_help_lists_every_registered_protocol() -> None:
     from devices import registry
 
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--language", "en", "devices", "read", "--help"],
+        [sys.executable, "-m", "ui.cli.main", "--language", "en", "devices", "read", "--help"],
         capture_output=True,
         text=True,
         encoding="utf-8",

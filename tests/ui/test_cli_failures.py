@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from db import open_database
-from ui.cli import build_parser, main
-from ui.cli_failures import OPENS_DATABASE, REPLACES_DATABASE
+from ui.cli.failures import OPENS_DATABASE, REPLACES_DATABASE
+from ui.cli.main import build_parser, main
 
 #: Subcommands that never open the database (checked below against the parser, not trusted).
 WITHOUT_DATABASE = {
@@ -219,14 +219,14 @@ def test_a_database_damaged_inside_fails_the_command_in_one_line(
 def test_an_unexpected_error_is_one_line_naming_the_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.cli_users
+    import ui.cli.users
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
     def broken(_args: argparse.Namespace) -> int:
         raise KeyError("operator_role")
 
-    monkeypatch.setattr(ui.cli_users, "cmd_user_list", broken)
+    monkeypatch.setattr(ui.cli.users, "cmd_user_list", broken)
     status, _out, err = run(["--db", str(tmp_path / "s.sqlite3"), "user", "list"], capsys)
     assert status == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     folder = Path(os.environ.get("FEVER_DESK_LOG_DIR") or tmp_path / "state")  # tests/conftest.py sets it
@@ -239,7 +239,7 @@ def test_an_unexpected_error_is_one_line_naming_the_log(
 def test_the_command_from_the_issue_in_a_real_process(tmp_path: Path) -> None:
     argv = ["--db", "sqlite:////proc/nope/x.db", "report", "daily", "--out", str(tmp_path / "r.pdf")]
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", *argv],
+        [sys.executable, "-m", "ui.cli.main", *argv],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -28,7 +28,7 @@ PROGRESS = re.compile(r"(\d[\d.]*\s?\w*)/(\d[\d.]*\s?\w*) \[\d\d:\d\d<\d\d:\d\d,
 
 
 def fever_desk(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "ui.cli", "--language", "en", *argv]
+    return [sys.executable, "-m", "ui.cli.main", "--language", "en", *argv]
 
 
 def on_terminal(argv: list[str], rows: int = 24, columns: int = 80) -> tuple[int, str]:
@@ -142,11 +142,11 @@ def test_a_backup_copied_in_steps_for_the_bar_is_one_snapshot_under_a_writer(
     import sqlite3
     import threading
 
-    import ui.cli_db
+    import db.backup
+    from db.backup import backup_database
     from tests.installer.helpers import make_database
-    from ui.cli_db import backup_database
 
-    monkeypatch.setattr(ui.cli_db, "BACKUP_STEP_PAGES", 1)
+    monkeypatch.setattr(db.backup, "BACKUP_STEP_PAGES", 1)
     station = tmp_path / "station.sqlite3"
     make_database(station)
     with sqlite3.connect(station) as connection:

@@ -16,8 +16,8 @@ from fever_desk.slips import fonts as slip_fonts
 from fever_desk.slips import load_or_create_keys, public_key_text
 from tests.fever_desk import slip_cases
 from tests.pdf import page_png, pdf_text
-from ui.cli import main  # the real entry point, as a clinic IT person types it
-from ui.cli_common import cli_actor
+from ui.cli.common import cli_actor
+from ui.cli.main import main  # the real entry point, as a clinic IT person types it
 
 
 @pytest.fixture
@@ -131,6 +131,6 @@ def test_verify_slip_without_a_station_key_says_what_to_pass(tmp_path, monkeypat
 
 def test_the_desk_knows_the_slip_layouts_without_loading_reportlab():
     from fever_desk.slips import LAYOUTS
-    from ui.slip_service import KNOWN_LAYOUTS
+    from ui.services.slips import KNOWN_LAYOUTS
 
     assert set(KNOWN_LAYOUTS) == set(LAYOUTS)

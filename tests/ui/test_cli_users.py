@@ -14,11 +14,11 @@ from sqlalchemy import text
 from db import open_database
 from db.repositories import SqlScreeningRepository
 from tests.db.factories import make_screening
-from ui.cli_users import add_user_commands
+from ui.cli.users import add_user_commands
 
 
 def cli(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> int:
-    """The command as ``ui.cli`` will run it once wired (``--db`` comes from FEVER_DESK_DB)."""
+    """The command as ``ui.cli.main`` will run it once wired (``--db`` comes from FEVER_DESK_DB)."""
     parser = argparse.ArgumentParser(prog="fever-desk")
     parser.add_argument("--db")
     add_user_commands(parser.add_subparsers(dest="command"))

@@ -1,7 +1,7 @@
 """Pull the plug while saving: a screening and its audit entry survive together or not at all.
 
-A child process opens the station's database as the desk's worker does (``ui.app.Database`` on a file)
-and saves screenings one after another through the real operation (``ui.operations.save_screening``),
+A child process opens the station's database as the desk's worker does (``ui.desk.app.Database`` on a file)
+and saves screenings one after another through the real operation (``ui.services.screening.save_screening``),
 printing each returned id to a pipe.  The parent kills it with SIGKILL after a random delay, at whatever
 point of the save path it happens to be, and starts it again, many times over on the same file.
 Afterwards every id the child printed is in the database, every screening has its "create" entry, and
@@ -30,9 +30,9 @@ KILLS = 40
 CHILD = """
 import sys
 from tests.db.factories import make_screening
-from ui.app import Database
-from ui.audit_hooks import set_actor
-from ui.operations import save_screening
+from ui.desk.app import Database
+from ui.services.audit_hooks import set_actor
+from ui.services.screening import save_screening
 
 ctx = Database(sys.argv[1])
 set_actor(ctx, "nurse.li", "desk-1")
@@ -96,7 +96,7 @@ def test_sigkill_at_random_points_never_splits_a_save_from_its_audit_entry(tmp_p
     assert operators == {"nurse.li"}  # the record names the logged-in operator, as its entry does
 
     verify = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--db", url, "audit", "verify"],
+        [sys.executable, "-m", "ui.cli.main", "--db", url, "audit", "verify"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

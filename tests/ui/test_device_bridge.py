@@ -18,9 +18,9 @@ from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.model import MeasureMode, TemperatureSource
 from fever_desk.triage import FeverRule
-from ui.device_bridge import DeviceBridge
-from ui.device_controller import DeviceController
-from ui.screens.screening_form import ScreeningForm
+from ui.desk.screening.form import ScreeningForm
+from ui.desk.thermometer.bridge import DeviceBridge
+from ui.desk.thermometer.controller import DeviceController
 
 
 def device_threads() -> list[threading.Thread]:

@@ -29,9 +29,9 @@ from devices.base import make_reading
 from fever_desk.guidelines import get_guideline
 from fever_desk.model import MeasureMode
 from fever_desk.triage import FeverRule
-from ui.device_bridge import DeviceBridge, _Delivery
-from ui.device_controller import DeviceController
-from ui.screens.screening_form import ScreeningForm
+from ui.desk.thermometer.bridge import DeviceBridge, _Delivery
+from ui.desk.thermometer.controller import DeviceController
+from ui.desk.screening.form import ScreeningForm
 
 app = QApplication([])
 form = ScreeningForm(get_guideline("national-v5-outside-hubei"), FeverRule())

@@ -8,9 +8,9 @@ from pathlib import Path
 from devices.session import SessionStatus, State
 from fever_desk.i18n import catalogue
 from fever_desk.settings import Settings
-from ui.device_config import KNOWN_REASONS, PREFIXED_REASONS, device_config, translate_reason
-from ui.screens.device_settings import DeviceSettingsDialog
-from ui.screens.device_status import DeviceStatusWidget
+from ui.desk.thermometer.settings import DeviceSettingsDialog
+from ui.desk.thermometer.status import DeviceStatusWidget
+from ui.services.device_config import KNOWN_REASONS, PREFIXED_REASONS, device_config, translate_reason
 
 ROOT = Path(__file__).resolve().parents[2]
 

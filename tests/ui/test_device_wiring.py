@@ -12,12 +12,12 @@ from PySide6.QtTest import QTest
 from devices.session import State
 from fever_desk.model import TemperatureSource
 from tests.ui.conftest import Desk
-from ui.cli import main
+from ui.cli.main import main
 
 
 def _wired(desk: Desk) -> None:
     if not hasattr(desk.window, "devices"):
-        pytest.skip("ui/main_window.py does not create the DeviceController yet")
+        pytest.skip("ui/desk/main_window.py does not create the DeviceController yet")
 
 
 def test_f9_measures_with_the_simulator_and_close_stops_the_thread(qtbot, desk: Desk) -> None:
@@ -51,5 +51,5 @@ def test_fever_desk_has_the_devices_command(capsys: pytest.CaptureFixture[str]) 
     try:
         code = main(["devices", "list"])
     except SystemExit as exc:  # argparse: unknown command before the wiring
-        pytest.skip(f"ui/cli.py does not add the devices commands yet ({exc.code})")
+        pytest.skip(f"ui/cli/main.py does not add the devices commands yet ({exc.code})")
     assert code == 0

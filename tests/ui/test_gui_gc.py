@@ -6,7 +6,7 @@ import gc
 import threading
 from typing import ClassVar
 
-from ui.gui_gc import GuiThreadCollector
+from ui.desk.runtime.gui_gc import GuiThreadCollector
 
 
 class Node:

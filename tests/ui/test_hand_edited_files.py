@@ -20,7 +20,7 @@ import fever_desk.guidelines
 from fever_desk.drugs import load_catalogue
 from fever_desk.guidelines import get_guideline, load_guideline
 from fever_desk.settings import load_settings
-from ui.app import StationIdUnrecoverable, describe_error, recover_settings
+from ui.desk.app import StationIdUnrecoverable, describe_error, recover_settings
 
 STATION = "a1b2c3d4e5f6"
 SHIPPED = Path(fever_desk.guidelines.__file__).parent / "national-v5-outside-hubei.toml"
@@ -51,7 +51,7 @@ def run_cli(tmp_path: Path, settings: Path, *argv: str) -> subprocess.CompletedP
         "FEVER_DESK_DB": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
     }
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *argv], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ui.cli.main", *argv], env=env, capture_output=True, text=True, timeout=120
     )
 
 
@@ -124,7 +124,7 @@ def test_the_window_refuses_with_a_dialog_when_the_station_id_is_lost(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.app import run_gui
+    from ui.desk.app import run_gui
 
     path = tmp_path / "settings.json"
     path.write_text("{ this is not json", encoding="utf-8")

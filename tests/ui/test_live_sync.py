@@ -10,10 +10,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from fever_desk.settings import Settings
-from ui.live_refresh import ChangePoller
-from ui.server_status import ServerStatus
-from ui.station import Station
-from ui.workers import Worker
+from ui.desk.runtime.live_refresh import ChangePoller
+from ui.desk.runtime.workers import Worker
+from ui.desk.station import Station
+from ui.desk.widgets.server_status import ServerStatus
 
 
 class FakeScreenings:

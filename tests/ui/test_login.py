@@ -12,16 +12,16 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 
 from fever_desk.accounts import Role
 from fever_desk.settings import Settings
-from ui.app import Database, describe_error
-from ui.audit_hooks import install_repositories
-from ui.idle_lock import IdleLock
-from ui.screens.login_dialog import CHANGE, FIRST_RUN, LOGIN, LoginDialog, LoginGate
-from ui.station import Station
-from ui.workers import Worker
+from ui.desk.admin.login_dialog import CHANGE, FIRST_RUN, LOGIN, LoginDialog, LoginGate
+from ui.desk.app import Database, describe_error
+from ui.desk.runtime.idle_lock import IdleLock
+from ui.desk.runtime.workers import Worker
+from ui.desk.station import Station
+from ui.services.audit_hooks import install_repositories
 
 
 class AccountsDatabase(Database):
-    """``ui.app.Database`` as it will be once wired: with ``.accounts`` and ``.audit``."""
+    """``ui.desk.app.Database`` as it will be once wired: with ``.accounts`` and ``.audit``."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from db import open_database
 from db.pharmacy_repository import SqlPurchaseRepository
 from tests.fever_desk.pharmacy_cases import ID_NUMBER, purchase
-from ui.cli_pharmacy import add_pharmacy_commands
+from ui.cli.pharmacy import add_pharmacy_commands
 
 
 def run(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 
 from fever_desk.settings import Hospital
 from tests.fever_desk.test_pharmacy_referral import purchase
-from ui.printing import pdf_printer
+from ui.desk.slips.printing import pdf_printer
 
 
 def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_record(

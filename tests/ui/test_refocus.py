@@ -1,8 +1,8 @@
 """After a dialog over the window closes, the window has the keyboard again, window manager or not.
 
 Offscreen, as on X11 without a window manager, nothing re-activates a closed dialog's parent: without
-``ui.refocus`` the window stays inactive and its shortcuts (Ctrl+Q here; F8 and Enter in the forms) are
-never matched, although typed characters still arrive.
+``ui.desk.runtime.refocus`` the window stays inactive and its shortcuts (Ctrl+Q here; F8 and Enter in the
+forms) are never matched, although typed characters still arrive.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMessageBox
 
-from ui.refocus import Refocus
+from ui.desk.runtime.refocus import Refocus
 
 
 def test_the_window_takes_the_keyboard_back_when_a_deleted_dialog_closes(qtbot) -> None:

@@ -19,14 +19,14 @@ from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
-from ui.cli_common import cli_actor
-from ui.cli_report import add_report_commands
+from ui.cli.common import cli_actor
+from ui.cli.report import add_report_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(argv: list[str]) -> int:
-    """The ``fever-desk`` parser's shape: ``--db`` on top, commands below (as ``ui.cli`` wires it)."""
+    """The ``fever-desk`` parser's shape: ``--db`` on top, commands below (as ``ui.cli.main`` wires it)."""
     parser = argparse.ArgumentParser(prog="fever-desk")
     parser.add_argument("--db")
     add_report_commands(parser.add_subparsers(dest="command"))
@@ -105,7 +105,7 @@ def test_cli_default_day_is_the_current_reporting_day(tmp_path: Path, station: S
 
 def test_cli_module_does_not_import_qt(tmp_path: Path) -> None:
     code = (
-        "import sys, ui.cli_report; sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
+        "import sys, ui.cli.report; sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}

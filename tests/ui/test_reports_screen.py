@@ -18,14 +18,14 @@ from fever_desk.model import Disposition, Screening
 from fever_desk.reporting import FollowupResult
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
-from ui.app import Database, describe_error
-from ui.report_reminder import ReminderBanner, ReportReminder
-from ui.screens.followup_dialog import FollowupDialog, install_followup_action
-from ui.screens.report_glance import ReportGlance
-from ui.screens.reports import ReportsScreen
-from ui.screens.today_list import TodayList
-from ui.station import Station
-from ui.workers import Worker
+from ui.desk.app import Database, describe_error
+from ui.desk.reports.glance import ReportGlance
+from ui.desk.reports.reminder import ReminderBanner, ReportReminder
+from ui.desk.reports.screen import ReportsScreen
+from ui.desk.runtime.workers import Worker
+from ui.desk.screening.followup_dialog import FollowupDialog, install_followup_action
+from ui.desk.screening.today_list import TodayList
+from ui.desk.station import Station
 
 DAY = date(2020, 2, 1)
 
@@ -35,7 +35,7 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 class Context(Database):
-    """The station's own worker context (``ui.app.Database``): repositories and the audit trail."""
+    """The station's own worker context (``ui.desk.app.Database``): repositories and the audit trail."""
 
 
 class Clock:

@@ -2,8 +2,8 @@
 
 A POS-80 driver typically hands over a fixed page (80 × 297 mm, or 80 × 100 mm for a label setting)
 whatever length the slip asked for.  Stretching the slip image to that page distorted the text and the
-QR code; :func:`ui.printing.fit_rect` keeps the aspect ratio (full width, top of the roll; shrunk and
-centred when the slip is longer than the page).
+QR code; :func:`ui.desk.slips.printing.fit_rect` keeps the aspect ratio (full width, top of the roll; shrunk
+and centred when the slip is longer than the page).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PySide6.QtGui import QPageLayout, QPageSize
 from fever_desk.slips import issue_slip
 from tests.fever_desk import slip_cases
 from tests.pdf import page_png
-from ui.printing import fit_rect, paint_pages, pdf_printer, rasterise
+from ui.desk.slips.printing import fit_rect, paint_pages, pdf_printer, rasterise
 
 MM = 72 / 25.4
 

@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, text
 from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings
 from tests.ui.conftest import Desk
-from ui.app import recover_settings
-from ui.audit_hooks import set_actor
-from ui.screens.settings_dialog import SettingsDialog
+from ui.desk.admin.settings_dialog import SettingsDialog
+from ui.desk.app import recover_settings
+from ui.services.audit_hooks import set_actor
 
 
 def log_in_as(qtbot, window, username: str, role: Role) -> None:
@@ -117,7 +117,7 @@ def test_the_dialog_opens_at_once_and_lists_the_printers_when_the_system_answers
     """A network printer that does not answer holds up CUPS or the spooler; the dialog must not wait."""
     import threading
 
-    import ui.printing
+    import ui.desk.slips.printing
 
     answer = threading.Event()
 
@@ -125,7 +125,7 @@ def test_the_dialog_opens_at_once_and_lists_the_printers_when_the_system_answers
         answer.wait(10)
         return ["Counter-80mm", "Office-A5"]
 
-    monkeypatch.setattr(ui.printing, "printer_names", slow_printer_names)
+    monkeypatch.setattr(ui.desk.slips.printing, "printer_names", slow_printer_names)
     dialog = SettingsDialog(Settings(printer_name="Office-A5"))
     qtbot.addWidget(dialog)
     # Open, with the saved printer chosen, while the system is still being asked.
@@ -145,9 +145,9 @@ def test_the_dialog_opens_at_once_and_lists_the_printers_when_the_system_answers
 
 
 def test_a_saved_printer_that_is_gone_is_named_as_such(qtbot, monkeypatch) -> None:
-    import ui.printing
+    import ui.desk.slips.printing
 
-    monkeypatch.setattr(ui.printing, "printer_names", lambda: ["Counter-80mm"])
+    monkeypatch.setattr(ui.desk.slips.printing, "printer_names", lambda: ["Counter-80mm"])
     dialog = SettingsDialog(Settings(printer_name="Old-Laser"))
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.printers_listed, timeout=10000)

@@ -18,7 +18,7 @@ from fever_desk.slips import verify_slip_text
 from fever_desk.station_setup import apply_setup, check_setup
 from tests.fever_desk import slip_cases
 from tests.fever_desk.test_station_setup import good
-from ui.cli import main
+from ui.cli.main import main
 
 STATION_ID = "9c3a1e7d22b0"
 

@@ -19,7 +19,7 @@ from fever_desk.slips import issue_slip
 from tests.fever_desk import slip_cases
 from tests.pdf import page_png, pdf_text
 from tests.services import service_missing
-from ui.printing import NoPrinter, make_printer, pdf_printer, print_pdf, printer_names, rasterise
+from ui.desk.slips.printing import NoPrinter, make_printer, pdf_printer, print_pdf, printer_names, rasterise
 
 HELPER = Path(__file__).with_name("cups_helper.sh")
 
@@ -198,7 +198,7 @@ def test_a_job_printed_to_a_cups_queue_reaches_cups(qapp, tmp_path):
 
 
 def test_printing_happens_off_the_gui_thread(desk, panel, qtbot, monkeypatch):
-    import ui.printing as module
+    import ui.desk.slips.printing as module
 
     threads = []
     real = module.print_pdf

@@ -20,11 +20,11 @@ from PySide6.QtTest import QTest
 from fever_desk.accounts import Role
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
-from ui.app import Database, build_window
-from ui.idle_lock import IdleLock
-from ui.main_window import MainWindow
-from ui.screens.login_dialog import LOGIN, LoginGate
-from ui.workers import Worker
+from ui.desk.admin.login_dialog import LOGIN, LoginGate
+from ui.desk.app import Database, build_window
+from ui.desk.main_window import MainWindow
+from ui.desk.runtime.idle_lock import IdleLock
+from ui.desk.runtime.workers import Worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,7 +123,7 @@ def test_the_station_prints_shown_then_ready_and_quits(tmp_path: Path) -> None:
     program = (
         "import atexit, gc, sys\n"
         "atexit.register(lambda: print('collector', gc.isenabled(), gc.get_freeze_count() > 0))\n"
-        "from ui.cli import main\n"
+        "from ui.cli.main import main\n"
         "sys.exit(main([]))\n"
     )
     done = subprocess.run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fever_desk.settings import Settings
-from ui.app import build_window
+from ui.desk.app import build_window
 
 
 def start_on(qtbot, db_path: Path, settings: Settings, tmp_path: Path):

@@ -1,6 +1,6 @@
 """The first-run station setup, driven by keyboard through the real login path, and what it changes.
 
-The shell is wired as ``ui.app.run_gui`` wires it (login gate, then the setup after an administrator's
+The shell is wired as ``ui.desk.app.run_gui`` wires it (login gate, then the setup after an administrator's
 login), on a real worker and SQLite database; the setup dialog is filled with the keys the e2e tests use.
 """
 
@@ -20,12 +20,12 @@ from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings, save_settings
 from tests.fever_desk import slip_cases
 from tests.ui.conftest import Desk, Keyboard
-from ui.app import build_window
-from ui.idle_lock import IdleLock
-from ui.main_window import MainWindow
-from ui.screens.login_dialog import FIRST_RUN, LOGIN, LoginGate
-from ui.screens.settings_dialog import SettingsDialog
-from ui.screens.station_setup import StationSetup, StationSetupDialog
+from ui.desk.admin.login_dialog import FIRST_RUN, LOGIN, LoginGate
+from ui.desk.admin.settings_dialog import SettingsDialog
+from ui.desk.admin.station_setup import StationSetup, StationSetupDialog
+from ui.desk.app import build_window
+from ui.desk.main_window import MainWindow
+from ui.desk.runtime.idle_lock import IdleLock
 
 # Tab order of the setup dialog, as the e2e tests type through it.
 TAB_ORDER = [

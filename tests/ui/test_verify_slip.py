@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from fever_desk.i18n import tr
 from fever_desk.slips import issue_slip, load_or_create_keys, public_key_text
 from tests.fever_desk import slip_cases
-from ui.screens.verify_slip import VerifySlipScreen, remembered_keys
+from ui.desk.slips.verify_slip import VerifySlipScreen, remembered_keys
 
 
 @pytest.fixture

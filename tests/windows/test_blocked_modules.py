@@ -46,7 +46,7 @@ def test_every_production_module_imports() -> None:
 
 def test_version_help_and_every_subcommand_parser_build(tmp_path: Path) -> None:
     code = (
-        "from ui.cli import build_parser, main\n"
+        "from ui.cli.main import build_parser, main\n"
         "parser = build_parser()\n"
         "assert parser.prog == 'fever-desk'\n"
         "try:\n"
@@ -60,7 +60,7 @@ def test_version_help_and_every_subcommand_parser_build(tmp_path: Path) -> None:
 
 
 def test_self_test_and_db_backup_run(tmp_path: Path) -> None:
-    """The two commands the installer and clinic-it.md give IT, through ``ui.cli.main``."""
+    """The two commands the installer and clinic-it.md give IT, through ``ui.cli.main.main``."""
     import os
 
     env = dict(os.environ)
@@ -68,7 +68,7 @@ def test_self_test_and_db_backup_run(tmp_path: Path) -> None:
     env["FEVER_DESK_DB"] = f"sqlite:///{(tmp_path / 'station.sqlite3').as_posix()}"
     backup = tmp_path / "backup.sqlite3"
     code = (
-        "from ui.cli import main\n"
+        "from ui.cli.main import main\n"
         "from db import open_database\n"
         "open_database(__import__('os').environ['FEVER_DESK_DB']).close()\n"
         "self_test = main(['--self-test'])\n"
@@ -87,7 +87,7 @@ def test_the_desk_window_builds_offscreen(tmp_path: Path) -> None:
     code = (
         "from PySide6.QtWidgets import QApplication\n"
         "from fever_desk.settings import Settings\n"
-        "from ui.app import build_window\n"
+        "from ui.desk.app import build_window\n"
         "from pathlib import Path\n"
         "app = QApplication([])\n"
         f"settings_path = Path({str(tmp_path / 'settings.json')!r})\n"

@@ -1,7 +1,7 @@
 """Every command that prints, run as clinic IT runs it on a Chinese (cp936/GBK) or English (cp1252) Windows.
 
 ``PYTHONIOENCODING`` gives the process the code page a redirected stream has there; each command runs
-in its own interpreter (``python -m ui.cli``) with stdout and stderr piped, exactly like ``> report.txt``
+in its own interpreter (``python -m ui.cli.main``) with stdout and stderr piped, exactly like ``> report.txt``
 or ``| findstr``.  It must finish with its exit code and no UnicodeEncodeError or traceback, and what
 it wrote must be UTF-8 (the same bytes on every PC), Chinese included.  The same runs also turn on
 Python's warning for text files opened without an encoding (``PYTHONWARNDEFAULTENCODING``, PEP 597)
@@ -30,7 +30,7 @@ RUN_CLI = (
     "warnings.filterwarnings(\n"
     "    'error', category=EncodingWarning, module=r'(fever_desk|db|devices|ui)(\\.|$)'\n"
     ")\n"
-    "from ui.cli import main\n"
+    "from ui.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 
@@ -144,7 +144,7 @@ def test_every_help_page_prints(station: dict[str, str]) -> None:
     """``--help`` of the command, of each group and of each subcommand, in one interpreter."""
     walk = (
         "import argparse, sys\n"
-        "from ui.cli import build_parser, main\n"
+        "from ui.cli.main import build_parser, main\n"
         "def paths(parser, prefix):\n"
         "    yield prefix\n"
         "    for action in parser._actions:\n"

@@ -1,7 +1,7 @@
 """A start-up that cannot fail silently: the log file, the fatal dialog, and a process without stderr.
 
 The windowed ``fever-desk.exe`` on Windows starts with ``sys.stdout`` and ``sys.stderr`` set to None.
-These tests start the real ``ui.cli.main`` in a fresh interpreter in that state.  A fatal start is
+These tests start the real ``ui.cli.main.main`` in a fresh interpreter in that state.  A fatal start is
 provoked the way it happens in the field: a module the build lacks (PyInstaller missed it, an
 antivirus quarantined it) is made unimportable with ``sys.modules[name] = None``.  The dialog is read
 and closed by a timer standing in for the person at the PC.
@@ -36,7 +36,7 @@ def read_and_close_the_dialog():
     QTimer.singleShot(50, read_and_close_the_dialog)
 
 QTimer.singleShot(0, read_and_close_the_dialog)
-from ui.cli import main
+from ui.cli.main import main
 code = main([])
 with open({report!r}, "w", encoding="utf-8") as report:
     report.write("\\n---\\n".join(seen))
@@ -65,8 +65,8 @@ LOG = Path("xdg-state", "fever-desk", "log", "fever-desk.log")
 @pytest.mark.parametrize(
     "blocked",
     [
-        "ui.main_window",  # before any window: the import of the window itself fails
-        "ui.screens.pharmacy",  # after the window shows: one screen of the stepwise build fails
+        "ui.desk.main_window",  # before any window: the import of the window itself fails
+        "ui.desk.pharmacy.screen",  # after the window shows: one screen of the stepwise build fails
     ],
 )
 def test_a_fatal_start_is_shown_in_a_dialog_naming_the_log(tmp_path: Path, blocked: str) -> None:
@@ -89,7 +89,7 @@ def test_every_run_logs_under_the_platform_log_folder(tmp_path: Path) -> None:
     from fever_desk import __version__
 
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "guideline", "list"],
+        [sys.executable, "-m", "ui.cli.main", "guideline", "list"],
         cwd=ROOT,
         env=desk_env(tmp_path),
         capture_output=True,
@@ -105,7 +105,11 @@ def test_a_log_folder_that_cannot_be_made_costs_the_log_not_the_command(tmp_path
     env = desk_env(tmp_path)
     env["FEVER_DESK_LOG_DIR"] = str(blocker / "logs")
     result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--version"], cwd=ROOT, env=env, capture_output=True, timeout=300
+        [sys.executable, "-m", "ui.cli.main", "--version"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=300,
     )
     assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
 
@@ -115,7 +119,10 @@ def test_a_log_folder_that_cannot_be_made_costs_the_log_not_the_command(tmp_path
 )
 def test_no_stdout_or_stderr_is_no_crash(tmp_path: Path, argv: list[str], expected: int) -> None:
     """The windowed exe given a command (a shortcut with arguments): nothing to print to, still works."""
-    code = f"import sys\nsys.stdout = sys.stderr = None\nfrom ui.cli import main\nsys.exit(main({argv!r}))\n"
+    code = (
+        "import sys\nsys.stdout = sys.stderr = None\n"
+        f"from ui.cli.main import main\nsys.exit(main({argv!r}))\n"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=desk_env(tmp_path), capture_output=True, timeout=300
     )
@@ -134,7 +141,7 @@ def test_an_exception_in_a_slot_is_logged_by_the_windowed_desk(tmp_path: Path) -
         "def broken_button():\n"
         "    raise RuntimeError('a broken button')\n"
         "QTimer.singleShot(0, broken_button)\n"
-        "from ui.cli import main\n"
+        "from ui.cli.main import main\n"
         "sys.exit(main([]))\n"
     )
     env = desk_env(tmp_path)

@@ -1,0 +1,186 @@
+"""SQLite backup and restore: the clinic's records, copied safely and put back.
+
+The desk keeps SQLite in WAL mode, so the newest records can sit in ``fever_desk.sqlite3-wal`` and a file
+copy taken while the desk runs can be torn or out of date.  :func:`backup_database` therefore uses
+SQLite's online backup API, which copies one consistent snapshot while a nurse keeps saving, and writes a
+single self-contained file (rollback journal, not WAL) that can go on a USB stick.
+:func:`restore_database` refuses anything that is not a fever_desk database at a schema this build knows,
+refuses while another process has the database open, and keeps the current file beside the restored one
+— a restore must never be the way a clinic loses its records.  The ``fever-desk db`` command
+(``ui.cli.db``) parses the arguments, shows progress through :class:`Progress` and prints the messages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from db.location import sqlite_uri
+from fever_desk.files import replace_file
+from fever_desk.i18n import tr
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUP_STEP_PAGES = 1024  # per step of a copy shown with progress: 4 MiB at the default page size
+
+
+class BackupProblem(Exception):
+    """A refused backup or restore; ``template`` is the catalogue key, as with ``DatabaseProblem``."""
+
+    template = "{detail}"
+
+    def __init__(self, **values: object) -> None:
+        self.values = values
+        super().__init__(self.template.format(**values))
+
+    def localized(self) -> str:
+        return tr(self.template, **self.values)
+
+
+class NotABackup(BackupProblem):
+    template = "{path} is not a usable fever_desk database ({detail}); nothing was changed."
+
+
+class DatabaseInUse(BackupProblem):
+    template = "{path} is open in another program (is the desk running?). Close it and try again."
+
+
+class Progress(Protocol):
+    """Where a copy reports how far it is, in bytes (the command line's progress bar)."""
+
+    def at(self, done: int, total: int) -> None: ...
+
+
+def inspect_database(path: Path) -> str:
+    """The schema revision of a fever_desk SQLite file, after a full integrity check; read-only.
+
+    Raises :class:`NotABackup` for anything else: another program's file, a damaged or half-copied one,
+    or one written by a newer fever_desk (whose tables this build would misread).
+    """
+    from db.migrate import known_revisions
+
+    if not path.is_file():
+        raise NotABackup(path=str(path), detail=tr("no such file"))
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise NotABackup(path=str(path), detail=tr("not an SQLite file"))
+    try:
+        with closing(sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)) as connection:
+            verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                raise NotABackup(path=str(path), detail=verdict)
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not {"alembic_version", "screening"} <= tables:
+                raise NotABackup(path=str(path), detail=tr("no fever_desk tables"))
+            revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    except sqlite3.Error as exc:
+        raise NotABackup(path=str(path), detail=str(exc)) from exc
+    if len(revisions) != 1 or revisions[0] not in known_revisions():
+        raise NotABackup(
+            path=str(path), detail=tr("unknown schema {revision}", revision=", ".join(revisions) or "-")
+        )
+    return revisions[0]
+
+
+def _copy(source: Path, target: Path, bar: Progress | None = None) -> None:
+    """Snapshot ``source`` into ``target`` with the backup API; the copy is one file (journal_mode=DELETE).
+
+    With a progress ``bar`` the copy goes in steps: the read transaction held open on ``src`` across
+    them keeps every step on the same snapshot while the desk goes on saving.
+    """
+    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target)) as dst:
+        if bar is None:
+            src.backup(dst)  # pages=-1: one step, so one read transaction, so one consistent snapshot
+        else:
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            page = src.execute("PRAGMA page_size").fetchone()[0]
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                bar.at((total - remaining) * page, total * page)
+
+            src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step, sleep=0)
+            src.rollback()
+        dst.execute("PRAGMA journal_mode=DELETE")
+    with target.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def backup_database(source: Path, out: Path, *, force: bool = False, bar: Progress | None = None) -> str:
+    """Write a consistent copy of ``source`` to ``out`` (atomically) and return its schema revision."""
+    if not source.is_file():
+        raise BackupProblem(detail=tr("{path} does not exist", path=str(source)))
+    with source.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise NotABackup(path=str(source), detail=tr("not an SQLite file"))
+    if out.exists() and not force:
+        raise BackupProblem(detail=tr("{path} exists; choose another name or add --force", path=str(out)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f"{out.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _copy(source, partial, bar)
+        revision = inspect_database(partial)
+        replace_file(partial, out)  # an old backup open in another program: FileInUse, naming it
+    finally:
+        partial.unlink(missing_ok=True)
+    return revision
+
+
+def _claim(path: Path) -> None:
+    """Fold the WAL into the file and prove no other process has it open; raises :class:`DatabaseInUse`.
+
+    Leaving WAL mode needs the only connection to the file, so it fails while the desk (or a report)
+    holds the database; afterwards the main file is complete on its own and can be copied aside.
+    """
+    try:
+        with closing(sqlite3.connect(path, timeout=0)) as connection:
+            mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.rollback()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseInUse(path=str(path)) from exc
+        raise
+    except sqlite3.DatabaseError:
+        return  # not a database at all: nothing can have it open as one; it is kept aside as it is
+    if mode.lower() != "delete":
+        raise DatabaseInUse(path=str(path))
+
+
+def restore_database(backup: Path, target: Path, bar: Progress | None = None) -> tuple[str, Path | None]:
+    """Replace ``target`` by ``backup``; returns the backup's revision and where the old file was kept."""
+    revision = inspect_database(backup)  # before anything: a refused restore touches nothing
+    kept: Path | None = None
+    if target.exists():
+        _claim(target)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+        shutil.copy2(target, kept)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    incoming = target.with_name(f"{target.name}.restoring")
+    incoming.unlink(missing_ok=True)
+    held = target
+    try:
+        _copy(backup, incoming, bar)
+        for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
+            held = leftover
+            leftover.unlink(missing_ok=True)  # a stale WAL must never be replayed into the restored file
+        held = target
+        os.replace(incoming, target)
+    except PermissionError as exc:
+        # Windows: another program (a SQLite browser, an antivirus scan) holds the file.  The database
+        # is still the one it was, so the copy kept aside is not needed: the refusal changes nothing.
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise DatabaseInUse(path=str(held)) from exc
+    finally:
+        incoming.unlink(missing_ok=True)
+    return revision, kept

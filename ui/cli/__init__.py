@@ -1,0 +1,4 @@
+"""The `fever-desk` command line: argument parsing, messages, progress and exit codes (``main`` is the
+entry point).  No Qt: IT runs these commands over SSH and from scheduled tasks.  Commands call the
+operations in ``ui.services``, the database layer and the devices; the desk is started, not imported.
+"""

@@ -1,0 +1,78 @@
+"""``fever-desk export purchases --from DATE --to DATE --out FILE``: the regulator's register, headless.
+
+The format follows the extension (.xlsx, .csv with a UTF-8 BOM, .pdf), so a scheduled task can send the
+day's list without anyone opening the desk.  Dates are local calendar days, both inclusive; ``--to``
+defaults to ``--from``, which defaults to today.  Exit codes as for the rest of the command: 0 written,
+1 nothing could be written (bad format, no font), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from fever_desk.i18n import tr
+from ui.cli.common import open_context, problem_text
+from ui.cli.failures import OPENS_DATABASE
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("not a date (YYYY-MM-DD): {text}", text=text)) from None
+
+
+def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``export purchases`` on the ``fever-desk`` command's subparsers."""
+    export = subparsers.add_parser("export", help=tr("export registers for the authorities"))
+    esub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    purchases = esub.add_parser(
+        "purchases", help=tr("the register of fever and cough medicine purchasers (.xlsx, .csv, .pdf)")
+    )
+    purchases.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help=tr("first day (default today)")
+    )
+    purchases.add_argument(
+        "--to", dest="last", type=_day, metavar="DATE", help=tr("last day (default: --from)")
+    )
+    purchases.add_argument(
+        "--out", required=True, metavar="FILE", help=tr("output file: .xlsx, .csv or .pdf")
+    )
+    purchases.set_defaults(func=cmd_export_purchases, database=OPENS_DATABASE)
+
+
+def cmd_export_purchases(args: argparse.Namespace) -> int:
+    from fever_desk.registers import FORMATS, UnknownFormat
+    from ui.cli.progress import progress
+    from ui.desk.app import load_station_settings
+    from ui.services.pharmacy import export_register
+
+    out = Path(args.out)
+    if out.suffix.lower() not in FORMATS:
+        print(
+            tr("Unknown format {suffix}: use .xlsx, .csv or .pdf.", suffix=out.suffix or out.name),
+            file=sys.stderr,
+        )
+        return 2
+    first = args.first or date.today()
+    last = args.last or first
+    if last < first:
+        first, last = last, first
+    settings = load_station_settings()
+    context = open_context(args, settings.station_id)
+    try:
+        with progress(None, tr("Writing the register"), tr("rows")) as bar:
+            institution = settings.institution or settings.station_name
+            rows = export_register(
+                context, first, last, out, institution, settings.slip_font_path, bar and bar.at
+            )
+    except (UnknownFormat, OSError, RuntimeError) as exc:
+        print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
+        return 1
+    finally:
+        context.close()
+    print(tr("{rows} purchases written to {file}", rows=rows, file=str(out)))
+    return 0

@@ -1,0 +1,3 @@
+"""Administration and access: the login dialog, user administration, the audit browser, the settings
+dialog, the first-run station setup and the purge action.
+"""

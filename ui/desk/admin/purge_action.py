@@ -1,0 +1,97 @@
+"""The administrator's "delete old records" action: count first, confirm, purge with an audit entry.
+
+Counting and deleting run on the database worker; the confirmation is a non-modal message box, so the
+worker never waits on a dialog.  The audit entry is written in the purge's own transaction: either both
+happen or neither does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fever_desk.i18n import tr
+from ui.desk.station import Station
+
+
+class PurgeAction(QObject):
+    def __init__(self, station: Station, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.window = parent
+        self.action = QAction(parent)
+        self.action.setVisible(False)
+        self.action.triggered.connect(self.start)
+        self._box: QMessageBox | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.action.setText(tr("Delete old records…"))
+
+    def cutoff(self) -> datetime:
+        return datetime.now().astimezone() - timedelta(days=self.station.settings.retention_days)
+
+    def start(self) -> None:
+        cutoff = self.cutoff()
+
+        def count(ctx: Any) -> int:
+            from ui.services.admin import count_older_than
+
+            return sum(count_older_than(ctx, cutoff).values())
+
+        self.station.worker.submit(count, lambda n: self._confirm(n, cutoff), self.station.report)
+
+    def _confirm(self, count: int, cutoff: datetime) -> None:
+        if count == 0:
+
+            def retry(ctx: Any) -> tuple[int, list[str]]:
+                from db.retention import delete_pending_archives
+                from ui.services.slips import pending_deletions
+
+                return 0, delete_pending_archives(ctx.handle.session_factory, pending_deletions())
+
+            self.station.worker.submit(retry, self._done, self.station.report)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Delete old records…"),
+            tr(
+                "Delete {count} records created before {cutoff}? This cannot be undone.",
+                count=count,
+                cutoff=f"{cutoff:%Y-%m-%d}",
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._answered(result, cutoff))
+        self._box = box
+        box.open()
+
+    def _answered(self, result: int, cutoff: datetime) -> None:
+        self._box = None
+        if result != QMessageBox.StandardButton.Yes:
+            return
+        days = self.station.settings.retention_days
+
+        def purge(ctx: Any) -> tuple[int, list[str]]:
+            from ui.services.admin import purge_older_than
+
+            result = purge_older_than(ctx, cutoff, days)
+            return sum(result.counts.values()), result.files_left
+
+        self.station.worker.submit(purge, self._done, self.station.report)
+
+    def _done(self, outcome: tuple[int, list[str]]) -> None:
+        """Say how many records went; PDFs a viewer still holds are named (they go at the next purge)."""
+        from ui.services.slips import files_left_message
+
+        deleted, files_left = outcome
+        text = tr("{count} records deleted.", count=deleted)
+        if files_left:
+            text += "\n" + files_left_message(files_left)
+        QMessageBox.information(self.window, tr("Delete old records…"), text)

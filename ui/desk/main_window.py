@@ -1,0 +1,534 @@
+"""The station's main window: a thin shell of menus, a banner, a status bar and one tab per screen.
+
+Each screen lives in its own module and talks to the database through the shared ``Station``; the
+window only arranges them, routes the menu shortcuts, and reports problems in one place.
+
+At start-up the nurse first sees this window covered by the login dialog, and the database opens on the
+worker meanwhile.  So the shell comes up on its own and the screens are built behind the dialog, one per
+event-loop turn (:meth:`MainWindow.build_screens_in_steps`): the login dialog answers keys between steps,
+and everything is ready long before a password is typed.  Anything that needs the screens first calls
+:meth:`MainWindow.ensure_screens`.  Tests and tools that build the window directly get it complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from fever_desk import __version__
+from fever_desk.i18n import tr
+from fever_desk.settings import Settings
+from ui.desk.runtime.workers import Worker
+from ui.desk.station import Station
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QCloseEvent
+
+    from fever_desk.accounts import Operator
+    from fever_desk.privacy import Permissions
+
+# The shell stays clear of ``Qt`` (PySide6 creates the namespace's hundred enums, ~12 ms, on first use,
+# including implicitly in setShortcut): the shell is what the nurse waits for.  The screens built behind
+# the login dialog use it freely.
+
+
+class MainWindow(QMainWindow):
+    saved = Signal(object)
+    day_loaded = Signal()
+    screens_ready = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        settings_path: Path,
+        worker: Worker,
+        describe_error: Callable[[BaseException], str],
+        *,
+        build_screens: bool = True,
+    ):
+        super().__init__()
+        self.station = Station(settings, settings_path, worker, describe_error)
+        self.worker = worker
+        self.setObjectName("main_window")
+        self.resize(1280, 860)
+        # Loading a screen's modules and building it are separate steps: each turn stays short (~30-50 ms),
+        # so keys typed into the login dialog meanwhile are answered without a noticeable pause.
+        self._steps = [
+            self._load_rules,
+            self._load_desk,
+            self._build_desk,
+            self._load_pharmacy,
+            self._build_pharmacy,
+            self._build_people_and_reports,
+            self._build_rest,
+        ]
+        self._built = False
+        self._stoppers: list[Callable[[], None]] = []
+
+        central = QWidget(self)
+        self._outer = QVBoxLayout(central)
+        self._outer.setContentsMargins(4, 4, 4, 4)
+        self.banner = QLabel(central)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fde7ea; color: #b00020; padding: 8px; font-weight: bold;")
+        self.banner.hide()
+        self._outer.addWidget(self.banner)
+        self.tabs = QTabWidget(central)
+        self.tabs.setDocumentMode(True)
+        self._outer.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.status = QLabel(self)
+        self.statusBar().addWidget(self.status, 1)
+        self._build_menus()
+        self.station.problem.connect(self.show_banner)
+        self.station.db_state_changed.connect(self._db_state_changed)
+        self.station.settings_changed.connect(lambda _old: self.retranslate())
+        self.station.settings_changed.connect(lambda _old: self._settings_changed_counters())
+        self.retranslate()
+        if build_screens:
+            self.ensure_screens()
+
+    @property
+    def settings(self) -> Settings:
+        return self.station.settings
+
+    @property
+    def db_ready(self) -> bool:
+        return self.station.db_ready
+
+    @property
+    def has_screens(self) -> bool:
+        return self._built
+
+    def add_screen(self, widget: QWidget, title: str) -> int:
+        return self.tabs.addTab(widget, title)
+
+    # ---- building the screens -----------------------------------------------------------------------
+    def build_screens_in_steps(self) -> None:
+        """Build one screen per event-loop turn, so the login dialog in front keeps answering keys."""
+
+        def step() -> None:
+            if self._built:
+                return  # ensure_screens() finished the job in between
+            try:
+                self._steps.pop(0)()
+            except Exception as exc:  # noqa: BLE001 - any failure here ends the start, with its traceback
+                # A screen that cannot be built is a defect, not something a nurse can fix: fail the
+                # start loudly (traceback in the log file, a dialog naming it; ui.desk.runtime.startup).
+                from ui.desk.runtime.startup import report_fatal
+
+                QApplication.exit(report_fatal(exc))
+                return
+            if self._steps:
+                QTimer.singleShot(0, step)
+            else:
+                self._finish_screens()
+
+        QTimer.singleShot(0, step)
+
+    def ensure_screens(self) -> None:
+        """Build whatever is still missing, now (a login faster than the steps, a direct construction)."""
+        if self._built:
+            return
+        while self._steps:
+            self._steps.pop(0)()
+        self._finish_screens()
+
+    def _load_rules(self) -> None:
+        from PySide6.QtCore import Qt  # noqa: F401 - the namespace's enums are made on first import
+
+        from fever_desk import triage, validation  # noqa: F401 - loaded now, used by the next steps
+        from fever_desk.guidelines import get_guideline
+        from fever_desk.settings import fall_back_to_a_shipped_guideline
+
+        warning = fall_back_to_a_shipped_guideline(self.settings)
+        if warning:
+            self.show_banner("\n".join(filter(None, (self.banner.text(), warning))))
+        get_guideline(self.settings.guideline_id)  # parsed once per process (cached), here
+
+    def _load_desk(self) -> None:
+        # Loaded now, used by the next step.
+        from ui.desk.screening import desk  # noqa: F401
+        from ui.desk.thermometer import controller  # noqa: F401
+        from ui.desk.widgets import reveal  # noqa: F401
+
+    def _build_desk(self) -> None:
+        from ui.desk.screening.desk import ScreeningDesk
+        from ui.desk.thermometer.controller import DeviceController
+        from ui.desk.widgets.reveal import install_reveal_action
+
+        self.desk = ScreeningDesk(self.station, self.tabs)
+        self.tabs.insertTab(0, self.desk, tr("Pre-screening"))
+        # The screening desk is the station's main screen; these names keep callers short.
+        self.form = self.desk.form
+        self.today = self.desk.today
+        self.desk.saved.connect(self.saved)
+        self.desk.day_loaded.connect(self.day_loaded)
+        # The thermometer: started once the screens exist; status is text, never a dialog.
+        self.devices = DeviceController(self.form, self)
+        self.statusBar().addPermanentWidget(self.devices.status_widget)
+        self.devices.settings_requested.connect(self.open_device_settings)
+        self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
+        self.station_menu.insertAction(self.find_action, self.devices.measure_action)
+        self._stoppers.append(self.devices.stop)
+        # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
+        self.reveal_actions = (install_reveal_action(self.today.table, self.station, self._screening_id_at),)
+
+    def _load_pharmacy(self) -> None:
+        # Loaded now, used by the next step.
+        from ui.desk.pharmacy import referral, screen  # noqa: F401
+        from ui.desk.runtime import live_refresh  # noqa: F401
+
+    def _build_pharmacy(self) -> None:
+        from ui.desk.pharmacy.referral import PharmacyReferral
+        from ui.desk.pharmacy.screen import PharmacyScreen
+        from ui.desk.runtime.live_refresh import ChangePoller
+        from ui.desk.widgets.reveal import install_reveal_action
+
+        self.pharmacy = PharmacyScreen(self.station, self.tabs)
+        self.tabs.addTab(self.pharmacy, "")
+        self.pharmacy_live = ChangePoller(self.station, self.pharmacy, repository=lambda ctx: ctx.purchases)
+        self.pharmacy_live.changed.connect(self.pharmacy.refresh_day)
+        self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
+        self._stoppers.append(self.pharmacy_referral.stop)
+        self.reveal_actions = (
+            *self.reveal_actions,
+            install_reveal_action(self.pharmacy.today.table, self.station, self._purchase_id_at),
+        )
+
+    def _build_people_and_reports(self) -> None:
+        """Find a person, the Reports tab, today's figures in the status bar, "record result" on rows."""
+        from ui.desk.people.person_search import PersonSearch
+        from ui.desk.reports.glance import ReportGlance
+        from ui.desk.reports.reminder import ReminderBanner, ReportReminder
+        from ui.desk.reports.screen import ReportsScreen
+        from ui.desk.screening.followup_dialog import install_followup_action, install_on_person_search
+
+        self.people = PersonSearch(self.station, self.tabs)
+        self.tabs.addTab(self.people, "")
+        # The daily-report reminder: a quiet strip above the tabs, never a dialog.
+        self.report_reminder = ReportReminder(self.station, parent=self)
+        self.report_banner = ReminderBanner(self.report_reminder, self.centralWidget())
+        self._outer.insertWidget(1, self.report_banner)
+        self.reports = ReportsScreen(self.station, self.tabs)
+        self.tabs.addTab(self.reports, "")
+        self.glance = ReportGlance(self.station, self)
+        self.statusBar().addPermanentWidget(self.glance)
+
+        def show_reports() -> None:
+            self.tabs.setCurrentWidget(self.reports)
+
+        self.glance.clicked.connect(show_reports)
+        self.report_banner.open_reports.connect(show_reports)
+        self.report_banner.generated.connect(lambda _r: (self.reports.refresh(), self.glance.refresh()))
+        self.reports.generated.connect(lambda _r: (self.report_reminder.check(), self.glance.refresh()))
+        self.desk.saved.connect(self.glance.refresh)
+        self.pharmacy.saved.connect(self.glance.refresh)
+        install_followup_action(
+            self.today.table,
+            self.station,
+            lambda index: self.today.model.rows[index.row()],
+            self.glance.refresh,
+        )
+        install_on_person_search(self.people, self.station, self.glance.refresh)
+        self.report_reminder.start()
+        self._stoppers.append(self.report_reminder.stop)
+
+    def _build_rest(self) -> None:
+        from ui.desk.admin.audit_browser import AuditBrowser
+        from ui.desk.admin.purge_action import PurgeAction
+        from ui.desk.admin.users_admin import UsersAdmin
+        from ui.desk.slips.panel import SlipPanel
+        from ui.desk.slips.verify_slip import VerifySlipScreen
+        from ui.desk.widgets.server_status import ServerStatus
+
+        self.slip_panel = SlipPanel(self.station)
+        self.slip_panel.attach(self.desk)
+        self.verify_screen = VerifySlipScreen(self.station)
+        self._stoppers += [self.slip_panel.stop, self.verify_screen.stop]
+        self.tabs.addTab(self.verify_screen, "")
+        # Administrators' screens: built now, shown as tabs only for a role that may use them.
+        self.audit_screen = AuditBrowser(self.station, self.tabs)
+        self.users_screen = UsersAdmin(self.station, self.tabs)
+        self.audit_screen.hide()
+        self.users_screen.hide()
+        self.purge = PurgeAction(self.station, self)
+        self.station_menu.insertAction(self.new_action, self.purge.action)
+        self.server_status = ServerStatus(self)
+        self.statusBar().addPermanentWidget(self.server_status)
+        if self.worker.context is not None:
+            self.server_status.attach(getattr(self.worker.context, "store", None))
+        else:
+            self.worker.context_ready.connect(
+                lambda: self.server_status.attach(getattr(self.worker.context, "store", None))
+            )
+
+    def _finish_screens(self) -> None:
+        self._built = True
+        # Shortcuts only now: the window is covered until the login anyway, and PySide6 creates the whole
+        # ``Qt`` namespace (~12 ms) on the first setShortcut.
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.new_action.setShortcut(QKeySequence("F2"))
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.tabs.currentChanged.connect(self._screen_changed)
+        self.tabs.setCurrentWidget(self.pharmacy if self.settings.station_mode == "pharmacy" else self.desk)
+        self._screen_changed(self.tabs.currentIndex())  # the thermometer and the focus follow the home form
+        self.retranslate()
+        self.screens_ready.emit()
+
+    # ---- chrome -------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        """Screens add their own actions (measure, purge) when they are built."""
+        bar = self.menuBar()
+        self.station_menu = bar.addMenu("")
+        self.settings_action = QAction(self)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.new_action = QAction(self)
+        self.new_action.triggered.connect(self._next_patient)
+        self.find_action = QAction(self)
+        self.find_action.triggered.connect(self._find)
+        self.quit_action = QAction(self)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.new_action, self.find_action, self.settings_action, self.quit_action):
+            self.station_menu.addAction(action)
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+        self.help_menu.addAction(self.about_action)
+
+    def _screening_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
+        rows = self.today.model.rows
+        if not 0 <= index.row() < len(rows):
+            return None
+        row = rows[index.row()]
+        return ("screening", str(row.id), row.person.id_number)
+
+    def _purchase_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
+        rows = self.pharmacy.today.rows
+        if not 0 <= index.row() < len(rows):
+            return None
+        row = rows[index.row()]
+        return ("purchase", str(row.id), row.purchaser.id_number)
+
+    def apply_operator(self, operator: Operator) -> None:
+        """After a login: records carry this operator, and the tabs follow what the role may do."""
+        from fever_desk.privacy import Permission, Permissions
+
+        self.ensure_screens()
+        self.station.operator = operator
+        # One identity: the account's user name, the name the worker's audit actor got at login (the
+        # operations stamp records with that actor); settings.operator only mirrors it for display.
+        self.station.settings.operator = operator.username
+        permissions = Permissions.for_role(operator.role)
+        for screen, permission in (
+            (self.audit_screen, Permission.BROWSE_AUDIT),
+            (self.users_screen, Permission.MANAGE_USERS),
+        ):
+            index = self.tabs.indexOf(screen)
+            if permissions.allows(permission) and index < 0:
+                self.tabs.addTab(screen, "")
+                screen.refresh()
+            elif not permissions.allows(permission) and index >= 0:
+                self.tabs.removeTab(index)
+        self.purge.action.setVisible(permissions.allows(Permission.PURGE))
+        self.settings_action.setVisible(permissions.allows(Permission.CONFIGURE))
+        self.tabs.setCurrentWidget(self._show_counters(permissions))
+        self._screen_changed(self.tabs.currentIndex())  # the nurse types the first name straight away
+        self.retranslate()
+
+    def _show_counters(self, permissions: Permissions) -> QWidget:
+        """Show the counter tabs the role and the station mode allow; returns the operator's home tab.
+
+        Nobody sees more than the role needs, and a station set up as a desk or a pharmacy shows only
+        that counter (``fever_desk.station_setup.counters_shown``) — but never none: a role the mode
+        leaves without a counter keeps its own.
+        """
+        from fever_desk.privacy import Permission
+        from fever_desk.station_setup import counters_shown
+
+        may_screen, may_sell = permissions.allows(Permission.SCREEN), permissions.allows(Permission.PHARMACY)
+        desk_mode, pharmacy_mode = counters_shown(self.settings)
+        desk, pharmacy = may_screen and desk_mode, may_sell and pharmacy_mode
+        if not (desk or pharmacy):
+            desk, pharmacy = may_screen, may_sell
+        counters = (
+            (self.desk, desk),
+            (self.pharmacy, pharmacy),
+            (self.people, may_screen or may_sell),
+            (self.reports, permissions.allows(Permission.REPORT)),
+        )
+        for screen, allowed in counters:
+            self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
+        return (
+            self.pharmacy
+            if pharmacy and (not desk or self.settings.station_mode == "pharmacy")
+            else self.desk
+        )
+
+    def _settings_changed_counters(self) -> None:
+        """A new station mode shows or hides counters at once; the operator stays on a tab still shown."""
+        from fever_desk.privacy import Permissions
+
+        if not self._built or self.station.operator is None:
+            return
+        home = self._show_counters(Permissions.for_role(self.station.operator.role))
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentWidget(home)
+
+    def _screen_changed(self, _index: int) -> None:
+        """The thermometer fills the temperature of whichever counter form is in front of the user."""
+        screen = self.tabs.currentWidget()
+        form = getattr(screen, "form", None)
+        if form is not None and hasattr(form, "set_device_reading"):
+            self.devices.form = form
+        first = getattr(form, "name", None) or getattr(screen, "search", None)
+        if isinstance(first, QWidget):
+            first.setFocus()
+
+    def _next_patient(self) -> None:
+        if not self._built:
+            return  # the menu's shortcuts do nothing until the screens exist (behind the login)
+        screen = self.tabs.currentWidget()
+        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
+            self.tabs.setCurrentWidget(self.pharmacy)
+            self.pharmacy.next_record()
+            return
+        self.tabs.setCurrentWidget(self.desk)
+        self.form.clear()
+
+    def _find(self) -> None:
+        if not self._built:
+            return
+        screen = self.tabs.currentWidget()
+        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
+            self.tabs.setCurrentWidget(self.pharmacy)
+            self.pharmacy.find()
+            return
+        if screen is not self.people:
+            self.tabs.setCurrentWidget(self.desk)
+            self.today.search.setFocus()
+
+    def retranslate(self) -> None:
+        s = self.settings
+        title = tr("fever_desk pre-screening")
+        if s.station_name:
+            title = f"{title} — {s.station_name}"
+        self.setWindowTitle(title)
+        self.station_menu.setTitle(tr("&Station"))
+        self.settings_action.setText(tr("&Settings…"))
+        self.new_action.setText(tr("&Next patient (clear form)"))
+        self.find_action.setText(tr("&Find in today's list"))
+        self.quit_action.setText(tr("&Quit"))
+        self.help_menu.setTitle(tr("&Help"))
+        self.about_action.setText(tr("&About"))
+        self._update_status()
+        if not self._built:
+            return
+        self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
+        self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
+        self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
+        self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
+        self.report_banner.retranslate()
+        self.glance.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
+        self.slip_panel.retranslate()
+        self.purge.retranslate()
+        self.server_status.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.audit_screen), tr("Audit trail"))
+        self.tabs.setTabText(self.tabs.indexOf(self.users_screen), tr("Operators"))
+        self.pharmacy_referral.retranslate()
+        self.devices.retranslate()
+        for index in range(self.tabs.count()):
+            retranslate = getattr(self.tabs.widget(index), "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+
+    def _update_status(self) -> None:
+        state = tr("database ready") if self.db_ready else tr("opening the database…")
+        if not self._built:
+            self.status.setText(state)  # the guideline is read with the desk, behind the login dialog
+            return
+        from fever_desk.guidelines import get_guideline
+
+        guideline = get_guideline(self.settings.guideline_id)
+        sign = "≥" if self.settings.fever_threshold_inclusive else ">"
+        self.status.setText(
+            tr(
+                "{guideline} · fever {sign} {threshold} °C · nurse: {operator} · {state}",
+                guideline=guideline.label(self.settings.language),
+                sign=sign,
+                threshold=f"{self.settings.fever_threshold_c:.1f}",
+                operator=self.settings.operator or tr("(not set)"),
+                state=state,
+            )
+        )
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def _db_state_changed(self, ready: bool) -> None:
+        if ready:
+            self._update_status()
+        else:
+            self.status.setText(tr("No database: nothing can be saved until this is fixed."))
+
+    def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(self, tr("About"), tr("fever_desk version {version}", version=__version__))
+
+    # ---- settings -----------------------------------------------------------------------------------
+    def may_configure(self) -> bool:
+        """Station settings are the administrator's; nobody logged in may change nothing."""
+        from fever_desk.privacy import Permission, Permissions
+
+        operator = self.station.operator
+        return operator is not None and Permissions.for_role(operator.role).allows(Permission.CONFIGURE)
+
+    def _refuse_configure(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(
+            self,
+            tr("Settings"),
+            tr("Only an administrator can change the station's settings; ask yours to log in."),
+        )
+
+    def open_settings(self) -> None:
+        if not self.may_configure():
+            self._refuse_configure()
+            return
+        from ui.desk.admin.settings_dialog import SettingsDialog  # loaded when first needed, not at start-up
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+        dialog.open()
+
+    def open_device_settings(self) -> None:
+        if not self.may_configure():
+            self._refuse_configure()
+            return
+        from ui.desk.thermometer.settings import DeviceSettingsDialog
+
+        dialog = DeviceSettingsDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+        dialog.open()
+
+    def apply_settings(self, new: Settings) -> None:
+        self.station.update_settings(new)
+
+    # ---- lifecycle ----------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        while self._stoppers:  # the threads and timers of the screens built so far, newest first
+            self._stoppers.pop()()
+        self.worker.stop()
+        super().closeEvent(event)

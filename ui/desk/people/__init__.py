@@ -1,0 +1,1 @@
+"""Find a person: one search across screenings and purchases by ID, phone or name."""

@@ -1,0 +1,112 @@
+"""The pre-screening screen: the form, the outcome, and today's list, with the save flow between them.
+
+Saving goes through the database worker; the form keeps what was typed until the worker confirms, so a
+failed save loses nothing.  The list and the day's figures are refreshed from the database after each
+save, never patched by hand, so they always show what is really stored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from fever_desk.guidelines import get_guideline
+from fever_desk.i18n import tr
+from fever_desk.model import Screening
+from fever_desk.settings import Settings
+from ui.desk.runtime.live_refresh import ChangePoller
+from ui.desk.screening.form import ScreeningForm
+from ui.desk.screening.today_list import TodayList
+from ui.desk.station import Station
+from ui.desk.widgets.day_list import DayListLoader
+from ui.services import screening as operations
+
+
+class ScreeningDesk(QWidget):
+    saved = Signal(object)
+    day_loaded = Signal()
+
+    def __init__(self, station: Station, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.station = station
+        self._saving = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        settings = station.settings
+        self.form = ScreeningForm(get_guideline(settings.guideline_id), station.fever_rule)
+        scroll = QScrollArea(splitter)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.today = TodayList(right)
+        right_layout.addWidget(self.form.outcome)
+        right_layout.addWidget(self.today, 1)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter)
+        self.form.save_requested.connect(self.save)
+        self.today.open_requested.connect(self.form.load_for_correction)
+        self.day = DayListLoader(station, self.today, operations.load_day, self)
+        self.day.loaded.connect(self.day_loaded)
+        station.settings_changed.connect(self._settings_changed)
+        # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
+        self.live = ChangePoller(station, self)
+        self.live.changed.connect(self.refresh_day)
+
+    def retranslate(self) -> None:
+        self.form.retranslate()
+        self.today.retranslate()
+
+    def _settings_changed(self, old: Settings) -> None:
+        new = self.station.settings
+        if new.guideline_id != old.guideline_id:
+            self.form.set_guideline(get_guideline(new.guideline_id))
+        self.form.fever_rule = self.station.fever_rule
+        self.form.refresh_outcome()
+
+    # ---- today's list -------------------------------------------------------------------------------
+    def refresh_day(self) -> None:
+        self.day.refresh()
+
+    # ---- saving -------------------------------------------------------------------------------------
+    def save(self, screening: Screening) -> None:
+        if self._saving:
+            return
+        if not self.station.db_ready:
+            self.form.show_errors(
+                {"questions": tr("The database is not open yet; the form keeps what you typed.")}
+            )
+            return
+        self._saving = True
+        settings = self.station.settings
+        screening.station_id = screening.station_id or settings.station_id
+        operator = settings.operator
+        worker = self.station.worker
+        if self.form.editing is not None:
+            reason = self.form.correction_reason.text().strip()
+            worker.submit(
+                lambda ctx: operations.correct_screening(ctx, screening, operator, reason),
+                self._saved,
+                self._save_failed,
+            )
+        else:
+            screening.operator = operator
+            worker.submit(
+                lambda ctx: operations.save_screening(ctx, screening), self._saved, self._save_failed
+            )
+
+    def _saved(self, screening: Screening) -> None:
+        self._saving = False
+        self.station.problem.emit("")
+        self.form.saved()
+        self.saved.emit(screening)
+        self.refresh_day()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self.station.report(error, tr("Not saved: {problem} The form still holds everything typed."))

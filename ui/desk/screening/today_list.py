@@ -1,0 +1,148 @@
+"""Today's screenings: a searchable list and the day's figures at a glance.
+
+The list asks the database worker for rows; it never queries on the GUI thread.  Searching waits for a
+short pause in typing so that a fast typist does not queue a query per key.  ID numbers and phones are
+masked in the list: the people queueing behind the patient can see the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from fever_desk.i18n import current_language, tr
+from fever_desk.identity import mask_id, mask_phone
+from fever_desk.model import DayCounts, Disposition, Screening
+from fever_desk.triage import disposition_label
+from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
+
+_ROW_COLOURS = {Disposition.FEVER_CLINIC: "#fff1e0", Disposition.SUSPECTED: "#fde7ea"}
+
+
+class ScreeningTableModel(QAbstractTableModel):
+    COLUMNS = ("Time", "Name", "Sex", "Age", "Temp. °C", "Outcome", "Phone", "ID number")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Screening] = []
+
+    def set_rows(self, rows: Sequence[Screening]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        s = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(s, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and s.outcome is not None:
+            colour = _ROW_COLOURS.get(s.outcome.disposition)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.UserRole:
+            return s
+        return None
+
+    def _text(self, s: Screening, column: int) -> str:
+        p = s.person
+        match column:
+            case 0:
+                return s.created_at.astimezone().strftime("%H:%M") if s.created_at else ""
+            case 1:
+                return p.name
+            case 2:
+                return tr(p.sex.value.capitalize())
+            case 3:
+                return "" if p.age is None else str(p.age)
+            case 4:
+                return "" if s.temperature is None else f"{s.temperature.celsius:.1f}"
+            case 5:
+                return disposition_label(s.outcome.disposition, current_language()) if s.outcome else ""
+            case 6:
+                return mask_phone(p.phone)
+            case 7:
+                return mask_id(p.id_number) if p.id_number else ""
+        return ""
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
+
+
+class TodayList(QWidget):
+    """Emits ``search_changed`` after a typing pause and ``open_requested`` for a double-clicked row."""
+
+    search_changed = Signal(str)
+    open_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        top.addWidget(self.title)
+        top.addWidget(self.search, 1)
+        layout.addLayout(top)
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("counts")
+        layout.addWidget(self.counts_label)
+        self.model = ScreeningTableModel()
+        self.table = QTableView(self)
+        self.table.setObjectName("today_table")
+        self.table.setModel(self.model)
+        read_only_rows(self.table)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        layout.addWidget(self.table, 1)
+        self._debounce = on_typing_pause(
+            self.search, lambda: self.search_changed.emit(self.search.text().strip()), self
+        )
+        self.counts: DayCounts | None = None
+        self.retranslate()
+
+    def _open(self, index: QModelIndex) -> None:
+        self.open_requested.emit(self.model.rows[index.row()])
+
+    def set_rows(self, rows: Sequence[Screening]) -> None:
+        self.model.set_rows(rows)
+
+    def set_counts(self, counts: DayCounts) -> None:
+        self.counts = counts
+        self.counts_label.setText(
+            tr(
+                "Today: {screened} screened, {fever} with fever, {clinic} to the fever clinic, "
+                "{suspected} suspected",
+                screened=counts.screened,
+                fever=counts.fever,
+                clinic=counts.fever_clinic,
+                suspected=counts.suspected,
+            )
+        )
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("Today's screenings"))
+        self.search.setPlaceholderText(tr("Search by name, phone or ID number"))
+        self.model.retranslate()
+        if self.counts is not None:
+            self.set_counts(self.counts)

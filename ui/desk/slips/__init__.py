@@ -1,0 +1,3 @@
+"""Referral slips on screen and paper: the slip panel (print, reprint, save as PDF), Qt printing of the
+PDF from ``ui.services.slips``, and the Verify slip tab.
+"""

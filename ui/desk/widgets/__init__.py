@@ -1,0 +1,3 @@
+"""Widgets shared by the desk's screens: choice and yes/no inputs, form rows, the day-list loader, the
+full-ID reveal action and the server-status label.  No screen of its own.
+"""

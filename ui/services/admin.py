@@ -1,0 +1,110 @@
+"""Operations on accounts and on the records' retention, shared by the desk and the command line.
+
+The Operators tab, the login dialog's first run and ``fever-desk user …`` / ``fever-desk purge`` all call
+these, on a :class:`ui.services.context.DeskContext`, so a change and its audit entry commit in one unit of
+work (a killed process leaves both or neither) and carry the same details whichever door it came in by.
+The actor is whoever ``ctx.actor`` names: the logged-in administrator, or ``cli:<system user>``.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fever_desk.accounts import Operator, Role
+from fever_desk.audit import AuditAction
+from ui.services.audit_hooks import audit, set_actor
+from ui.services.context import DeskContext
+
+if TYPE_CHECKING:
+    from db.retention import PurgeResult
+
+
+def add_user(
+    ctx: DeskContext,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    *,
+    must_change: bool = True,
+) -> Operator:
+    """A new operator and its "user_add" entry (with the role), in one transaction."""
+    with ctx.unit_of_work() as session:
+        operator = ctx.accounts.add(
+            username, password, role, display_name, must_change=must_change, session=session
+        )
+        detail = f"role={operator.role.value}"
+        audit(ctx, AuditAction.USER_ADD, "operator", operator.username, detail, session=session)
+    return operator
+
+
+def set_user_disabled(ctx: DeskContext, username: str, disabled: bool) -> None:
+    """Stop an operator from logging in (or allow it again), logged in the same transaction."""
+    action = AuditAction.USER_DISABLE if disabled else AuditAction.USER_ENABLE
+    with ctx.unit_of_work() as session:
+        ctx.accounts.set_disabled(username, disabled, session=session)
+        audit(ctx, action, "operator", username, session=session)
+
+
+def reset_user_password(ctx: DeskContext, username: str, temporary: str) -> None:
+    """An administrator's reset (changed at the next login), logged in the same transaction."""
+    with ctx.unit_of_work() as session:
+        ctx.accounts.reset_password(username, temporary, session=session)
+        audit(ctx, AuditAction.PASSWORD_RESET, "operator", username, session=session)
+
+
+def change_own_password(ctx: DeskContext, username: str, current: str, new: str) -> None:
+    """The operator's own change (also the forced one after a reset), logged in the same transaction."""
+    with ctx.unit_of_work() as session:
+        ctx.accounts.change_password(username, current, new, session=session)
+        audit(ctx, AuditAction.PASSWORD_CHANGE, "operator", username, session=session)
+
+
+def create_first_admin(
+    ctx: DeskContext, username: str, password: str, display_name: str, station_id: str
+) -> Operator:
+    """The new station's administrator, logged in at once: the account, its "user_add" entry and its
+    "login" entry commit together, and the worker acts for it from then on."""
+    with ctx.unit_of_work() as session:
+        operator = ctx.accounts.create_first_admin(username, password, display_name, session=session)
+        set_actor(ctx, operator.username, station_id)
+        name = operator.username
+        audit(ctx, AuditAction.USER_ADD, "operator", name, "first administrator", session=session)
+        audit(ctx, AuditAction.LOGIN, "operator", name, session=session)
+    return operator
+
+
+def count_older_than(ctx: DeskContext, cutoff: datetime) -> dict[str, int]:
+    """What a purge at ``cutoff`` would delete, table → rows (nothing is changed)."""
+    from db.retention import count_older_than as count
+
+    return count(ctx.handle.session_factory, cutoff)
+
+
+def purge_older_than(
+    ctx: DeskContext,
+    cutoff: datetime,
+    days: int,
+    pending: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PurgeResult:
+    """Delete the records created before ``cutoff`` and log the purge in the same transaction; then
+    remove their archived slip PDFs from a to-do list written before the commit (``db.retention``): a
+    failed purge loses no PDF, and a PDF a viewer holds is named and deleted at the next purge."""
+    from db import retention
+    from ui.services.slips import pending_deletions
+
+    pending = pending or pending_deletions()
+    factory = ctx.handle.session_factory
+    archives = retention.slip_archives_older_than(factory, cutoff)
+    if archives:
+        retention._write_pending(pending, retention.read_pending(pending) | set(archives))
+    with ctx.unit_of_work() as session:
+        counts = retention.purge_older_than(factory, cutoff, session=session, progress=progress)
+        detail = f"before={cutoff:%Y-%m-%d} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+        audit(ctx, AuditAction.PURGE, "retention", str(days), detail, session=session)
+    return retention.PurgeResult(counts, retention.delete_pending_archives(factory, pending))

@@ -1,0 +1,133 @@
+"""Operations the pharmacy screens hand to the database worker (run off the GUI thread).
+
+Each takes the worker's context (:class:`ui.services.context.DeskContext`) and plain values, and returns
+plain values, so they are testable without Qt and shared with the command line.  Saving re-checks repeat
+purchases on the worker, in the same transaction as the insert and its audit entry (one unit of work),
+so a purchase cannot slip through between the inline check and the save, and never exists without its
+entry.  Serializing two *counters* checking the same person at once on the server is issue #16.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fever_desk.audit import AuditAction
+from fever_desk.model import Screening
+from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
+from fever_desk.registers import Progress, RegisterMeta, write_register
+from ui.services.audit_hooks import audit
+from ui.services.context import DeskContext
+from ui.services.screening import local_day_bounds, operator_of, removed_on_failure
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+PharmacyContext = DeskContext  # the name the screens used before the context was typed
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """``saved`` is the stored purchase, or None when unconfirmed ``repeats`` stopped the save."""
+
+    saved: Purchase | None
+    repeats: list[RepeatMatch]
+
+
+@dataclass(frozen=True)
+class PurchaseDay:
+    rows: list[Purchase]
+    counts: Any
+
+
+def recent_purchases(
+    ctx: PharmacyContext,
+    id_number: str,
+    phone: str,
+    now: datetime,
+    days: int,
+    *,
+    session: Session | None = None,
+) -> list[RepeatMatch]:
+    """Earlier purchases by this person within ``days`` days of ``now`` (aware), ID matches first."""
+    since = now - timedelta(days=days)
+    earlier = ctx.purchases.recent_for(id_number, phone, since, session=session)
+    return find_repeats(id_number, phone, earlier, now=now, days=days)
+
+
+def save_purchase(
+    ctx: PharmacyContext, purchase: Purchase, days: int, acknowledged: frozenset[uuid.UUID]
+) -> SaveResult:
+    """Save unless an earlier purchase the pharmacist has not confirmed seeing turns up.
+
+    The repeat check, the insert and the audit entry are one transaction; the purchase names the
+    logged-in operator, as its entry does."""
+    now = datetime.now().astimezone()
+    buyer = purchase.purchaser
+    stamped = replace(purchase, operator=operator_of(ctx, purchase.operator))
+    with ctx.unit_of_work() as session:
+        repeats = recent_purchases(ctx, buyer.id_number, buyer.phone, now, days, session=session)
+        if any(match.purchase.id not in acknowledged for match in repeats):
+            return SaveResult(None, repeats)
+        saved = ctx.purchases.add(stamped, session=session)
+        audit(ctx, AuditAction.CREATE, "purchase", str(saved.id), session=session)
+    return SaveResult(saved, repeats)
+
+
+def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:
+    start, end = local_day_bounds(day)
+    rows = list(ctx.purchases.between(start, end, search=search, limit=limit))
+    return PurchaseDay(rows, ctx.purchases.counts(start, end))
+
+
+def export_register(
+    ctx: PharmacyContext,
+    first_day: date,
+    last_day: date,
+    path: Path,
+    institution: str,
+    font_path: str = "",
+    progress: Progress | None = None,
+) -> int:
+    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
+    ``font_path`` is the settings' ``slip_font_path`` (empty: the shipped font).  The rows are read, the
+    file written and the export logged in one transaction: a failed write logs nothing, a failed entry
+    removes the file, and the entry names exactly the rows the file holds."""
+    start, _ = local_day_bounds(first_day)
+    _, end = local_day_bounds(last_day)
+    with removed_on_failure(path), ctx.unit_of_work() as session:
+        purchases = ctx.purchases.export_rows(start, end, session=session)
+        meta = RegisterMeta(institution, first_day, last_day, font_path)
+        rows = write_register(path, purchases, meta, progress)
+        audit(
+            ctx,
+            AuditAction.EXPORT,
+            "purchase_register",
+            f"{first_day}..{last_day}",
+            f"rows={rows}",
+            session=session,
+        )
+    return rows
+
+
+def refer_to_clinic(ctx: PharmacyContext, screening: Screening, purchase_id: uuid.UUID) -> Screening:
+    """The screening a pharmacy referral makes (``fever_desk.pharmacy_referral``), stored once with its
+    "create" entry in one transaction; asking again for the same purchase returns the stored one."""
+    with ctx.unit_of_work() as session:
+        existing = ctx.screenings.get(screening.id, session=session)
+        if existing is not None:
+            return existing
+        stamped = replace(screening, operator=operator_of(ctx, screening.operator))
+        saved = ctx.screenings.add(stamped, session=session)
+        detail = f"referral purchase={purchase_id}"
+        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+    return saved
+
+
+def find_person(ctx: PharmacyContext, text: str, limit: int = 200) -> Any:
+    from db.person_history import search_people
+
+    return search_people(ctx.handle.session_factory, text, limit=limit)

@@ -1,0 +1,92 @@
+"""Small operations the screens hand to the database worker (one function each, run off the GUI thread).
+
+They take the worker's context (:class:`ui.services.context.DeskContext`) and plain values, and return plain
+values, so they can be tested without Qt and reused by the command line.  Each write and its audit entry
+commit in one unit of work (``ctx.unit_of_work()``): a process killed at any moment leaves both or
+neither.  The record names the logged-in operator (``ctx.actor``), the same name the trail gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from fever_desk.audit import AuditAction
+from fever_desk.model import DayCounts, Screening
+from ui.services.audit_hooks import audit
+from ui.services.context import DeskContext
+
+DbContext = DeskContext  # the name the screens used before the context was typed
+
+
+@dataclass(frozen=True)
+class DayView:
+    rows: list[Screening]
+    counts: DayCounts
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """Midnight to midnight in the station's local time, as aware datetimes."""
+    start = datetime.combine(day, time.min).astimezone()
+    end = datetime.combine(day + timedelta(days=1), time.min).astimezone()
+    return start, end
+
+
+def operator_of(ctx: DeskContext, fallback: str = "") -> str:
+    """Who is at the desk: the account logged in (``ctx.actor``, set once at login, the name its audit
+    entries carry).  ``fallback`` (the name a caller passed) counts only when nobody is logged in: a
+    script or test driving the operations directly; the desk never saves before its login."""
+    return ctx.actor.operator or fallback
+
+
+@contextmanager
+def removed_on_failure(path: Path) -> Iterator[None]:
+    """Around a unit of work that writes ``path``: if the unit fails (its audit entry or its commit)
+    after writing the file, the file goes too, so no export leaves the station that the trail never
+    saw.  A file the unit did not get to write (same size and time as before) is left alone."""
+
+    def stamp() -> tuple[int, int] | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
+
+    before = stamp()
+    try:
+        yield
+    except BaseException:
+        if stamp() != before:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") -> Screening:
+    """Store a new screening and its "create" entry in one transaction, stamped with the operator."""
+    stamped = replace(screening, operator=operator_of(ctx, screening.operator))
+    with ctx.unit_of_work() as session:
+        saved = ctx.screenings.add(stamped, session=session)
+        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+    return saved
+
+
+def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> Screening:
+    """Replace a screening (the earlier version kept) and log the correction in one transaction.
+    ``operator`` names who corrected only when nobody is logged in (see :func:`operator_of`)."""
+    with ctx.unit_of_work() as session:
+        corrected = ctx.screenings.correct(
+            screening, operator=operator_of(ctx, operator), reason=reason, session=session
+        )
+        # The free-text reason stays with the revision; the trail must never carry personal details.
+        version = f"v{corrected.version}"
+        audit(ctx, AuditAction.CORRECT, "screening", str(corrected.id), version, session=session)
+    return corrected
+
+
+def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:
+    start, end = local_day_bounds(day)
+    rows = list(ctx.screenings.between(start, end, search=search, limit=limit))
+    return DayView(rows, ctx.screenings.counts(start, end))
