@@ -1,11 +1,11 @@
 """Pull the plug while saving: a screening and its audit entry survive together or not at all.
 
-A child process opens the station's database as the desk's worker does (``ui.desk.app.Database`` on a file)
-and saves screenings one after another through the real operation (``ui.services.screening.save_screening``),
-printing each returned id to a pipe.  The parent kills it with SIGKILL after a random delay, at whatever
-point of the save path it happens to be, and starts it again, many times over on the same file.
-Afterwards every id the child printed is in the database, every screening has its "create" entry, and
-``fever-desk audit verify`` (the real command) passes.
+A child process opens the station's database as the desk's worker does (``ui.services.database.Database`` on a
+file) and saves screenings one after another through the real operation
+(``ui.services.screening.save_screening``), printing each returned id to a pipe.  The parent kills it with
+SIGKILL after a random delay, at whatever point of the save path it happens to be, and starts it again, many
+times over on the same file. Afterwards every id the child printed is in the database, every screening has its
+"create" entry, and ``fever-desk audit verify`` (the real command) passes.
 
 Before the operations were units of work, the save committed the screening and then, in a second
 transaction, its audit entry: a kill between the two left a screening the trail never saw, which this
@@ -30,7 +30,7 @@ KILLS = 40
 CHILD = """
 import sys
 from tests.db.factories import make_screening
-from ui.desk.app import Database
+from ui.services.database import Database
 from ui.services.audit_hooks import set_actor
 from ui.services.screening import save_screening
 

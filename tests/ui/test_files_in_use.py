@@ -29,7 +29,7 @@ from tests.fever_desk import slip_cases
 from tests.installer.helpers import make_database
 from tests.windows_files import WindowsFiles
 from ui.cli.main import main  # the real entry point, in this process so the simulation applies
-from ui.desk.app import describe_error
+from ui.services.problems import describe_error
 
 CLOSE_IT = "请在该程序中关闭后重试"  # the Chinese sentence's ending: "close it there and try again"
 

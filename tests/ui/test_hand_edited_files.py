@@ -20,7 +20,8 @@ import fever_desk.guidelines
 from fever_desk.drugs import load_catalogue
 from fever_desk.guidelines import get_guideline, load_guideline
 from fever_desk.settings import load_settings
-from ui.desk.app import StationIdUnrecoverable, describe_error, recover_settings
+from ui.services.problems import describe_error
+from ui.services.settings import StationIdUnrecoverable, recover_settings
 
 STATION = "a1b2c3d4e5f6"
 SHIPPED = Path(fever_desk.guidelines.__file__).parent / "national-v5-outside-hubei.toml"

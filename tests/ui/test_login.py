@@ -13,15 +13,16 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 from fever_desk.accounts import Role
 from fever_desk.settings import Settings
 from ui.desk.admin.login_dialog import CHANGE, FIRST_RUN, LOGIN, LoginDialog, LoginGate
-from ui.desk.app import Database, describe_error
 from ui.desk.runtime.idle_lock import IdleLock
 from ui.desk.runtime.workers import Worker
 from ui.desk.station import Station
 from ui.services.audit_hooks import install_repositories
+from ui.services.database import Database
+from ui.services.problems import describe_error
 
 
 class AccountsDatabase(Database):
-    """``ui.desk.app.Database`` as it will be once wired: with ``.accounts`` and ``.audit``."""
+    """``ui.services.database.Database`` as it will be once wired: with ``.accounts`` and ``.audit``."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)

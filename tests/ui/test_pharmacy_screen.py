@@ -18,15 +18,15 @@ from db.pharmacy_repository import SqlPurchaseRepository
 from fever_desk.pharmacy import Advice, Purchase
 from fever_desk.settings import Settings, save_settings
 from tests.fever_desk.pharmacy_cases import ID_NUMBER, PHONE
-from ui.desk.app import Database
 from ui.desk.people.person_search import PersonSearch
 from ui.desk.pharmacy.screen import PharmacyScreen
 from ui.desk.runtime.workers import Worker
 from ui.desk.station import Station
+from ui.services.database import Database
 
 
 class PharmacyDb(Database):
-    """The station's own worker context (``ui.desk.app.Database``): repositories and the audit trail."""
+    """The station's worker context (``ui.services.database.Database``): repositories and the audit trail."""
 
 
 @dataclass

@@ -18,7 +18,6 @@ from fever_desk.model import Disposition, Screening
 from fever_desk.reporting import FollowupResult
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
-from ui.desk.app import Database, describe_error
 from ui.desk.reports.glance import ReportGlance
 from ui.desk.reports.reminder import ReminderBanner, ReportReminder
 from ui.desk.reports.screen import ReportsScreen
@@ -26,6 +25,8 @@ from ui.desk.runtime.workers import Worker
 from ui.desk.screening.followup_dialog import FollowupDialog, install_followup_action
 from ui.desk.screening.today_list import TodayList
 from ui.desk.station import Station
+from ui.services.database import Database
+from ui.services.problems import describe_error
 
 DAY = date(2020, 2, 1)
 
@@ -35,7 +36,7 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 class Context(Database):
-    """The station's own worker context (``ui.desk.app.Database``): repositories and the audit trail."""
+    """The station's worker context (``ui.services.database.Database``): repositories and the audit trail."""
 
 
 class Clock:

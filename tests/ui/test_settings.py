@@ -13,8 +13,8 @@ from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings
 from tests.ui.conftest import Desk
 from ui.desk.admin.settings_dialog import SettingsDialog
-from ui.desk.app import recover_settings
 from ui.services.audit_hooks import set_actor
+from ui.services.settings import recover_settings
 
 
 def log_in_as(qtbot, window, username: str, role: Role) -> None:

@@ -21,10 +21,11 @@ from fever_desk.accounts import Role
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
 from ui.desk.admin.login_dialog import LOGIN, LoginGate
-from ui.desk.app import Database, build_window
+from ui.desk.app import build_window
 from ui.desk.main_window import MainWindow
 from ui.desk.runtime.idle_lock import IdleLock
 from ui.desk.runtime.workers import Worker
+from ui.services.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,8 @@
 """Every desk operation, called directly (no Qt) on the station's own worker context
-(``ui.desk.app.Database``), on SQLite and on PostgreSQL: its write and its audit entry appear together, naming
-the same operator, or not at all.  "Not at all" is shown by making the trail refuse the entry *after* it was
-appended in the operation's transaction: the write must be gone too (with separate transactions it stayed).
+(``ui.services.database.Database``), on SQLite and on PostgreSQL: its write and its audit entry appear
+together, naming the same operator, or not at all.  "Not at all" is shown by making the trail refuse the entry
+*after* it was appended in the operation's transaction: the write must be gone too (with separate transactions
+it stayed).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from fever_desk.settings import Settings
 from tests.db.conftest import database_url, db_path, engine_name, pg_cluster  # noqa: F401 - fixtures
 from tests.db.factories import make_screening
 from tests.fever_desk import pharmacy_cases
-from ui.desk.app import Database
 from ui.services import admin
 from ui.services import pharmacy as pharmacy_operations
 from ui.services import reports as report_operations
 from ui.services import screening as operations
 from ui.services import slips as slip_service
 from ui.services.audit_hooks import set_actor
+from ui.services.database import Database
 
 PASSWORD = "correct horse"
 Case = Callable[[Any, Path], tuple[Callable[[], object], Callable[[], bool], str]]

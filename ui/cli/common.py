@@ -1,8 +1,8 @@
 """What the headless commands share: the station's own database context, and a failure in words.
 
-Commands open the same ``ui.desk.app.Database`` the desk's worker holds, so an export from the command line
-reads through the same repositories (the offline outbox on a shared server included) and lands in the
-audit trail as ``cli:<system user>``, exactly like one made at the desk.
+Commands open the same ``ui.services.database.Database`` the desk's worker holds, so an export from the
+command line reads through the same repositories (the offline outbox on a shared server included) and lands in
+the audit trail as ``cli:<system user>``, exactly like one made at the desk.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def cli_actor() -> str:
 def open_context(args: argparse.Namespace, station_id: str) -> Any:
     """The station's database context for ``--db`` / ``FEVER_DESK_DB``; close it when done."""
     from db.engine import database_url_from
-    from ui.desk.app import Database
     from ui.services.audit_hooks import set_actor
+    from ui.services.database import Database
 
     context = Database(database_url_from(getattr(args, "db", None)))
     set_actor(context, cli_actor(), station_id)

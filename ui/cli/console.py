@@ -9,7 +9,7 @@ And the windowed desk (``fever-desk.exe``, built without a console) starts with 
 :func:`prepare_streams` is called first thing in ``ui.cli.main.main``:
 
 * a missing stream becomes a sink (``os.devnull``), so a stray write or ``traceback.print_exc`` is
-  harmless — what matters is in the log file (``ui.desk.runtime.startup``);
+  harmless — what matters is in the log file (``ui.services.logs``);
 * a redirected or piped stream that is not UTF-8 becomes UTF-8: a file of ``triage`` JSON or of a
   self-test report is then the same bytes on every PC, and every character survives;
 * a console (a tty) keeps its encoding, because that is what it displays; characters it cannot show

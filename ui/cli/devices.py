@@ -76,8 +76,8 @@ def _defaults(args: argparse.Namespace) -> tuple[str, str, int | None, dict[str,
     """Port and protocol from the command line, else from this station's settings."""
     if args.protocol is not None and (args.port is not None or args.protocol == "simulator"):
         return args.protocol, args.port or "", args.baud, {}
-    from ui.desk.app import load_station_settings
     from ui.services.device_config import device_config
+    from ui.services.settings import load_station_settings
 
     config = device_config(load_station_settings())
     protocol = args.protocol or config.protocol

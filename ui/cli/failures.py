@@ -125,7 +125,7 @@ def explain(exc: BaseException, args: argparse.Namespace) -> tuple[str, int]:
     if isinstance(exc, DatabaseProblem):
         return exc.localized(), 2
     if isinstance(exc, SettingsError):
-        from ui.desk.app import describe_error  # the line and column, in the user's language
+        from ui.services.problems import describe_error  # the line and column, in the user's language
 
         return describe_error(exc).splitlines()[0], 2
     driver = _driver_error(exc)

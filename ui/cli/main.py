@@ -58,7 +58,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
     from fever_desk.guidelines import GuidelineError, get_guideline
     from fever_desk.i18n import current_language
     from fever_desk.triage import FeverRule, IncompleteAnswers, answers_from_json, evaluate, outcome_to_json
-    from ui.desk.app import load_station_settings
+    from ui.services.settings import load_station_settings
 
     settings = load_station_settings()
     try:
@@ -93,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from fever_desk.guidelines import get_guideline
     from fever_desk.triage import FeverRule, evaluate
     from ui.cli.progress import progress
-    from ui.desk.app import load_station_settings
+    from ui.services.settings import load_station_settings
 
     settings = load_station_settings()
     guideline = get_guideline(settings.guideline_id)
@@ -188,31 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def start_desk(db: str | None) -> int:
-    """Run the desk window; a start-up that fails is logged and shown in a dialog, never silent.
+    """Run the desk window (through ``ui.desk.launch``, the command line's one door into the desk)."""
+    from ui.desk.launch import start_desk as start
 
-    On Windows the desk has no console, so an exception that escaped here used to vanish: the window
-    flashed and the process exited.  ``ui.desk.runtime.startup.report_fatal`` names the log file in a dialog.
-    """
-    from ui.desk.runtime.startup import log_uncaught_exceptions
-
-    log_uncaught_exceptions()
-    try:
-        from db.location import chosen_database
-        from ui.desk.app import run_gui
-
-        return run_gui(chosen_database(db))
-    except Exception as exc:  # noqa: BLE001 - whatever stops the start is shown, then the exit code says so
-        from ui.desk.runtime.startup import report_fatal
-
-        return report_fatal(exc)
+    return start(db)
 
 
 def _log_start(argv: Sequence[str]) -> None:
-    """The log file (``ui.desk.runtime.startup``) for every run; one line says which build ran with what."""
+    """The log file (``ui.services.logs``) for every run; one line says which build ran with what."""
     import logging
     import platform
 
-    from ui.desk.runtime.startup import setup_logging
+    from ui.services.logs import setup_logging
 
     setup_logging()
     logging.getLogger("fever_desk.startup").info(
@@ -257,7 +244,7 @@ def _language_asked(argv: Sequence[str] | None) -> str | None:
         if value is not None:
             return value if value in LANGUAGES else None
     from fever_desk.settings import SettingsError
-    from ui.desk.app import config_path, load_station_settings
+    from ui.services.settings import config_path, load_station_settings
 
     path = config_path()
     try:
@@ -272,9 +259,9 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
-        from ui.desk.self_test import run_self_test
+        from ui.desk.launch import self_test
 
-        return run_self_test(_database_url(args), sys.stdout)
+        return self_test(_database_url(args), sys.stdout)
     if args.command is None:
         return start_desk(args.db)
     from ui.cli.failures import run_command

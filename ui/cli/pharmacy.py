@@ -47,8 +47,8 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
 def cmd_export_purchases(args: argparse.Namespace) -> int:
     from fever_desk.registers import FORMATS, UnknownFormat
     from ui.cli.progress import progress
-    from ui.desk.app import load_station_settings
     from ui.services.pharmacy import export_register
+    from ui.services.settings import load_station_settings
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:

@@ -47,8 +47,8 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
 def cmd_report_daily(args: argparse.Namespace) -> int:
     from fever_desk.report_export import FORMATS, UnknownFormat
     from fever_desk.reporting import reporting_day_of
-    from ui.desk.app import load_station_settings
     from ui.services.reports import ReportingStation, export_report
+    from ui.services.settings import load_station_settings
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:

@@ -47,8 +47,8 @@ def cmd_slip(args: argparse.Namespace) -> int:
     from fever_desk.files import FileInUse
     from fever_desk.slips import FontNotFound
     from fever_desk.station_setup import listed, slip_gaps
-    from ui.desk.app import load_station_settings
     from ui.services import slips as slip_service
+    from ui.services.settings import load_station_settings
 
     settings = load_station_settings()
     gaps = slip_gaps(settings)

@@ -78,7 +78,7 @@ def _open(args: argparse.Namespace) -> Any:
 def _context(args: argparse.Namespace) -> Any:
     """The desk's own worker context, acting as ``cli:<system user>``: a change made here goes through
     the same operation (one transaction with its audit entry) as one made at the desk."""
-    from ui.desk.app import load_station_settings
+    from ui.services.settings import load_station_settings
 
     return open_context(args, load_station_settings().station_id)
 
@@ -233,7 +233,7 @@ def _anchor(text: str) -> tuple[int, str]:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from ui.cli.progress import progress
-    from ui.desk.app import load_station_settings
+    from ui.services.settings import load_station_settings
     from ui.services.slips import files_left_message
 
     days = (

@@ -13,100 +13,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fever_desk.i18n import set_language, tr
-from fever_desk.settings import Settings, SettingsError, load_settings
+from fever_desk.i18n import tr
+from fever_desk.settings import Settings
+from ui.services.database import Database
+from ui.services.problems import describe_error
+from ui.services.settings import StationIdUnrecoverable, config_path, recover_settings
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from PySide6.QtCore import QObject
-    from sqlalchemy.orm import Session
 
     from ui.desk.runtime.gui_gc import GuiThreadCollector
-
-
-def config_path() -> Path:
-    """``FEVER_DESK_CONFIG`` names a settings file (tests, two stations on one PC); else the platform's."""
-    override = os.environ.get("FEVER_DESK_CONFIG")
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("fever-desk", appauthor=False)) / "settings.json"
-
-
-def load_station_settings(path: Path | None = None) -> Settings:
-    settings = load_settings(path or config_path())
-    set_language(settings.language)
-    return settings
-
-
-class StationIdUnrecoverable(SettingsError):
-    """The damaged settings file no longer shows which station this is: the desk will not guess."""
-
-
-def recover_settings(path: Path, *, check_guideline: bool = True) -> tuple[Settings, list[str]]:
-    """Settings for the desk even when the file is damaged or names something this build lacks.
-
-    A nurse cannot repair a JSON file: the desk starts on defaults, keeps the damaged file beside the
-    new one for IT (nothing is deleted), and says so in the window, naming the broken line.  The
-    defaults keep the *station id* read from the damaged text: a new id would make this counter's
-    slips and server records belong to a station that does not exist.  When no id can be read the desk
-    refuses to start (:class:`StationIdUnrecoverable`) rather than invent one — the file is then
-    damaged by someone editing it, who is at the PC to read the message, and starting as a new station
-    stays one rename away.  The GUI checks the guideline later, when it builds the desk
-    (``check_guideline=False``).
-    """
-    from fever_desk.settings import fall_back_to_a_shipped_guideline, save_settings
-
-    warnings: list[str] = []
-    try:
-        settings = load_station_settings(path)
-    except SettingsError as exc:
-        from datetime import datetime
-
-        if exc.station_id is None:
-            raise StationIdUnrecoverable(path, exc.problem, template=exc.template, **exc.values) from exc
-        kept = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
-        path.replace(kept)
-        settings = Settings(station_id=exc.station_id)
-        save_settings(settings, path)
-        set_language(settings.language)
-        warnings.append(
-            tr(
-                "The settings file could not be read ({problem}); "
-                "it was kept as {kept} and defaults are in use.",
-                problem=exc.localized_problem(),
-                kept=str(kept),
-            )
-        )
-    warning = fall_back_to_a_shipped_guideline(settings) if check_guideline else None
-    if warning:
-        warnings.append(warning)
-    return settings, warnings
-
-
-def describe_error(error: BaseException) -> str:
-    """A sentence for the nurse: known problems in their language, anything else with its type named."""
-    from db.migrate import DatabaseProblem
-    from fever_desk.files import FileInUse
-
-    if isinstance(error, (DatabaseProblem, FileInUse)):
-        return error.localized()
-    if isinstance(error, StationIdUnrecoverable):
-        return tr(
-            "The settings file {path} cannot be read ({problem}) and no longer shows this station's id, "
-            "so the desk does not start: a new id would file its records under another station. "
-            "Correct that line, or rename the file to start as a new station.",
-            path=str(error.path),
-            problem=error.localized_problem(),
-        )
-    if isinstance(error, SettingsError):
-        return tr(
-            "The settings file cannot be read: {problem}",
-            problem=f"{error.path}: {error.localized_problem()}",
-        )
-    return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")
 
 
 def display_problem() -> str | None:
@@ -119,46 +35,6 @@ def display_problem() -> str | None:
         "No display found. Run fever-desk on a desktop session, or under a virtual screen: "
         "'xvfb-run fever-desk', or headless: 'QT_QPA_PLATFORM=offscreen fever-desk'."
     )
-
-
-class Database:
-    """What the database worker holds: the open database and its repositories (``ui.services.context``)."""
-
-    def __init__(self, url: str) -> None:
-        from db.report_repository import SqlReportRepository
-        from db.slip_repository import SqlSlipPrintRepository
-        from ui.services.audit_hooks import install_repositories
-
-        self.store = None  # db.resilient.ResilientStore when the counters share a server
-        if url.startswith("postgresql"):
-            # A shared server can drop off the network: saves then go to a local outbox and replay later.
-            from db.resilient import open_resilient
-
-            self.store = open_resilient(url)
-            self.handle = self.store.handle
-            self.screenings, self.purchases = self.store.screenings, self.store.purchases
-        else:
-            from db import open_database
-            from db.pharmacy_repository import SqlPurchaseRepository
-            from db.repositories import SqlScreeningRepository
-
-            self.handle = open_database(url)
-            self.screenings = SqlScreeningRepository(self.handle.session_factory)
-            self.purchases = SqlPurchaseRepository(self.handle.session_factory)
-        self.reports = SqlReportRepository(self.handle.session_factory)
-        self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
-        install_repositories(self)
-
-    def unit_of_work(self) -> AbstractContextManager[Session]:
-        """One transaction for an operation's write(s) and its audit entry (see ``ui.services.context``)."""
-        if self.store is not None:
-            return self.store.unit_of_work()
-        from db.transactions import unit_of_work
-
-        return unit_of_work(self.handle.session_factory)
-
-    def close(self) -> None:
-        (self.store or self.handle).close()
 
 
 def build_window(db_url: str, settings: Settings, settings_path: Path, *, build_screens: bool = True):  # noqa: ANN201 - Qt types imported late

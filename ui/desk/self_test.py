@@ -294,7 +294,7 @@ def _guarded(name: str, essential: bool, check: Callable[[], Result | list[Resul
 
 def run_self_test(db_url: str, out: TextIO) -> int:
     """Print the report for the database at ``db_url`` to ``out``; 0 if every essential check passed."""
-    from ui.desk.app import config_path
+    from ui.services.settings import config_path
 
     path = config_path()
     settings, problem = read_settings_quietly(path)

@@ -1,6 +1,6 @@
 """Audit calls for the rest of the desk, run on the database worker (never on the GUI thread).
 
-The worker context (``ui.desk.app.Database``) gets the account and audit repositories from
+The worker context (``ui.services.database.Database``) gets the account and audit repositories from
 :func:`install_repositories`, and learns who is at the desk from :func:`set_actor`, submitted as a job
 after every login: jobs run in order, so every job submitted after the login is attributed to that
 operator.  An operation then writes, inside the unit of work that holds its change::

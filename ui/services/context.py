@@ -1,6 +1,6 @@
 """The typed context every desk operation receives: the open database, its repositories and the actor.
 
-``ui.desk.app.Database`` (what the database worker holds, and what the command line opens) is the one
+``ui.services.database.Database`` (what the database worker holds, and what the command line opens) is the one
 implementation; the operations name this Protocol instead of ``Any`` so a missing repository or a
 misspelt method is a type error, not a surprise on the worker thread.
 
@@ -39,7 +39,7 @@ class AuditContext(Protocol):
 
 
 class DeskContext(AuditContext, Protocol):
-    """The database worker's context as the operations see it (``ui.desk.app.Database``)."""
+    """The database worker's context as the operations see it (``ui.services.database.Database``)."""
 
     handle: DatabaseHandle
     store: ResilientStore | None

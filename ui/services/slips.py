@@ -172,7 +172,7 @@ def export_pdf(screening: Screening, settings: Settings, layout: str | None, tar
 
 
 def slip_prints(context: DeskContext) -> Any:
-    """The slip-print repository of a database worker context (``ui.desk.app.Database``)."""
+    """The slip-print repository of a database worker context (``ui.services.database.Database``)."""
     return context.slip_prints
 
 

@@ -1,0 +1,55 @@
+"""The station's database context: what the desk's database worker holds and what a command opens.
+
+It is the one implementation of :class:`ui.services.context.DeskContext`: the repositories of a SQLite
+file, or of a shared PostgreSQL server behind the offline outbox.  Nothing is imported at module level,
+so the window can name this class before SQLAlchemy loads (on the worker).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy.orm import Session
+
+
+class Database:
+    """What the database worker holds: the open database and its repositories (``ui.services.context``)."""
+
+    def __init__(self, url: str) -> None:
+        from db.report_repository import SqlReportRepository
+        from db.slip_repository import SqlSlipPrintRepository
+        from ui.services.audit_hooks import install_repositories
+
+        self.store = None  # db.resilient.ResilientStore when the counters share a server
+        if url.startswith("postgresql"):
+            # A shared server can drop off the network: saves then go to a local outbox and replay later.
+            from db.resilient import open_resilient
+
+            self.store = open_resilient(url)
+            self.handle = self.store.handle
+            self.screenings, self.purchases = self.store.screenings, self.store.purchases
+        else:
+            from db import open_database
+            from db.pharmacy_repository import SqlPurchaseRepository
+            from db.repositories import SqlScreeningRepository
+
+            self.handle = open_database(url)
+            self.screenings = SqlScreeningRepository(self.handle.session_factory)
+            self.purchases = SqlPurchaseRepository(self.handle.session_factory)
+        self.reports = SqlReportRepository(self.handle.session_factory)
+        self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
+        install_repositories(self)
+
+    def unit_of_work(self) -> AbstractContextManager[Session]:
+        """One transaction for an operation's write(s) and its audit entry (see ``ui.services.context``)."""
+        if self.store is not None:
+            return self.store.unit_of_work()
+        from db.transactions import unit_of_work
+
+        return unit_of_work(self.handle.session_factory)
+
+    def close(self) -> None:
+        (self.store or self.handle).close()

@@ -1,0 +1,30 @@
+"""A failure in words a nurse reads, for the desk's window and the command line's one line alike."""
+
+from __future__ import annotations
+
+from fever_desk.i18n import tr
+from fever_desk.settings import SettingsError
+from ui.services.settings import StationIdUnrecoverable
+
+
+def describe_error(error: BaseException) -> str:
+    """A sentence for the nurse: known problems in their language, anything else with its type named."""
+    from db.migrate import DatabaseProblem
+    from fever_desk.files import FileInUse
+
+    if isinstance(error, (DatabaseProblem, FileInUse)):
+        return error.localized()
+    if isinstance(error, StationIdUnrecoverable):
+        return tr(
+            "The settings file {path} cannot be read ({problem}) and no longer shows this station's id, "
+            "so the desk does not start: a new id would file its records under another station. "
+            "Correct that line, or rename the file to start as a new station.",
+            path=str(error.path),
+            problem=error.localized_problem(),
+        )
+    if isinstance(error, SettingsError):
+        return tr(
+            "The settings file cannot be read: {problem}",
+            problem=f"{error.path}: {error.localized_problem()}",
+        )
+    return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")
