@@ -1,7 +1,8 @@
 """Persistence adapters for fever_desk: SQLite by default, PostgreSQL by URL.
 
 This package may use the domain core (``fever_desk``) but never Qt, devices or the UI, so reports and
-the command line can open a database on a machine without a screen.
+the command line can open a database on a machine without a screen.  SQLite backup and restore are
+:mod:`db.backup`.
 """
 
 from __future__ import annotations

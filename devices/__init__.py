@@ -2,7 +2,8 @@
 
 Layers, outermost first: :class:`DeviceSession` (one thread, reconnects, status), :class:`Device` (one
 open port with its family's driver and parser), the protocol families in :mod:`devices.protocols`, and
-:mod:`devices.transport` (pyserial).  :mod:`devices.diagnostics` holds what the command line calls.
+:mod:`devices.transport` (pyserial).  :mod:`devices.on_demand` is the session that measures only when
+asked (the simulator's F9); :mod:`devices.diagnostics` holds what the command line calls.
 """
 
 from devices.base import (

@@ -1,5 +1,5 @@
-"""The desk operations, Qt-free: each takes the worker's context (``context.DeskContext``) and plain
-values, writes and audits in one transaction, and returns plain data.  The desk and the command line
-both call them.  They import the domain core, ``db`` and ``devices``; never PySide6, ``ui.desk`` or
-``ui.cli``.
+"""What the desk and the command line share, Qt-free: the operations, each taking the worker's context
+(``context.DeskContext``, implemented by ``database.Database``) and plain values and committing its
+writes with their audit entries in one unit of work; the settings file, the log file and a failure in
+words.  Imports the domain core, ``db`` and ``devices``; never PySide6, ``ui.desk`` or ``ui.cli``.
 """

@@ -1,4 +1,4 @@
 """The Qt runtime under every screen: worker threads and their relay to the GUI thread, background
 look-ups, garbage collection on the GUI thread, the idle lock, refocus after dialogs, live refresh
-from other counters, and the start-up log and fatal-error dialog.  Imports no feature folder.
+from other counters, and the fatal start-up dialog.  Imports no feature folder.
 """
