@@ -5,7 +5,6 @@ Targets are printed, never asserted: performance lives here, not in timed unit t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import statistics
 import time
@@ -13,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from fever_desk.files import write_atomic
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench"
 
@@ -57,17 +58,15 @@ def cached_database(name: str, fill: Callable[[Any], object]) -> tuple[Path, flo
     path = BENCH_DIR / name
     if path.exists() and _cached_revision(path) == head_revision():
         return path, None
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    building = path.with_suffix(".building")
-    for stale in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm"))):
-        stale.unlink(missing_ok=True)
     started = time.perf_counter()
-    database = open_database(f"sqlite:///{building}")
-    fill(database.engine)
-    database.close()
-    elapsed = time.perf_counter() - started
-    os.replace(building, path)
-    return path, elapsed
+
+    def build(building: Path) -> None:
+        database = open_database(f"sqlite:///{building}")
+        fill(database.engine)
+        database.close()
+
+    write_atomic(path, build, fsync=False, mode=0o666)  # a scratch copy: rebuilt if a crash loses it
+    return path, time.perf_counter() - started
 
 
 def _cached_revision(path: Path) -> str | None:

@@ -12,7 +12,6 @@ refuses while another process has the database open, and keeps the current file 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from db.location import sqlite_uri
-from fever_desk.files import replace_file
+from fever_desk.files import write_atomic
 from fever_desk.i18n import tr
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -108,8 +107,6 @@ def _copy(source: Path, target: Path, bar: Progress | None = None) -> None:
             src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step, sleep=0)
             src.rollback()
         dst.execute("PRAGMA journal_mode=DELETE")
-    with target.open("rb+") as handle:
-        os.fsync(handle.fileno())
 
 
 def backup_database(source: Path, out: Path, *, force: bool = False, bar: Progress | None = None) -> str:
@@ -122,15 +119,14 @@ def backup_database(source: Path, out: Path, *, force: bool = False, bar: Progre
         raise NotABackup(path=str(source), detail=tr("not an SQLite file"))
     if out.exists() and not force:
         raise BackupProblem(detail=tr("{path} exists; choose another name or add --force", path=str(out)))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f"{out.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
+    revision = ""
+
+    def copy(partial: Path) -> None:
+        nonlocal revision
         _copy(source, partial, bar)
-        revision = inspect_database(partial)
-        replace_file(partial, out)  # an old backup open in another program: FileInUse, naming it
-    finally:
-        partial.unlink(missing_ok=True)
+        revision = inspect_database(partial)  # a copy that fails the check never replaces anything
+
+    write_atomic(out, copy, mode=0o666)  # an old backup open in another program: FileInUse, naming it
     return revision
 
 
@@ -164,23 +160,22 @@ def restore_database(backup: Path, target: Path, bar: Progress | None = None) ->
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         kept = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
         shutil.copy2(target, kept)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    incoming = target.with_name(f"{target.name}.restoring")
-    incoming.unlink(missing_ok=True)
     held = target
-    try:
+
+    def copy(incoming: Path) -> None:
+        nonlocal held
         _copy(backup, incoming, bar)
         for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
             held = leftover
             leftover.unlink(missing_ok=True)  # a stale WAL must never be replayed into the restored file
         held = target
-        os.replace(incoming, target)
-    except PermissionError as exc:
+
+    try:
+        write_atomic(target, copy, mode=0o666)
+    except PermissionError as exc:  # FileInUse included
         # Windows: another program (a SQLite browser, an antivirus scan) holds the file.  The database
         # is still the one it was, so the copy kept aside is not needed: the refusal changes nothing.
         if kept is not None:
             kept.unlink(missing_ok=True)
         raise DatabaseInUse(path=str(held)) from exc
-    finally:
-        incoming.unlink(missing_ok=True)
     return revision, kept

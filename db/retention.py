@@ -18,8 +18,6 @@ back never deletes a PDF whose record is still there.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from db.models import UtcDateTime, to_utc
 from db.transactions import joined
+from fever_desk.files import write_atomic
 
 # (table, how its rows are chosen): "own" = its created_at; else (parent table, foreign key column).
 _SCREENING_CHILDREN = (
@@ -136,13 +135,7 @@ def _write_pending(pending: Path, paths: Iterable[str]) -> None:
     if not lines:
         pending.unlink(missing_ok=True)
         return
-    pending.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".pending-", dir=pending.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, pending)
+    write_atomic(pending, "\n".join(lines) + "\n")
 
 
 def _still_referenced(session_factory: Callable[[], Session], paths: list[str]) -> set[str]:

@@ -10,8 +10,6 @@ from the regulator's list.  Writing is done by hand (the format is tiny) and ato
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,18 +109,8 @@ def render_catalogue(drugs: Sequence[Drug]) -> str:
 
 def save_catalogue(drugs: Sequence[Drug], path: Path) -> None:
     """Check (by parsing what will be written), then replace the file atomically."""
-    from fever_desk.files import replace_file
+    from fever_desk.files import write_atomic
 
     text = render_catalogue(drugs)
     parse_catalogue(text, file=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".drugs-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        replace_file(tmp, path)  # open in another program (Windows): FileInUse, naming it
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)  # open in another program (Windows): FileInUse, naming it

@@ -6,12 +6,18 @@ process", or 5 "access denied").  Linux never refuses, so the code was never tol
 "Unexpected problem".  Every export, slip and backup goes through :func:`replace_file`, which turns
 that refusal into :class:`FileInUse` — a message naming the file and saying what to do — after the
 caller's temporary file has been cleaned up, so nothing is left half-written.
+
+:func:`write_atomic` is the one way the station writes a file: beside the target, flushed to the disk,
+then swapped in (or, with ``exclusive``, put in place only if nothing is there yet), so a power cut or
+a crash leaves the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from fever_desk.i18n import current_language, tr_in
@@ -72,3 +78,104 @@ def remove_file(path: str | os.PathLike[str]) -> bool:
             return False
         raise
     return True
+
+
+#: Hard links refused by the file system (FAT, some network shares): ``exclusive`` then creates in place.
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK})
+
+
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes | str | Callable[[Path], None],
+    *,
+    fsync: bool = True,
+    exclusive: bool = False,
+    mode: int = 0o600,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``path`` whole or not at all; returns it.
+
+    ``data`` is the content (``str`` is encoded with ``encoding``) or a writer called with the path of
+    a temporary file beside ``path`` (for libraries that write by file name: openpyxl, reportlab, SQLite's
+    backup).  The temporary is flushed to the disk (``fsync``; off only for scratch files), then replaces
+    ``path`` through :func:`replace_file` (a file held by another program: :class:`FileInUse`, nothing
+    changed).  With ``exclusive`` an existing ``path`` is never replaced: ``FileExistsError`` instead, so
+    two counters sharing a folder cannot overwrite each other.  ``mode`` is the new file's permission
+    (less the umask): owner-only unless the caller says the file is for others to read.  Whatever fails,
+    the temporary is removed and ``path`` is as it was.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.stem}-{secrets.token_hex(4)}{target.suffix}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        if callable(data):
+            os.close(fd)
+            fd = -1
+            data(temporary)
+            if fsync:
+                _fsync_path(temporary)
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                fd = -1
+                handle.write(data.encode(encoding) if isinstance(data, str) else data)
+                handle.flush()
+                if fsync:
+                    os.fsync(handle.fileno())
+        if exclusive:
+            _put_new(temporary, target, fsync=fsync)
+        else:
+            replace_file(temporary, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        temporary.unlink(missing_ok=True)
+        raise
+    if fsync:
+        _fsync_folder(target.parent)
+    return target
+
+
+def _put_new(temporary: Path, target: Path, *, fsync: bool) -> None:
+    """Move ``temporary`` to ``target`` unless ``target`` exists (``FileExistsError``)."""
+    if os.name == "nt":
+        os.rename(temporary, target)  # Windows' rename never replaces: FileExistsError when taken
+        return
+    try:
+        os.link(temporary, target)  # POSIX: a hard link fails when the name is taken, atomically
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        _copy_new(temporary, target, fsync=fsync)
+    temporary.unlink()
+
+
+def _copy_new(temporary: Path, target: Path, *, fsync: bool) -> None:
+    """Exclusive creation where links are refused: a crash can leave ``target`` short, never replaced."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, temporary.stat().st_mode & 0o777)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(temporary.read_bytes())
+        handle.flush()
+        if fsync:
+            os.fsync(handle.fileno())
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only a writable handle
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the new name itself durable (POSIX); Windows has no directory handle to flush."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (network shares) cannot flush a folder: the file itself is on disk
+    finally:
+        os.close(fd)

@@ -11,8 +11,6 @@ export never leaves half a list that looks complete.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -137,17 +135,9 @@ def _safe(value: str) -> str:
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write beside ``path`` and swap it in: a reader never sees half a file; an export still open in
     Excel/WPS raises ``fever_desk.files.FileInUse`` naming it, and the old file stays as it was."""
-    from fever_desk.files import replace_file
+    from fever_desk.files import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".register-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        replace_file(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, write)
 
 
 def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | None = None) -> None:

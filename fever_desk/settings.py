@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -206,19 +205,10 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    from fever_desk.files import replace_file
+    from fever_desk.files import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(settings.to_json(), fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        replace_file(tmp, path)  # held by another program (Windows): FileInUse, naming it
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Held by another program (Windows): FileInUse, naming it, and the old file stays.
+    write_atomic(path, json.dumps(settings.to_json(), ensure_ascii=False, indent=2))
 
 
 def fall_back_to_a_shipped_guideline(settings: Settings) -> str | None:

@@ -42,6 +42,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from fever_desk.files import write_atomic
 from fever_desk.i18n import tr_in
 from fever_desk.model import Disposition
 
@@ -93,28 +94,20 @@ def public_key_text(public_key: Ed25519PublicKey) -> str:
     return "ed25519:" + _b64(_raw(public_key))
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` exclusively, so two counters starting at once cannot overwrite each other's key."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def load_or_create_keys(data_dir: str | os.PathLike[str]) -> SigningKeys:
     """The key pair in ``data_dir``, made on first use; the private key file is readable by its owner only."""
     folder = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     private_path, public_path = folder / PRIVATE_KEY_FILE, folder / PUBLIC_KEY_FILE
     if private_path.exists() and private_path.stat().st_size == 0:
-        private_path.unlink()  # a power cut between create and write: it never held a key, nothing is lost
+        private_path.unlink()  # left by a power cut (before writes were atomic): it never held a key
     try:
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        _write_new(private_path, pem, 0o600)
+        # Exclusive, so two counters starting at once cannot overwrite each other's key.
+        write_atomic(private_path, pem, exclusive=True, mode=0o600)
     except FileExistsError:
         loaded = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
         if not isinstance(loaded, Ed25519PrivateKey):
@@ -126,7 +119,7 @@ def load_or_create_keys(data_dir: str | os.PathLike[str]) -> SigningKeys:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     if not public_path.exists() or public_path.read_bytes() != public_pem:
-        public_path.write_bytes(public_pem)  # derived data: always rewritten to match the private key
+        write_atomic(public_path, public_pem, mode=0o666)  # derived: always rewritten to match the key
     return SigningKeys(key, private_path)
 
 

@@ -82,18 +82,15 @@ def layout_of(settings: Settings, requested: str | None = None) -> str:
 
 def archive_pdf(pdf: bytes, slip_number: str, issued_at: datetime, base: Path | None = None) -> Path:
     """Write ``pdf`` to ``<base>/slips/YYYY/MM/<slip number>.pdf``, then ``-2``, ``-3`` … for later copies."""
+    from fever_desk.files import write_atomic
+
     folder = (base or data_dir()) / "slips" / f"{issued_at:%Y}" / f"{issued_at:%m}"
-    folder.mkdir(parents=True, exist_ok=True)
     for copy in range(1, 10_000):
         path = folder / (f"{slip_number}.pdf" if copy == 1 else f"{slip_number}-{copy}.pdf")
         try:
-            with path.open("xb") as handle:
-                handle.write(pdf)
-                handle.flush()
-                os.fsync(handle.fileno())
+            return write_atomic(path, pdf, exclusive=True, mode=0o666)  # never over another desk's copy
         except FileExistsError:
             continue
-        return path
     raise FileExistsError(f"too many archived copies of slip {slip_number} in {folder}")
 
 
@@ -154,20 +151,16 @@ def export_pdf(screening: Screening, settings: Settings, layout: str | None, tar
 
     Raises ``fever_desk.files.FileInUse`` when ``target`` is open in a PDF viewer (Windows refuses to
     replace it); then neither ``target`` nor the archive has changed."""
-    from fever_desk.files import replace_file
+    from fever_desk.files import write_atomic
 
     archived = issue_and_archive(screening, settings, layout)
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_bytes(archived.slip.pdf)
-        replace_file(partial, target)  # a PDF still open in a viewer: FileInUse, naming it
+        write_atomic(target, archived.slip.pdf, mode=0o666)  # open in a PDF viewer: FileInUse, naming it
     except BaseException:
         # Nothing left the station: the archive copy (ours alone, created exclusively) goes too, so no
         # archived PDF exists without the print record that the caller writes only on success.
         archived.archive_path.unlink(missing_ok=True)
         raise
-    finally:
-        partial.unlink(missing_ok=True)
     return archived
 
 
