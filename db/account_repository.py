@@ -31,15 +31,11 @@ from fever_desk.accounts import (
     seconds_left,
     verify_password,
 )
+from fever_desk.problems import Problem
 
 
-class AccountProblem(ValueError):
-    """A refused change; ``template`` is an English source string for ``tr``, ``values`` fill it."""
-
-    def __init__(self, template: str, **values: object) -> None:
-        self.template = template
-        self.values = values
-        super().__init__(template.format(**values))
+class AccountProblem(Problem, ValueError):
+    """A refused change; raised with its template (the password rules, a taken name …) and values."""
 
 
 def _utc_now() -> datetime:

@@ -22,22 +22,14 @@ from typing import Protocol
 from db.location import sqlite_uri
 from fever_desk.files import write_atomic
 from fever_desk.i18n import tr
+from fever_desk.problems import Problem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_STEP_PAGES = 1024  # per step of a copy shown with progress: 4 MiB at the default page size
 
 
-class BackupProblem(Exception):
-    """A refused backup or restore; ``template`` is the catalogue key, as with ``DatabaseProblem``."""
-
-    template = "{detail}"
-
-    def __init__(self, **values: object) -> None:
-        self.values = values
-        super().__init__(self.template.format(**values))
-
-    def localized(self) -> str:
-        return tr(self.template, **self.values)
+class BackupProblem(Problem):
+    """A refused backup or restore (a :class:`fever_desk.problems.Problem`)."""
 
 
 class NotABackup(BackupProblem):

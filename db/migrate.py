@@ -22,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import sqlite_path
 from db.location import sqlite_uri
+from fever_desk.i18n import tr_in
+from fever_desk.problems import Problem
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -43,27 +45,20 @@ OUR_TABLES = frozenset(
 )
 
 
-class DatabaseProblem(Exception):
-    """A database the station will not use; ``str()`` is English, :meth:`localized` follows the UI.
-
-    ``template`` is the message id for the translation catalogue and ``values`` fill its placeholders,
-    so translate with ``tr(exc.template, **exc.values)`` (which :meth:`localized` does) rather than
-    ``tr(str(exc))``, whose filled-in text is not a catalogue key.
-    """
+class DatabaseProblem(Problem):
+    """A database the station will not use (a :class:`fever_desk.problems.Problem`)."""
 
     template = "The database cannot be used."
 
     def __init__(self, **values: Any) -> None:
-        self.values = values
-        super().__init__(self.template.format(**values))
+        super().__init__(**values)
 
-    def localized(self) -> str:
-        from fever_desk.i18n import tr
-
+    def localized_values(self, language: str) -> dict[str, Any]:
         # ``detail`` is one of the fixed English phrases below or a driver's message: the phrases have
         # catalogue entries, anything else falls back to the English text.
-        values = {key: tr(value) if key == "detail" else value for key, value in self.values.items()}
-        return tr(self.template, **values)
+        return {
+            key: tr_in(language, value) if key == "detail" else value for key, value in self.values.items()
+        }
 
 
 class DatabaseUnreadable(DatabaseProblem):

@@ -20,17 +20,17 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from fever_desk.i18n import current_language, tr_in
+from fever_desk.problems import Problem
 
 #: Windows error codes meaning "another program has this file": access denied, sharing and lock violation.
 IN_USE_WINERRORS = frozenset({5, 32, 33})
 
 
-class FileInUse(PermissionError):
+class FileInUse(Problem, PermissionError):
     """``path`` is open in another program (or read-only): the operation was not done; close it and retry.
 
-    A ``PermissionError`` so existing ``except OSError`` handlers still catch it; :meth:`localized` gives
-    the sentence for the user (``template`` is the catalogue key).
+    A ``PermissionError`` so existing ``except OSError`` handlers still catch it, and a
+    :class:`fever_desk.problems.Problem` for the sentence the user reads.
     """
 
     template = (
@@ -40,10 +40,9 @@ class FileInUse(PermissionError):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
-        super().__init__(errno.EACCES, self.template.format(path=self.path), self.path)
-
-    def localized(self, language: str | None = None) -> str:
-        return tr_in(language or current_language(), self.template, path=self.path)
+        self.values = {"path": self.path}
+        # errno, message, filename: what an OSError carries (Problem.__init__ would set only the message)
+        PermissionError.__init__(self, errno.EACCES, self.template.format(path=self.path), self.path)
 
 
 def is_in_use(error: BaseException) -> bool:

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from fever_desk.model import Sex
+from fever_desk.problems import Problem
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
-class InvalidIdNumber(ValueError):
-    """The English message is a source string for ``tr``."""
+class InvalidIdNumber(Problem, ValueError):
+    """A resident ID number refused, raised with the reason's template (a catalogue key, no values)."""
 
 
 def check_digit(first17: str) -> str:

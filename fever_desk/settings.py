@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fever_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from fever_desk.problems import Problem
 
 DEFAULT_GUIDELINE = "national-v5-outside-hubei"
 
@@ -106,7 +107,7 @@ class Settings:
         return settings
 
 
-class SettingsError(Exception):
+class SettingsError(Problem):
     """The settings file cannot be used; ``problem`` (English) names the line when the JSON is broken.
 
     ``station_id`` is the id found in the damaged text, if any: the caller starts on defaults *with that
@@ -125,13 +126,12 @@ class SettingsError(Exception):
         **values: object,
     ) -> None:
         self.path, self.problem, self.station_id = path, problem, station_id
-        self.template, self.values = template, values
-        super().__init__(f"{path}: {problem}")
+        super().__init__(template, **(values if template != "{detail}" else {"detail": problem}))
+        self.args = (f"{path}: {problem}",)  # str(): the file too, for the log
 
     def localized_problem(self) -> str:
-        from fever_desk.i18n import tr
-
-        return tr(self.template, **self.values) if self.template != "{detail}" else self.problem
+        """The problem without the file's name, in the UI language."""
+        return self.localized()
 
 
 _STATION_ID = re.compile(r'"station_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')

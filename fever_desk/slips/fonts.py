@@ -28,7 +28,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
-from fever_desk.i18n import tr_in
+from fever_desk.problems import Problem
 from fever_desk.slips.font_subset import make_subset
 
 # The shipped font (TrueType outlines; GBK, so all of GB 2312, plus Latin-1 and punctuation).  Module-level
@@ -55,11 +55,8 @@ USE_FC_LIST = True
 _PROBE = "发热门诊姓名"
 
 
-class FontNotFound(RuntimeError):
-    """No Chinese TrueType font could be registered; ``str()`` is English, :meth:`localized` translates.
-
-    As with ``db.migrate.DatabaseProblem``, ``template`` is the catalogue key (a test checks it has one).
-    """
+class FontNotFound(Problem, RuntimeError):
+    """No Chinese TrueType font could be registered (a :class:`fever_desk.problems.Problem`)."""
 
     template = (
         "No Chinese TrueType font (.ttf or .ttc) was found for printing slips; looked in: {paths}. "
@@ -68,11 +65,7 @@ class FontNotFound(RuntimeError):
     )
 
     def __init__(self, searched: list[str]) -> None:
-        self.values = {"paths": ", ".join(searched) or "-"}
-        super().__init__(self.template.format(**self.values))
-
-    def localized(self, language: str) -> str:
-        return tr_in(language, self.template, **self.values)
+        super().__init__(paths=", ".join(searched) or "-")
 
 
 @dataclass(frozen=True)

@@ -59,17 +59,6 @@ def test_language_switch() -> None:
         set_language("fr")
 
 
-def test_database_problems_are_translated() -> None:
-    from db.migrate import DatabaseProblem
-
-    zh = catalogue("zh_CN")
-    pending = [DatabaseProblem]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        assert cls.template in zh, cls.__name__
-
-
 def test_the_shipped_compiled_catalogue_is_current() -> None:
     """The start-up reads compiled.json; it must say exactly what the TOML files say."""
     import json

@@ -16,6 +16,7 @@ from typing import Any
 
 from fever_desk.accounts import ROLE_LABELS, Role
 from fever_desk.i18n import tr
+from fever_desk.problems import Problem
 from ui.cli.common import open_context
 from ui.cli.failures import OPENS_DATABASE
 from ui.services import admin
@@ -101,8 +102,7 @@ def _accounts(database: Any) -> Any:
 
 
 def _problem(exc: Exception) -> int:
-    template = getattr(exc, "template", str(exc))
-    print(tr(template, **getattr(exc, "values", {})), file=sys.stderr)
+    print(exc.localized() if isinstance(exc, Problem) else str(exc), file=sys.stderr)
     return 1
 
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from fever_desk.i18n import tr
+from fever_desk.problems import Problem
 from fever_desk.settings import SettingsError
 from ui.services.settings import StationIdUnrecoverable
 
 
 def describe_error(error: BaseException) -> str:
     """A sentence for the nurse: known problems in their language, anything else with its type named."""
-    from db.migrate import DatabaseProblem
-    from fever_desk.files import FileInUse
-
-    if isinstance(error, (DatabaseProblem, FileInUse)):
-        return error.localized()
     if isinstance(error, StationIdUnrecoverable):
         return tr(
             "The settings file {path} cannot be read ({problem}) and no longer shows this station's id, "
@@ -27,4 +23,6 @@ def describe_error(error: BaseException) -> str:
             "The settings file cannot be read: {problem}",
             problem=f"{error.path}: {error.localized_problem()}",
         )
+    if isinstance(error, Problem):  # a database refused, a file held by another program, a printer …
+        return error.localized()
     return tr("Unexpected problem: {problem}", problem=f"{type(error).__name__}: {error}")

@@ -306,9 +306,7 @@ class LoginDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._busy(False)
-        template = getattr(error, "template", None)
-        values = getattr(error, "values", {})
-        self.message.setText(tr(template, **values) if template else self.station.describe_error(error))
+        self.message.setText(self.station.describe_error(error))  # a refused password in words, too
 
     def _finish(self) -> None:
         self._current_password = ""

@@ -127,11 +127,7 @@ class UsersAdmin(QWidget):
         )
 
     def _failed(self, error: BaseException) -> None:
-        template = getattr(error, "template", None)
-        text = (
-            tr(template, **getattr(error, "values", {})) if template else self.station.describe_error(error)
-        )
-        self.status.setText(text)
+        self.status.setText(self.station.describe_error(error))  # a refused change in words, too
 
 
 class AddOperatorDialog(QDialog):

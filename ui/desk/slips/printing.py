@@ -22,8 +22,8 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fever_desk.i18n import tr
 from fever_desk.model import Screening
+from fever_desk.problems import Problem
 from fever_desk.settings import Settings
 from ui.services import slips as slip_service
 
@@ -36,17 +36,10 @@ _POINTS_PER_INCH = 72.0
 _PDFIUM_LOCK = threading.Lock()
 
 
-class PrintProblem(RuntimeError):
-    """A printer that cannot be used; ``str()`` is English, :meth:`localized` follows the UI language."""
+class PrintProblem(Problem, RuntimeError):
+    """A printer that cannot be used (a :class:`fever_desk.problems.Problem`)."""
 
     template = "The printer cannot be used."
-
-    def __init__(self, **values: str) -> None:
-        self.values = values
-        super().__init__(self.template.format(**values))
-
-    def localized(self) -> str:
-        return tr(self.template, **self.values)
 
 
 class NoPrinter(PrintProblem):
