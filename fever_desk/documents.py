@@ -1,12 +1,13 @@
 """Identity documents a pharmacy purchaser may show, and the checks on their numbers.
 
-The resident ID (GB 11643-1999) is checked with python-stdnum's ``stdnum.cn.ric`` (a maintained library
-used well beyond this project) for the format, the MOD 11-2 check digit and the birth date; the tests
-cross-check it against our own ``fever_desk.identity`` over many generated numbers, so a fault in either
-shows up as a disagreement.  stdnum's *birth place* check is deliberately not used to refuse a number:
-its area-code table is dated by the year of birth, so a person born in 1980 in a district created in
-1993 (浦东新区 310115, for one) carries a perfectly real number that it calls invalid, and a pharmacist
-cannot send a customer away for that.  The region, when known, is only shown.
+The resident ID (GB 11643-1999) is checked by the station's one validator,
+:func:`fever_desk.identity.parse_resident_id` (format, MOD 11-2 check digit, birth date), the same as at
+the screening desk; the tests cross-check it against python-stdnum's ``stdnum.cn.ric`` (a maintained
+library used well beyond this project) over many generated numbers, so a fault shows up as a
+disagreement.  stdnum here only names the region, which is shown and never a reason to refuse: its
+area-code table is dated by the year of birth, so a person born in 1980 in a district created in 1993
+(浦东新区 310115, for one) carries a perfectly real number that it calls invalid, and a pharmacist cannot
+send a customer away for that.
 
 Permits and passports have no check digit; their numbers get a format check loose enough for every series
 issued since the 1990s, so a real document is never refused at the counter.
@@ -20,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 
 from fever_desk.i18n import tr
-from fever_desk.identity import InvalidIdNumber
+from fever_desk.identity import InvalidIdNumber, parse_resident_id
 from fever_desk.model import Sex
 
 
@@ -71,47 +72,24 @@ def compact(raw: str) -> str:
     return re.sub(r"[\s\-]", "", raw).upper()
 
 
-def legacy_to_18(number: str) -> str:
-    """A 15-digit number (GB 11643-1989: two-digit year, no check digit) as its 18-digit form."""
-    from stdnum.cn import ric  # stdnum pulls in ssl and pydoc: loaded at the first ID checked, not at start
-
-    first17 = number[:6] + "19" + number[6:]
-    return first17 + ric.calc_check_digit(first17 + "0")
-
-
 def check_resident_id(raw: str, *, today: date) -> CheckedDocument:
-    """Validate with stdnum (see the module docstring); raises ``InvalidIdNumber`` with an English message.
+    """The resident ID as stored (a 15-digit one converted), with sex, birth date and region.
 
-    The messages are ``fever_desk.identity``'s, so both checks speak with one voice in every language.
+    Raises :class:`fever_desk.identity.InvalidIdNumber` (see the module docstring).
     """
-    from stdnum.cn import ric
-    from stdnum.exceptions import ValidationError
-
-    number = compact(raw)
-    if len(number) == 15 and number.isdigit():
-        number = legacy_to_18(number)
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
-        raise InvalidIdNumber("An ID number has 18 characters: 17 digits and a digit or X.")
-    if ric.calc_check_digit(number) != number[17]:
-        raise InvalidIdNumber("The ID number's check digit does not match; please check each digit.")
-    try:
-        born = ric.get_birth_date(number)
-    except ValidationError:
-        raise InvalidIdNumber("The birth date inside the ID number is not a real date.") from None
-    if born > today or born.year < 1880:
-        raise InvalidIdNumber("The birth date inside the ID number is not a real date.")
+    resident = parse_resident_id(compact(raw), today=today)
     return CheckedDocument(
         DocumentType.RESIDENT_ID,
-        number,
-        Sex.MALE if int(number[16]) % 2 else Sex.FEMALE,
-        born,
-        region_of(number),
+        resident.number,
+        resident.sex,
+        resident.birth_date,
+        region_of(resident.number),
     )
 
 
 def region_of(number: str) -> str:
     """ "湖北省武汉市江岸区" when stdnum knows the area code, else "" (never a reason to refuse)."""
-    from stdnum.cn import ric
+    from stdnum.cn import ric  # stdnum pulls in ssl and pydoc: loaded at the first ID checked, not at start
     from stdnum.exceptions import ValidationError
 
     try:
@@ -131,7 +109,7 @@ def check_document(kind: DocumentType, raw: str, *, today: date) -> tuple[Checke
         try:
             return check_resident_id(number, today=today), ""
         except InvalidIdNumber as exc:
-            return None, _translated_id_problem(str(exc))
+            return None, exc.localized()
     patterns = {
         DocumentType.HK_MACAU_PERMIT: (
             _HK_MACAU,
@@ -144,19 +122,3 @@ def check_document(kind: DocumentType, raw: str, *, today: date) -> tuple[Checke
     if not pattern.match(number):
         return None, problem
     return CheckedDocument(kind, number), ""
-
-
-def _translated_id_problem(message: str) -> str:
-    """Translate identity's messages through literals, so the catalogue test sees every one."""
-    known = {
-        "An ID number has 18 characters: 17 digits and a digit or X.": tr(
-            "An ID number has 18 characters: 17 digits and a digit or X."
-        ),
-        "The ID number's check digit does not match; please check each digit.": tr(
-            "The ID number's check digit does not match; please check each digit."
-        ),
-        "The birth date inside the ID number is not a real date.": tr(
-            "The birth date inside the ID number is not a real date."
-        ),
-    }
-    return known.get(message, message)

@@ -120,7 +120,7 @@ def check_draft(draft: Draft, *, today: date) -> tuple[Checked | None, dict[str,
         try:
             rid = parse_resident_id(id_number, today=today)
         except InvalidIdNumber as exc:
-            errors["id_number"] = tr(str(exc))
+            errors["id_number"] = exc.localized()
         else:
             id_number = rid.number
             if sex not in (None, Sex.UNKNOWN, rid.sex):

@@ -1,4 +1,5 @@
-"""The resident-ID check (python-stdnum) against our own independent GB 11643 implementation."""
+"""The station's one resident-ID validator against an independent oracle (python-stdnum), and the
+pharmacy's other documents."""
 
 from __future__ import annotations
 
@@ -9,17 +10,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from fever_desk.documents import DocumentType, check_document, check_resident_id, legacy_to_18
+from fever_desk.documents import DocumentType, check_document, check_resident_id
 from fever_desk.identity import InvalidIdNumber, check_digit, parse_resident_id
 from fever_desk.model import Sex
+from tests.fever_desk.id_oracle import oracle_resident_id
 
 TODAY = date(2020, 2, 10)
 first17 = st.builds(
     lambda area, born, seq: f"{area:06d}{born:%Y%m%d}{seq:03d}",
     st.integers(110000, 659999),
-    st.dates(date(1900, 1, 1), date(2020, 2, 10)),
+    st.dates(date(1850, 1, 1), date(2030, 12, 31)),
     st.integers(0, 999),
 )
+#: Dates that are not dates (month 13, 31 February …) and typing slips of every kind.
+any17 = st.text(alphabet="0123456789", min_size=17, max_size=17)
+last = st.sampled_from("0123456789Xx")
+
+
+def numbers() -> st.SearchStrategy[str]:
+    valid = first17.map(lambda f: f + check_digit(f))
+    typed = st.builds(lambda f, c: f + c, st.one_of(first17, any17), last)
+    legacy = st.text(alphabet="0123456789", min_size=15, max_size=15)
+    odd = st.text(alphabet="0123456789X -", min_size=0, max_size=20)
+    return st.one_of(valid, typed, legacy, odd)
 
 
 @settings(max_examples=2000, deadline=None)
@@ -28,28 +41,31 @@ def test_stdnum_and_identity_agree_on_the_check_digit(first: str) -> None:
     assert ric.calc_check_digit(first + "0") == check_digit(first)
 
 
-@settings(max_examples=1000, deadline=None)
-@given(first17, st.sampled_from("0123456789X"))
-def test_both_accept_and_refuse_the_same_numbers(first: str, last: str) -> None:
-    number = first + last
+@settings(max_examples=3000, deadline=None)
+@given(numbers())
+def test_the_validator_and_the_oracle_accept_and_refuse_the_same_numbers(raw: str) -> None:
     try:
-        ours = parse_resident_id(number, today=TODAY)
-    except InvalidIdNumber as exc:
-        with pytest.raises(InvalidIdNumber) as theirs:
-            check_resident_id(number, today=TODAY)
-        assert str(theirs.value) == str(exc)
+        expected = oracle_resident_id(raw, today=TODAY)
+    except InvalidIdNumber as refused:
+        with pytest.raises(InvalidIdNumber) as ours:
+            parse_resident_id(raw, today=TODAY)
+        assert ours.value.template == refused.template  # refused for the same reason
     else:
-        checked = check_resident_id(number, today=TODAY)
-        assert (checked.number, checked.birth_date, checked.sex) == (ours.number, ours.birth_date, ours.sex)
+        ours = parse_resident_id(raw, today=TODAY)
+        assert (ours.number, ours.birth_date, ours.sex) == expected
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.integers(110000, 659999), st.dates(date(1900, 1, 1), date(1999, 12, 31)), st.integers(0, 999))
-def test_legacy_15_digit_numbers_convert_like_identity_does(area: int, born: date, seq: int) -> None:
+def test_the_pharmacy_stores_what_the_screening_desk_stores(area: int, born: date, seq: int) -> None:
+    """Both counters go through the same validator: a 15-digit number is converted once, the same way."""
     legacy = f"{area:06d}{born:%y%m%d}{seq:03d}"
-    converted = legacy_to_18(legacy)
-    assert converted == parse_resident_id(legacy, today=TODAY).number
-    assert check_resident_id(legacy, today=TODAY).number == converted
+    checked = check_resident_id(legacy, today=TODAY)
+    assert (
+        checked.number
+        == parse_resident_id(legacy, today=TODAY).number
+        == oracle_resident_id(legacy, today=TODAY)[0]
+    )
 
 
 def test_a_known_number_reads_sex_birth_date_and_region() -> None:
@@ -63,6 +79,20 @@ def test_a_district_newer_than_its_resident_is_not_refused() -> None:
     first = "31011519800101002"
     checked = check_resident_id(first + check_digit(first), today=TODAY)
     assert checked.sex is Sex.FEMALE
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh_CN", "校验位不符"), ("en", "check digit does not match")]
+)
+def test_a_refused_id_is_explained_in_the_ui_language(language: str, words: str) -> None:
+    from fever_desk.i18n import pin_language
+
+    pin_language(language)
+    try:
+        checked, problem = check_document(DocumentType.RESIDENT_ID, "110105194912310021", today=TODAY)
+    finally:
+        pin_language(None)
+    assert checked is None and words in problem
 
 
 @pytest.mark.parametrize(
