@@ -200,7 +200,7 @@ def test_the_search_query_keeps_its_index_hint_to_sqlite():
     from db.repositories import SqlScreeningRepository
 
     statement = SqlScreeningRepository.list_query(
-        datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC), "王", 10
+        datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC), "王芳", 10
     )
     assert "+screening.created_at >=" in str(statement.compile(dialect=sqlite.dialect()))
     assert "+screening" not in str(statement.compile(dialect=postgresql.dialect()))
