@@ -33,7 +33,10 @@ TOP = "\U0010ffff"
 
 # The conditions the lists used before the rebuild, spelled out as SQL: the oracle for "same rows".
 NAME = "name_key >= :p AND name_key < :top"
-DIGITS = "id_number >= :p AND id_number < :top OR phone >= :p AND phone < :top OR phone_rev >= :r AND phone_rev < :rtop"
+DIGITS = (
+    "id_number >= :p AND id_number < :top OR phone >= :p AND phone < :top"
+    " OR phone_rev >= :r AND phone_rev < :rtop"
+)
 ID = "id_number >= :p AND id_number < :top"
 
 

@@ -49,8 +49,9 @@ def downgrade() -> None:
     for table in TABLES:
         op.drop_index(f"ix_{table}_name_initial_created_at_name_key", table_name=table)
         if sqlite:
-            # Not a batch copy: dropping and recreating ``purchase`` with foreign keys on would delete its
-            # drug lines (ON DELETE CASCADE).  SQLite >= 3.35 drops an unindexed column in place.
+            # Not a batch copy, which drops and recreates the table: with foreign keys on, that fails for
+            # ``screening`` (its revisions point at it) and would delete ``purchase``'s drug lines (ON
+            # DELETE CASCADE).  SQLite >= 3.35 drops an unindexed column in place.
             op.execute(f"ALTER TABLE {table} DROP COLUMN name_initial")
         else:
             op.drop_column(table, "name_initial")
