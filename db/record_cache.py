@@ -3,8 +3,8 @@
 A counter's day list is read again after every save, on every pause in typing a search and whenever
 another counter's records arrive; nearly all of its rows are the same each time.  Turning 500 rows into
 domain objects costs about 8 ms of Python on a desk PC (type conversion and JSON decoding, not the
-query), so a list read is two steps (``db/search.py``): the matching rows' ids and versions (cheap:
-the index and two columns), then the whole row only for those not read before.
+query), so the repositories read a list in two steps: the matching rows' ids and versions (the list query of
+``db/search.py`` with two columns), then the whole row only for those not read before.
 
 The key includes the row's ``version``, which every correction raises, so a corrected record is read
 again; a purged one is no longer listed, so it is never served.  The cache is bounded (least recently

@@ -42,6 +42,8 @@ def upgrade() -> None:
             batch.create_index(
                 f"ix_{table}_name_initial_created_at_name_key", ["name_initial", "created_at", "name_key"]
             )
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute(f"ANALYZE {table}")  # the planner needs the new column's statistics at once
 
 
 def downgrade() -> None:
