@@ -5,15 +5,17 @@ save) and when she types a surname into the search box, once the station (or the
 holds a million screenings and a million purchases.  Each probe is one day of the data (about 16,700
 rows; the list shows the newest 500) and the surname of someone seen that day.
 
+Each probe day is read once, untimed, before it is measured: a desk that has been saving all day has
+today's pages in memory, and a historical day read from disk would time the disk, not the query.
 Three figures per kind, from the same run and the same probes, interleaved so that they share the
 machine's mood:
 
 * **before**: the query as it was before the list was rebuilt (the whole row, and for a surname the
   ``(name_key, created_at)`` range over every row of that surname ever saved, then sorted);
-* **first read**: today's query from a repository that has read nothing yet (a desk just started, or
-  another day);
-* **reload**: the same list read again by the same repository, as the desk does all day (rows read
-  before are not converted again: ``db/record_cache.py``).
+* **first read**: today's query from a repository that has converted nothing yet (a desk just
+  started);
+* **reload**: the same list read again by the same repository, as the desk does all day (rows
+  converted before are taken from ``db/record_cache.py``).
 
 SQLite files are the cached ``.bench/screenings-1m.sqlite3`` and ``purchases-1m.sqlite3`` of
 ``bench_save`` and ``bench_pharmacy``.  PostgreSQL runs in a private cluster kept in ``.bench/pg-1m/``
@@ -86,6 +88,7 @@ def _measure(database: Database, table: Any, seed: int) -> dict[str, list[float]
     _before(table, database, *probes[0])  # warm the connection pool and the statement caches
     for window, surname in probes:
         for kind, search in (("list", ""), ("surname", surname)):
+            _before(table, database, window, search)  # that day's pages in memory, as today's are
             out[f"{kind} before"].append(timed_ms(lambda w=window, s=search: _before(table, database, w, s)))
             repo = repo_class(database.session_factory)
             out[f"{kind} first"].append(timed_ms(lambda r=repo, w=window, s=search: r.between(*w, search=s)))

@@ -47,7 +47,7 @@ NAMING = {
 
 def to_utc(value: datetime) -> datetime:
     """Aware UTC; naive input is read as local time (see the module docstring)."""
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -8,7 +8,7 @@ two such lookups (ID, then phone), each an exact key and a date bound inside one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from db.models import to_utc
 from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.record_cache import RecordCache
+from db.record_cache import RawRows, RecordCache
 from db.repositories import ChangeToken, insert_if_absent  # the same change token as the screenings
 from db.search import NotIndexed, list_query
 from db.transactions import joined
 from fever_desk.pharmacy import Purchase
 
 _IN_CHUNK = 500  # bound parameters per IN (...) when loading drug lines
+_RAW = RawRows(PURCHASE)
 
 
 @dataclass(frozen=True)
@@ -118,17 +119,17 @@ class SqlPurchaseRepository:
         self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
     ) -> list[Purchase]:
         """Purchases created in [start, end), newest first, at most ``limit``, optionally matching the
-        search text (``fever_desk.search``).  A registration is never changed once saved, so one read
-        before is served from ``db.record_cache`` (only its id is read again)."""
-        listing = list_query(PURCHASE, start, end, search, limit, (PURCHASE.c.id,))
+        search text (``fever_desk.search``).  A registration is never changed once saved, so one
+        converted before is taken from ``db.record_cache`` (with its drug lines, not read again)."""
         with self._sessions() as session, session.begin():
-            listed = [(row.id, row.id) for row in session.execute(listing)]
-
-            def load(ids: list[Any]) -> Iterable[tuple[Any, Any, Purchase]]:
-                for purchase in self._load(session, select(PURCHASE).where(PURCHASE.c.id.in_(ids))):
-                    yield purchase.id, purchase.id, purchase
-
-            return self._seen.read(listed, load)
+            raw = _RAW.read(session, list_query(PURCHASE, start, end, search, limit, _RAW.columns))
+            rows = raw.rows
+            known = self._seen.known(row.id for row in rows)
+            unseen = [row for row in rows if row.id not in known]
+            converted = self._with_lines(session, [raw.values(row) for row in unseen])
+            fresh = {row.id: purchase for row, purchase in zip(unseen, converted, strict=True)}
+        self._seen.keep(fresh)
+        return [known.get(row.id) or fresh[row.id] for row in rows]
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:
@@ -164,8 +165,14 @@ class SqlPurchaseRepository:
 
     @staticmethod
     def _load(session: Session, query: Select[Any]) -> list[Purchase]:
-        """Rows for ``query`` with their drug lines, read in chunks of ids (one extra query per chunk)."""
-        rows = [dict(row) for row in session.execute(query).mappings()]
+        """Rows for ``query`` with their drug lines."""
+        return SqlPurchaseRepository._with_lines(
+            session, [dict(row) for row in session.execute(query).mappings()]
+        )
+
+    @staticmethod
+    def _with_lines(session: Session, rows: list[dict[str, Any]]) -> list[Purchase]:
+        """The purchases of ``rows``, their drug lines read in chunks of ids (one query per chunk)."""
         lines: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         ids = [row["id"] for row in rows]
         for offset in range(0, len(ids), _IN_CHUNK):

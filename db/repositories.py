@@ -10,7 +10,7 @@ answered by one bounded, index-driven query (``db/search.py``), designed for a m
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,11 +27,13 @@ from db.mapping import (
     snapshot,
 )
 from db.models import REVISION, SCREENING, to_utc
-from db.record_cache import RecordCache
+from db.record_cache import RawRows, RecordCache
 from db.search import list_query
 from db.transactions import joined
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 from fever_desk.ports import Clock
+
+_RAW = RawRows(SCREENING)
 
 
 class _UtcClock:
@@ -196,17 +198,19 @@ class SqlScreeningRepository:
         self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
     ) -> Sequence[Screening]:
         """Screenings created in [start, end), newest first, at most ``limit``; ``search`` as typed in a
-        search box (``fever_desk.search``).  Rows read before (same id and version) are not read again
-        (``db.record_cache``)."""
-        listing = list_query(SCREENING, start, end, search, limit, (SCREENING.c.id, SCREENING.c.version))
+        search box (``fever_desk.search``).  Rows converted before (same id and version) are taken from
+        ``db.record_cache`` instead of being converted again."""
         with self._sessions() as session, session.begin():
-            listed = [(row.id, (row.id, row.version)) for row in session.execute(listing)]
-
-            def load(ids: list[uuid.UUID]) -> Iterable[tuple[uuid.UUID, Any, Screening]]:
-                for row in session.execute(select(SCREENING).where(SCREENING.c.id.in_(ids))).mappings():
-                    yield row["id"], (row["id"], row["version"]), screening_from_row(row)
-
-            return self._seen.read(listed, load)
+            raw = _RAW.read(session, list_query(SCREENING, start, end, search, limit, _RAW.columns))
+        keys = [(row.id, row.version) for row in raw.rows]  # the id as the driver gives it: hashable
+        known = self._seen.known(keys)
+        fresh = {
+            key: screening_from_row(raw.values(row))
+            for key, row in zip(keys, raw.rows, strict=True)
+            if key not in known
+        }
+        self._seen.keep(fresh)
+        return [known.get(key) or fresh[key] for key in keys]
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:

@@ -167,3 +167,18 @@ def test_a_surname_in_a_day_is_read_from_the_initial_index_without_sorting(seede
         plan = " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_screening_name_initial_created_at_name_key" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_listed_record_is_the_stored_record_exactly(database: Database) -> None:
+    """The lists convert their rows themselves (``db.record_cache``): every field must come back as the
+    single-record read gives it, on a first read and on a reload."""
+    from tests.fever_desk.pharmacy_cases import purchase
+
+    screenings = SqlScreeningRepository(database.session_factory)
+    purchases = SqlPurchaseRepository(database.session_factory)
+    saved = screenings.add(make_screening(created_at=DAY[0] + timedelta(hours=1)))
+    bought = purchases.add(purchase(at=DAY[0] + timedelta(hours=2)))
+    for _ in range(2):
+        assert list(screenings.between(*DAY)) == [screenings.get(saved.id)] == [saved]
+        assert purchases.between(*DAY) == [purchases.get(bought.id)]
+        assert purchases.between(*DAY)[0].drugs == bought.drugs
