@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import to_utc
 from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.record_cache import RawRows, RecordCache
+from db.record_cache import RawRows, RecordCache, read_list
 from db.repositories import ChangeToken, insert_if_absent  # the same change token as the screenings
 from db.search import NotIndexed, list_query
 from db.transactions import joined
@@ -122,14 +122,15 @@ class SqlPurchaseRepository:
         search text (``fever_desk.search``).  A registration is never changed once saved, so one
         converted before is taken from ``db.record_cache`` (with its drug lines, not read again)."""
         with self._sessions() as session, session.begin():
-            raw = _RAW.read(session, list_query(PURCHASE, start, end, search, limit, _RAW.columns))
-            rows = raw.rows
-            known = self._seen.known(row.id for row in rows)
-            unseen = [row for row in rows if row.id not in known]
-            converted = self._with_lines(session, [raw.values(row) for row in unseen])
-            fresh = {row.id: purchase for row, purchase in zip(unseen, converted, strict=True)}
-        self._seen.keep(fresh)
-        return [known.get(row.id) or fresh[row.id] for row in rows]
+            return read_list(
+                session,
+                self._seen,
+                _RAW,
+                lambda columns: list_query(PURCHASE, start, end, search, limit, columns),
+                (PURCHASE.c.id,),
+                lambda rows: self._with_lines(session, rows),
+                lambda purchase: (purchase.id,),
+            )
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:

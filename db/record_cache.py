@@ -1,15 +1,19 @@
 """Records already read, so that reloading a list converts only the rows it has not seen.
 
 A counter's day list is read again after every save, on every pause in typing a search and whenever
-another counter's records arrive; nearly all of its rows are the same each time.  Reading 500 rows is
-cheap for the database (an index range, about 1.5 ms), but turning them into domain objects costs
-about 8 ms of Python on a desk PC: each column's type conversion (JSON, UUIDs, times) and building the
-objects.  So the list query selects its rows *unconverted* (:class:`RawRows`), and only the rows whose
-``(id, version)`` this repository has not converted before go through the columns' own result
-processors (exactly what SQLAlchemy would apply) and the mapping; the others are taken from here.
+another counter's records arrive; nearly all of its rows are the same each time.  Finding 500 rows is
+cheap for the database (an index range), but turning them into domain objects costs about 8 ms of
+Python on a desk PC: each column's type conversion (JSON, UUIDs, times) and building the objects.  So
+:func:`read_list` reads a list in up to two steps:
+
+1. the list query for the keys only (``id`` and, for corrected records, ``version``);
+2. only if some keys were not seen before: their whole rows, *unconverted* (:class:`RawRows`) — by id
+   when they are few (the usual reload: the patient just saved), else by the list query itself (a
+   first read) — and only those rows go through the columns' own result processors (exactly what
+   SQLAlchemy would apply) and the mapping.  The others come from a :class:`RecordCache`.
 
 The key includes the row's ``version``, which every correction raises, so a corrected record is
-converted again; a purged one is no longer listed by the query, so it is never served.  The cache is
+converted again; a purged one is no longer listed by step 1, so it is never served.  The cache is
 bounded (least recently used out) and shared by the threads that use one repository.
 """
 
@@ -21,7 +25,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Label, Row, Select, Table, type_coerce
+from sqlalchemy import ColumnElement, Label, Row, Select, Table, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -30,6 +34,10 @@ V = TypeVar("V")
 #: Two full day lists: room for today's rows and the searches within them.  A screening held here takes
 #: about 2.8 KiB (measured with tracemalloc on the benchmark's records), so the cache stays under 3 MiB.
 CAPACITY = 1000
+#: Up to this many unseen rows are read by id (primary-key lookups); more, by the list query again.
+BY_ID_AT_MOST = 50
+
+_Processors = list[tuple[str, Callable[[Any], Any]]]
 
 
 class RawRows:
@@ -57,9 +65,6 @@ class RawRows:
         return RawResult(list(result.all()), [c.key for c in self.table.columns], processors)
 
 
-_Processors = list[tuple[str, Callable[[Any], Any]]]
-
-
 @dataclass(frozen=True)
 class RawResult:
     rows: list[Row[Any]]
@@ -74,6 +79,12 @@ class RawResult:
             if value is not None:
                 values[key] = process(value)
         return values
+
+    def value(self, row: Row[Any], key: str) -> Any:
+        """One converted column of ``row``."""
+        raw = row._mapping[key]
+        process = next((p for k, p in self.processors if k == key), None)
+        return raw if process is None or raw is None else process(raw)
 
 
 class RecordCache(Generic[V]):
@@ -104,3 +115,33 @@ class RecordCache(Generic[V]):
                 self._items.move_to_end(key)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
+
+
+def read_list(
+    session: Session,
+    cache: RecordCache[V],
+    raw: RawRows,
+    listing: Callable[[Sequence[ColumnElement[Any]]], Select[Any]],
+    key_columns: Sequence[ColumnElement[Any]],
+    convert: Callable[[list[dict[str, Any]]], list[V]],
+    key_of: Callable[[V], tuple[Any, ...]],
+) -> list[V]:
+    """The records of ``listing(columns)`` in its order (see the module docstring).  ``key_columns``
+    start with the id; ``convert`` turns converted rows into records; ``key_of`` gives a record's key."""
+    keys = [tuple(row) for row in session.execute(listing(key_columns))]
+    known = cache.known(keys)
+    missing = {key[0] for key in keys if key not in known}
+    by_id: dict[Any, V] = {}
+    if missing:
+        table_id = raw.table.c.id
+        if len(missing) <= BY_ID_AT_MOST:
+            source = select(*raw.columns).where(table_id.in_(list(missing)))
+        else:
+            source = listing(raw.columns)
+        result = raw.read(session, source)
+        unseen = [row for row in result.rows if result.value(row, "id") in missing]
+        records = convert([result.values(row) for row in unseen])
+        cache.keep({key_of(record): record for record in records})
+        by_id = {key_of(record)[0]: record for record in records}
+    listed = (known.get(key) or by_id.get(key[0]) for key in keys)
+    return [record for record in listed if record is not None]  # None: purged between the two steps

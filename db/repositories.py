@@ -27,7 +27,7 @@ from db.mapping import (
     snapshot,
 )
 from db.models import REVISION, SCREENING, to_utc
-from db.record_cache import RawRows, RecordCache
+from db.record_cache import RawRows, RecordCache, read_list
 from db.search import list_query
 from db.transactions import joined
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
@@ -201,16 +201,15 @@ class SqlScreeningRepository:
         search box (``fever_desk.search``).  Rows converted before (same id and version) are taken from
         ``db.record_cache`` instead of being converted again."""
         with self._sessions() as session, session.begin():
-            raw = _RAW.read(session, list_query(SCREENING, start, end, search, limit, _RAW.columns))
-        keys = [(row.id, row.version) for row in raw.rows]  # the id as the driver gives it: hashable
-        known = self._seen.known(keys)
-        fresh = {
-            key: screening_from_row(raw.values(row))
-            for key, row in zip(keys, raw.rows, strict=True)
-            if key not in known
-        }
-        self._seen.keep(fresh)
-        return [known.get(key) or fresh[key] for key in keys]
+            return read_list(
+                session,
+                self._seen,
+                _RAW,
+                lambda columns: list_query(SCREENING, start, end, search, limit, columns),
+                (SCREENING.c.id, SCREENING.c.version),
+                lambda rows: [screening_from_row(row) for row in rows],
+                lambda screening: (screening.id, screening.version),
+            )
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:
