@@ -18,7 +18,9 @@ A prefix becomes ``key >= p AND key < p || U+10FFFF``: valid for byte-ordered co
 BINARY, PostgreSQL "C", which the key columns use), it needs no ``LIKE`` escaping.  SQLite's planner
 has no histograms and would sometimes pick the wrong index, so the terms that must *not* drive the
 query are written ``+column`` on SQLite (its documented "don't use an index for this term"), via
-:class:`NotIndexed`; PostgreSQL's planner, which has statistics, sees plain columns.
+:class:`NotIndexed`; PostgreSQL's planner, which has statistics, sees plain columns.  (Without it,
+SQLite scanned the whole window by ``created_at`` for a number: a full ID over 60 days took 360 ms
+on 1M rows that way, 0.7 ms from the ID's index.)
 """
 
 from __future__ import annotations
