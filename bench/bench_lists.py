@@ -172,6 +172,7 @@ def _postgresql() -> list[Figure]:
         return []
     # A small server's buffers (PostgreSQL's default is 128MB), not the test clusters' 32MB.
     cluster.options = (*(o for o in cluster.options if "shared_buffers" not in o), "-c shared_buffers=256MB")
+    cluster.stop()  # left running by a run that was killed
     cluster.start()
     try:
         if not PG_READY.exists():
