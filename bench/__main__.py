@@ -9,6 +9,7 @@ import time
 MODULES = [
     "bench.bench_start",
     "bench.bench_save",
+    "bench.bench_lists",
     "bench.bench_device",
     "bench.bench_device_gui",
     "bench.bench_slip",

@@ -26,23 +26,15 @@ from fever_desk.model import (
     TemperatureSource,
 )
 
+# The derived search keys are defined with the search grammar; db.resilient still imports two from here.
+from fever_desk.search import name_initial, name_key, phone_rev
+
 SNAPSHOT_FORMAT = 1
 _DATETIMES = ("created_at", "updated_at", "temperature_measured_at")
 _DATES = ("birth_date", "onset_date")
 #: Columns a correction never changes: they describe the original screening (the corrector is recorded
 #: in the revision as ``replaced_by``).
 KEPT_ON_CORRECTION = ("id", "station_id", "operator", "created_at")
-
-
-def name_key(name: str) -> str:
-    """Case-folded, trimmed name: Latin names match regardless of case, Chinese names are unchanged."""
-    return name.strip().casefold()
-
-
-def phone_rev(phone: str) -> str:
-    """The phone's digits reversed, so "ends with 5678" becomes an index prefix range ("8765…")."""
-    digits = phone if phone.isdigit() else "".join(ch for ch in phone if ch.isdigit())
-    return digits[::-1]
 
 
 def row_values(screening: Screening) -> dict[str, Any]:
@@ -62,6 +54,7 @@ def row_values(screening: Screening) -> dict[str, Any]:
         "updated_at": screening.updated_at,
         "name": person.name,
         "name_key": name_key(person.name),
+        "name_initial": name_initial(person.name),
         "sex": str(person.sex),
         "age": person.age,
         "birth_date": person.birth_date,

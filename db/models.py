@@ -6,10 +6,10 @@ correctly as text in SQLite, so the "today" range query is a plain index range; 
 Python means nobody has to guess which zone a time is in.  A naive datetime passed in is taken as
 *local* time (Python's own convention for ``astimezone``), which is what ``datetime.now()`` gives.
 
-Search keys: ``name_key`` (the case-folded name) and ``phone_rev`` (the phone's digits reversed) are
-derived on save so that "name starts with", "phone starts/ends with" and "ID starts with" are all
-index range scans.  On PostgreSQL those columns use the ``C`` collation so byte-order ranges are
-correct there too.
+Search keys: ``name_key`` (the case-folded name), ``name_initial`` (its first character) and ``phone_rev``
+(the phone's digits reversed) are derived on save (``fever_desk.search``) so that "name starts with",
+"phone starts/ends with" and "ID starts with" are all index range scans. On PostgreSQL those columns use
+the ``C`` collation so byte-order ranges are correct there too.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ NAMING = {
 
 def to_utc(value: datetime) -> datetime:
     """Aware UTC; naive input is read as local time (see the module docstring)."""
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -89,6 +89,7 @@ class ScreeningRow(Base):
 
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(key_string(100))
+    name_initial: Mapped[str] = mapped_column(key_string(4), default="")
     sex: Mapped[str] = mapped_column(String(8))
     age: Mapped[int | None] = mapped_column(Integer)
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -116,6 +117,8 @@ class ScreeningRow(Base):
         Index(None, "created_at", "disposition", "fever"),
         # Search: a prefix range on the key, with created_at checked inside the index.
         Index(None, "name_key", "created_at"),
+        # A surname in a day: equality on the initial, then the day's range, newest first (db/search.py).
+        Index(None, "name_initial", "created_at", "name_key"),
         Index(None, "phone", "created_at"),
         Index(None, "phone_rev", "created_at"),
         Index(None, "id_number", "created_at"),

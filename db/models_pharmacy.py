@@ -1,12 +1,12 @@
 """The pharmacy register's tables: one ``purchase`` row per registration, its drugs in ``purchase_drug``.
 
-Same conventions as ``db/models.py``: aware UTC in Python, naive UTC in the database; ``name_key`` and
-``phone_rev`` are derived search keys so that "name starts with", "phone ends with" and "ID is" are index
-range scans (each index also carries ``created_at``, so the date window is checked inside the index).
-``id_number`` + ``created_at`` also serves the repeat-purchase check ("this ID in the last N days").
-``fever`` and ``epidemiological`` (any "yes") are stored as columns so the day's counts read the
-``created_at`` index alone.  Drug lines are a child table (several per visit, filtered by category in
-later reports), deleted with their purchase.
+Same conventions as ``db/models.py``: aware UTC in Python, naive UTC in the database; ``name_key``,
+``name_initial`` and ``phone_rev`` are derived search keys so that "name starts with", "phone ends with"
+and "ID is" are index range scans (each index also carries ``created_at``, so the date window is checked
+inside the index). ``id_number`` + ``created_at`` also serves the repeat-purchase check ("this ID in the
+last N days"). ``fever`` and ``epidemiological`` (any "yes") are stored as columns so the day's counts
+read the ``created_at`` index alone. Drug lines are a child table (several per visit, filtered by category
+in later reports), deleted with their purchase.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class PurchaseRow(Base):
 
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(key_string(100))
+    name_initial: Mapped[str] = mapped_column(key_string(4), default="")
     sex: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date | None] = mapped_column(Date)
     document_type: Mapped[str] = mapped_column(String(24))
@@ -57,6 +58,7 @@ class PurchaseRow(Base):
     __table_args__ = (
         Index(None, "created_at", "fever", "epidemiological"),
         Index(None, "name_key", "created_at"),
+        Index(None, "name_initial", "created_at", "name_key"),
         Index(None, "phone", "created_at"),
         Index(None, "phone_rev", "created_at"),
         Index(None, "id_number", "created_at"),

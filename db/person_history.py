@@ -1,9 +1,9 @@
 """Find a person across the pre-screening desk and the pharmacy register, in time order.
 
 Contact tracing in 2020 started from one name, phone or ID and asked "where has this person been seen,
-with what temperature?".  Both tables share the search keys (``name_key``, ``phone``, ``phone_rev``,
-``id_number``, each indexed with ``created_at``), so one search text runs as an index range on each
-table; the two result lists are merged by time.  No time window: the whole history is the point.
+with what temperature?".  Both tables share the search keys and the grammar (``fever_desk.search``),
+so one search text runs as the same bounded, index-driven query on each table (``db/search.py``); the
+two result lists are merged by time.  No time window: the whole history is the point.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from db.mapping import name_key, phone_rev
 from db.models import to_utc
 from fever_desk.documents import DocumentType
 from fever_desk.model import MeasureMode, Sex, Temperature, TemperatureSource
@@ -19,6 +18,7 @@ from fever_desk.pharmacy import (
     Purchase,
     Purchaser,
 )
+from fever_desk.search import name_initial, name_key, phone_rev
 
 
 def purchase_values(purchase: Purchase) -> dict[str, Any]:
@@ -31,6 +31,7 @@ def purchase_values(purchase: Purchase) -> dict[str, Any]:
         "created_at": purchase.created_at,
         "name": p.name,
         "name_key": name_key(p.name),
+        "name_initial": name_initial(p.name),
         "sex": str(p.sex),
         "birth_date": p.birth_date,
         "document_type": str(p.document_type),

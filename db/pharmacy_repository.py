@@ -1,41 +1,32 @@
 """``SqlPurchaseRepository``: the pharmacy register over SQLAlchemy, one short transaction per call.
 
-Search works as for screenings (see ``db/repositories.py``): letters or Chinese characters → the name
-starts with the text; digits → the ID number starts with them, the phone starts with them or the phone
-ends with them.  Each is an index range on a key column that also carries ``created_at``, and
-``created_at`` is marked "not for an index" on SQLite so the planner lets the key drive the query.
-The repeat-purchase check (``recent_for``) is two such lookups (ID, then phone), each an exact key and a
-date bound inside one index.
+Search follows the station's one grammar (``fever_desk.search``) and runs as the same bounded,
+index-driven query as the screenings' (``db/search.py``). The repeat-purchase check (``recent_for``) is
+two such lookups (ID, then phone), each an exact key and a date bound inside one index.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from db.mapping import name_key
 from db.models import to_utc
 from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.repositories import (  # the same planner hint and change token as the screenings
-    ChangeToken,
-    _NotIndexed,
-    insert_if_absent,
-)
+from db.record_cache import RawRows, RecordCache, read_list
+from db.repositories import ChangeToken, insert_if_absent  # the same change token as the screenings
+from db.search import NotIndexed, list_query
 from db.transactions import joined
 from fever_desk.pharmacy import Purchase
 
-_DIGITS = re.compile(r"^\d+[Xx]?$")
-_TOP = "\U0010ffff"
-_MIN_DIGITS = 3
 _IN_CHUNK = 500  # bound parameters per IN (...) when loading drug lines
+_RAW = RawRows(PURCHASE)
 
 
 @dataclass(frozen=True)
@@ -45,32 +36,12 @@ class PurchaseCounts:
     with_epi: int
 
 
-def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
-    return and_(column >= prefix, column < prefix + _TOP)
-
-
-def search_condition(table: Table, search: str) -> ColumnElement[bool] | None:
-    """The WHERE clause for the search box on ``table`` (any table with the search-key columns)."""
-    text = search.strip()
-    if not text:
-        return None
-    compact = re.sub(r"[\s-]", "", text)
-    if _DIGITS.match(compact):
-        terms = [_prefix(table.c.id_number, compact.upper())]
-        if compact.isdigit() and len(compact) >= _MIN_DIGITS:
-            terms.append(_prefix(table.c.phone, compact))
-            terms.append(_prefix(table.c.phone_rev, compact[::-1]))
-        return or_(*terms)
-    if compact.upper() != compact.lower() and compact[0].isascii() and any(ch.isdigit() for ch in compact):
-        return _prefix(table.c.id_number, compact.upper())  # a permit or passport number
-    return _prefix(table.c.name_key, name_key(text))
-
-
 class SqlPurchaseRepository:
     """Purchases in SQL; ``session_factory`` is usually ``open_database(url).session_factory``."""
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._sessions = session_factory
+        self._seen: RecordCache[Purchase] = RecordCache()
 
     def add(self, purchase: Purchase, *, session: Session | None = None) -> Purchase:
         """Insert the purchase and its drug lines in one transaction (the caller's ``session`` when
@@ -134,7 +105,7 @@ class SqlPurchaseRepository:
             terms.append(PURCHASE.c.phone == phone)
         if not terms:
             return []
-        created: Any = _NotIndexed(PURCHASE.c.created_at)
+        created: Any = NotIndexed(PURCHASE.c.created_at)
         query = (
             select(PURCHASE)
             .where(created >= since, or_(*terms))
@@ -147,21 +118,24 @@ class SqlPurchaseRepository:
     def between(
         self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
     ) -> list[Purchase]:
-        """Purchases created in [start, end), newest first, optionally matching the search text."""
+        """Purchases created in [start, end), newest first, at most ``limit``, optionally matching the
+        search text (``fever_desk.search``).  A registration is never changed once saved, so one
+        converted before is taken from ``db.record_cache`` (with its drug lines, not read again)."""
         with self._sessions() as session, session.begin():
-            return self._load(session, self.list_query(start, end, search, limit))
+            return read_list(
+                session,
+                self._seen,
+                _RAW,
+                lambda columns: list_query(PURCHASE, start, end, search, limit, columns),
+                (PURCHASE.c.id,),
+                lambda rows: self._with_lines(session, rows),
+                lambda purchase: (purchase.id,),
+            )
 
     @staticmethod
-    def list_query(start: datetime, end: datetime, search: str, limit: int | None) -> Select[Any]:
-        condition = search_condition(PURCHASE, search)
-        created: Any = PURCHASE.c.created_at
-        if condition is not None:
-            created = _NotIndexed(created)
-        query = select(PURCHASE).where(created >= start, created < end)
-        if condition is not None:
-            query = query.where(condition)
-        query = query.order_by(PURCHASE.c.created_at.desc())
-        return query if limit is None else query.limit(limit)
+    def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:
+        """The statement behind :meth:`between` (``db.search.list_query`` on the purchase table)."""
+        return list_query(PURCHASE, start, end, search, limit)
 
     def export_rows(
         self, start: datetime, end: datetime, *, session: Session | None = None
@@ -192,8 +166,14 @@ class SqlPurchaseRepository:
 
     @staticmethod
     def _load(session: Session, query: Select[Any]) -> list[Purchase]:
-        """Rows for ``query`` with their drug lines, read in chunks of ids (one extra query per chunk)."""
-        rows = [dict(row) for row in session.execute(query).mappings()]
+        """Rows for ``query`` with their drug lines."""
+        return SqlPurchaseRepository._with_lines(
+            session, [dict(row) for row in session.execute(query).mappings()]
+        )
+
+    @staticmethod
+    def _with_lines(session: Session, rows: list[dict[str, Any]]) -> list[Purchase]:
+        """The purchases of ``rows``, their drug lines read in chunks of ids (one query per chunk)."""
         lines: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         ids = [row["id"] for row in rows]
         for offset in range(0, len(ids), _IN_CHUNK):

@@ -3,83 +3,42 @@
 Every public method is one short transaction on a fresh session, so a failure leaves either the whole
 change or none of it, and the database worker never holds a connection between requests.
 
-Search (``between(..., search=...)``) is designed for a million rows.  Each kind of match is an *index
-range* rather than a ``LIKE '%…%'`` scan:
-
-* letters or Chinese characters → the name starts with the text (``name_key``, case-folded, so
-  "wang" finds "Wang Fang"; "王" finds every 王…);
-* digits → the phone starts with them, the phone ends with them ("尾号 5678", via the reversed-digits
-  column ``phone_rev``), or the ID number starts with them (a whole number is an exact match).
-
-A prefix becomes ``key >= p AND key < p || U+10FFFF``: valid for byte-ordered (SQLite BINARY, PostgreSQL
-"C") collations, it needs no ``LIKE`` escaping and no ``case_sensitive_like`` pragma.  Each key index
-carries ``created_at`` too, so the date window is checked inside the index and only matching rows are
-read.  SQLite's planner (which has no histograms) would otherwise prefer the created_at index to avoid
-a sort, and scan the whole window: a full ID over 60 days took 360 ms on 1M rows that way, 0.7 ms now,
-so when searching, ``created_at`` is written ``+created_at`` (SQLite's documented "don't use an index
-for this term").  Measured on 1M rows: one common surname in a day ≈ 30 ms (p95), phone tail or ID
-< 1 ms.  Digits in the *middle* of a phone number are deliberately not matched: no index can serve that.
+Search (``between(..., search=...)``) follows the station's one grammar (``fever_desk.search``) and is
+answered by one bounded, index-driven query (``db/search.py``), designed for a million rows.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Select, Table, and_, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Select, Table, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import Grouping
 
 from db.mapping import (
     KEPT_ON_CORRECTION,
-    name_key,
     row_from_snapshot,
     row_values,
     screening_from_row,
     snapshot,
 )
 from db.models import REVISION, SCREENING, to_utc
+from db.record_cache import RawRows, RecordCache, read_list
+from db.search import list_query
 from db.transactions import joined
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 from fever_desk.ports import Clock
 
-_DIGITS = re.compile(r"^\d+[Xx]?$")
-_TOP = "\U0010ffff"
-_MIN_DIGITS = 3  # fewer digits would match a large share of all phones; not a useful search
+_RAW = RawRows(SCREENING)
 
 
 class _UtcClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-class _NotIndexed(Grouping[Any]):
-    """A column the SQLite planner must not pick an index for: rendered ``+column`` on SQLite (the
-    documented way to disqualify a term), plain elsewhere.  Used on ``created_at`` when searching, so
-    the search key's index (which also holds ``created_at``) drives the query, not the date range."""
-
-    inherit_cache = True
-
-
-@compiles(_NotIndexed)
-def _render_plain(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.element, **kw)
-
-
-@compiles(_NotIndexed, "sqlite")
-def _render_unary_plus(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return "+" + compiler.process(element.element, **kw)
-
-
-def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
-    return and_(column >= prefix, column < prefix + _TOP)
 
 
 def insert_if_absent(table: Table, dialect_name: str) -> Insert:
@@ -109,27 +68,13 @@ class ChangeToken:
     pending: int = 0
 
 
-def search_condition(search: str) -> ColumnElement[bool] | None:
-    """The WHERE clause for the search box text, or None for no filter (see the module docstring)."""
-    text = search.strip()
-    if not text:
-        return None
-    compact = re.sub(r"[\s-]", "", text)
-    if _DIGITS.match(compact):
-        terms = [_prefix(SCREENING.c.id_number, compact.upper())]
-        if compact.isdigit() and len(compact) >= _MIN_DIGITS:
-            terms.append(_prefix(SCREENING.c.phone, compact))
-            terms.append(_prefix(SCREENING.c.phone_rev, compact[::-1]))
-        return or_(*terms)
-    return _prefix(SCREENING.c.name_key, name_key(text))
-
-
 class SqlScreeningRepository:
     """Screenings in SQL; ``session_factory`` is usually ``open_database(url).session_factory``."""
 
     def __init__(self, session_factory: Callable[[], Session], *, clock: Clock | None = None) -> None:
         self._sessions = session_factory
         self._clock = clock or _UtcClock()
+        self._seen: RecordCache[Screening] = RecordCache()
 
     def _now(self) -> datetime:
         return to_utc(self._clock.now())
@@ -252,22 +197,24 @@ class SqlScreeningRepository:
     def between(
         self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
     ) -> Sequence[Screening]:
-        """Screenings created in [start, end), newest first; ``search`` as in the module docstring."""
+        """Screenings created in [start, end), newest first, at most ``limit``; ``search`` as typed in a
+        search box (``fever_desk.search``).  Rows converted before (same id and version) are taken from
+        ``db.record_cache`` instead of being converted again."""
         with self._sessions() as session, session.begin():
-            rows = session.execute(self.list_query(start, end, search, limit)).mappings()
-            return [screening_from_row(row) for row in rows]
+            return read_list(
+                session,
+                self._seen,
+                _RAW,
+                lambda columns: list_query(SCREENING, start, end, search, limit, columns),
+                (SCREENING.c.id, SCREENING.c.version),
+                lambda rows: [screening_from_row(row) for row in rows],
+                lambda screening: (screening.id, screening.version),
+            )
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:
-        """The statement behind :meth:`between`; without a search the created_at index drives it."""
-        condition = search_condition(search)
-        created: Any = SCREENING.c.created_at
-        if condition is not None:
-            created = _NotIndexed(created)
-        query = select(SCREENING).where(created >= start, created < end)
-        if condition is not None:
-            query = query.where(condition)
-        return query.order_by(SCREENING.c.created_at.desc()).limit(limit)
+        """The statement behind :meth:`between` (``db.search.list_query`` on the screening table)."""
+        return list_query(SCREENING, start, end, search, limit)
 
     def counts(self, start: datetime, end: datetime) -> DayCounts:
         """Totals for [start, end); ``fever_clinic`` and ``suspected`` count each disposition exactly

@@ -79,24 +79,30 @@ def _free_port() -> int:
 class PgCluster:
     """One private server; :meth:`start` once, :meth:`stop`/:meth:`start` again to simulate an outage."""
 
-    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
+    def __init__(
+        self, bindir: Path | None = None, *, durable: bool = False, kept: Path | None = None
+    ) -> None:
         self.bindir = bindir or find_bindir()
         #: ``durable`` keeps fsync on, for the benchmark: a save is then timed as a clinic server does it.
         self.options = DURABLE_OPTIONS if durable else SERVER_OPTIONS
-        self.root = Path(tempfile.mkdtemp(prefix="fever-pg-"))
+        #: ``kept``: a folder that outlives the process (the benchmark's cached million rows); it is
+        #: stopped at exit, never removed.
+        self.root = kept or Path(tempfile.mkdtemp(prefix="fever-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.port = _free_port()
         self._as_root = hasattr(os, "geteuid") and os.geteuid() == 0  # Windows has no root, no geteuid
         self._counter = itertools.count(1)
-        self._initialised = False
+        self._initialised = (self.data / "PG_VERSION").exists()
         self._cleaned = False
         if self._as_root:
             import pwd  # POSIX only: the suite must still be collectable on Windows
 
             user = pwd.getpwnam("postgres")
             os.chown(self.root, user.pw_uid, user.pw_gid)
-        atexit.register(self.destroy)  # even if the session dies before its finalizer runs
+        # Even if the session dies before its finalizer runs.
+        atexit.register(self.stop if kept else self.destroy)
 
     # ---- the server process -------------------------------------------------------------------------
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -9,14 +9,18 @@ from db import open_database
 
 
 def test_save_and_report_measurements_run_on_an_empty_database(tmp_path: Path) -> None:
-    from bench import bench_report, bench_save
+    from bench import bench_lists, bench_report, bench_save
+    from db.models import SCREENING
+    from db.models_pharmacy import PURCHASE
 
     database = open_database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     try:
         saves = bench_save._measure(database)
         reports = bench_report._measure(database, tmp_path / "pdf")
+        lists = {table.name: bench_lists._measure(database, table, 1) for table in (SCREENING, PURCHASE)}
     finally:
         database.close()
     assert all(values for values in saves.values())
+    assert all(len(values) == bench_lists.PROBES for per in lists.values() for values in per.values())
     assert reports["figures"] and reports["report"] and reports["regenerate"]
     assert all(v >= 0 for values in reports.values() for v in values)

@@ -200,7 +200,7 @@ def test_the_search_query_keeps_its_index_hint_to_sqlite():
     from db.repositories import SqlScreeningRepository
 
     statement = SqlScreeningRepository.list_query(
-        datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC), "王", 10
+        datetime(2020, 1, 1, tzinfo=UTC), datetime.now(UTC), "王芳", 10
     )
     assert "+screening.created_at >=" in str(statement.compile(dialect=sqlite.dialect()))
     assert "+screening" not in str(statement.compile(dialect=postgresql.dialect()))
@@ -232,3 +232,73 @@ def test_an_interrupted_first_migration_leaves_nothing_half_built(tmp_path, monk
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM screening").scalar() == 0
     database.close()
+
+
+def test_the_name_initial_revision_goes_down_and_up_keeping_every_record(database, engine_name):
+    """0006 down to 0005 and back on a database holding a corrected screening and a purchase with its
+    drug lines: nothing is lost (SQLite drops the column in place, never copying ``purchase``, whose
+    drug lines would go with it), and the way up fills the initials of the rows already there."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from db.migrate import alembic_config
+    from db.pharmacy_repository import SqlPurchaseRepository
+    from db.repositories import SqlScreeningRepository
+    from tests.db.factories import make_screening
+    from tests.fever_desk.pharmacy_cases import purchase
+
+    day = datetime(2020, 2, 3, tzinfo=UTC)
+    screenings = SqlScreeningRepository(database.session_factory)
+    saved = screenings.add(make_screening("Wang Lei", created_at=day + timedelta(hours=1)))
+    screenings.correct(replace(saved, note="更正"), operator="甲", reason="note")
+    bought = SqlPurchaseRepository(database.session_factory).add(purchase(at=day + timedelta(hours=2)))
+
+    def migrate(step: str, revision: str) -> None:
+        config = alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, step)(config, revision)
+
+    def table_facts() -> tuple[set[str], set[str], tuple[int, int, int]]:
+        with database.engine.connect() as connection:
+            found = inspect(connection)
+            columns = {c["name"] for t in ("screening", "purchase") for c in found.get_columns(t)}
+            indexes = {i["name"] for t in ("screening", "purchase") for i in found.get_indexes(t)}
+            counts = tuple(
+                connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                for t in ("screening_revision", "purchase", "purchase_drug")
+            )
+        return columns, indexes, counts
+
+    migrate("downgrade", "0005")
+    columns, indexes, counts = table_facts()
+    assert current_revision(database.engine) == "0005"
+    assert "name_initial" not in columns
+    assert not any("name_initial" in name for name in indexes)
+    assert counts == (1, 1, len(bought.drugs))
+
+    migrate("upgrade", "head")
+    columns, indexes, counts = table_facts()
+    assert "name_initial" in columns and counts == (1, 1, len(bought.drugs))
+    assert {
+        "ix_screening_name_initial_created_at_name_key",
+        "ix_purchase_name_initial_created_at_name_key",
+    } <= indexes
+    with database.engine.connect() as connection:
+        initials = {
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT name_initial FROM screening UNION ALL SELECT name_initial FROM purchase"
+            )
+        }
+    assert initials == {"w", "王"}
+    window = (day, day + timedelta(days=1))
+    assert [s.id for s in SqlScreeningRepository(database.session_factory).between(*window, search="W")] == [
+        saved.id
+    ]
+    assert [p.id for p in SqlPurchaseRepository(database.session_factory).between(*window, search="王")] == [
+        bought.id
+    ]
