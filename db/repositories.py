@@ -100,7 +100,7 @@ class ChangeToken:
     No record is ever deleted, a new one raises ``rows`` and a correction raises ``versions``, so a
     token that is unchanged means the list is unchanged even when the counters' clocks disagree (which
     would fool a check on ``updated_at`` alone).  ``pending`` counts saves still waiting in the local
-    outbox (see ``db.resilient``), so the list also reloads when they reach the server.
+    outbox (see ``db.offline``), so the list also reloads when they reach the server.
     """
 
     rows: int
@@ -149,20 +149,21 @@ class SqlScreeningRepository:
         values["updated_at"] = to_utc(screening.updated_at) if screening.updated_at else values["created_at"]
         return values
 
-    def add_if_absent(self, screening: Screening) -> bool:
+    def add_if_absent(self, screening: Screening, *, session: Session | None = None) -> bool:
         """Insert unless a screening with this id exists; True if this call wrote it.  Timestamps must be
-        set (an outbox replay carries the time the nurse saved, not the time the server came back)."""
+        set (an outbox replay carries the time the nurse saved, not the time the server came back).
+        With ``session``, in the caller's transaction (the replay appends the audit entry there too)."""
         if screening.created_at is None:
             raise ValueError("add_if_absent needs the original created_at")
         values = self.stamped(screening)
-        with self._sessions() as session, session.begin():
+        with joined(self._sessions, session) as session:
             dialect = session.get_bind().dialect.name
             # RETURNING, not rowcount: psycopg 3 reports -1 for a single INSERT here.
             statement = insert_if_absent(SCREENING, dialect).returning(SCREENING.c.id)
             return session.execute(statement, values).first() is not None
 
     def probe(self) -> None:
-        """One round trip: raises the driver's error if the server is not there (``db.resilient``)."""
+        """One round trip: raises the driver's error if the server is not there (``db.offline``)."""
         with self._sessions() as session, session.begin():
             session.execute(select(1))
 

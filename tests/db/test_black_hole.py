@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import text
 
 from db.deadline import CALL_DEADLINE_S
+from db.offline.store import open_resilient
 from db.outbox import Outbox
-from db.resilient import open_resilient
 from tests.db.factories import make_screening
 
 pytestmark = pytest.mark.postgresql

@@ -16,17 +16,17 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import SCREENING
-from db.outbox import Outbox
-from db.repositories import SqlScreeningRepository
-from db.resilient import (
+from db.offline.link import ServerUnavailable
+from db.offline.screenings import (
     SCREENING_ADD,
     ResilientScreeningRepository,
-    ServerUnavailable,
     matches,
-    open_resilient,
     screening_from_payload,
     screening_payload,
 )
+from db.offline.store import open_resilient
+from db.outbox import Outbox
+from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition
 from tests.db.factories import make_screening
 
