@@ -113,6 +113,10 @@ class ResilientRepository:
     def pending_count(self) -> int:
         return self.outbox.count(self.kind)
 
+    def is_queued(self, record_id: Any) -> bool:
+        """Is the save of ``record_id`` waiting in this counter's outbox?"""
+        return self.outbox.get(self.kind, str(record_id)) is not None
+
     def _queued(self, record_id: Any) -> Any | None:
         """The queued save of ``record_id`` (decoded), if this counter holds one."""
         item = self.outbox.get(self.kind, str(record_id))
