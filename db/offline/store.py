@@ -55,6 +55,9 @@ from fever_desk.audit import GENESIS, AuditDraft, AuditEntry, seal
 
 log = logging.getLogger(__name__)
 
+#: While offline, how often the replay thread tries the server (seconds).
+OFFLINE_RETRY_S = 2.0
+
 
 class TravellingAudit(SqlAuditRepository):
     """The audit repository of a shared server: inside a unit of work, an entry first goes with the
@@ -180,13 +183,17 @@ class ResilientStore:
     ) -> None:
         """Replay every ``every`` seconds on a thread of its own (not the database worker, whose queue
         of saves must never wait for a dead server); ``on_status`` gets each result on that thread, and
-        the new count whenever a save is queued (on the database worker's thread)."""
+        the new count whenever a save is queued (on the database worker's thread).
+
+        While offline the server is tried more often (every :data:`OFFLINE_RETRY_S` at most): a probe
+        that fails costs one refused connection, and the outbox should be on its way within seconds of
+        the server's return."""
         if self._thread is not None:
             return
         self._on_status = on_status
 
         def loop() -> None:
-            while not self._stop.wait(every):
+            while not self._stop.wait(every if self.link.online else min(every, OFFLINE_RETRY_S)):
                 try:
                     status = self.replay()
                 except Exception:  # logged with its traceback; one bad round must not end the replaying
