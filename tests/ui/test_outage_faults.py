@@ -260,10 +260,10 @@ def audit_verify(url: str) -> subprocess.CompletedProcess[str]:
 def assert_nothing_lost(url: str, fleet: Fleet, drained_s: float, note: str) -> None:
     found = figures(url, fleet)
     print(f"{note}: {found}; outboxes empty {drained_s:.1f} s after the server's return")
-    assert found.acknowledged > 0 and found.queued > 0, f"the outage did not reach the saves: {found}"
+    assert found.failed == found.failed_but_kept == 0, found
     assert found.lost == 0, found
     assert found.unaudited == found.twice_audited == found.orphan_entries == 0, found
-    assert found.failed == found.failed_but_kept == 0, found
+    assert found.acknowledged > 0 and found.queued > 0, f"the outage did not reach the saves: {found}"
     assert drained_s <= DRAINED_WITHIN_S, f"outboxes still held {fleet.pending()} after {drained_s:.1f} s"
     verify = audit_verify(url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
