@@ -308,3 +308,19 @@ def _lose_the_server_at_the_audit_entry(ctx: Any) -> None:
     again = operations.save_screening(ctx, screening)
     assert not again.queued and again.screening.id == screening.id
     assert len(ctx.audit.for_record("screening", str(screening.id))) == 1
+
+
+def test_saving_the_same_form_twice_is_one_record_with_one_entry(ctx: Any) -> None:
+    """The form fixes the record's id when it is filled: a second Enter, or a retry after an unclear
+    error, returns the stored record and writes neither a second row nor a second entry."""
+    screening = make_screening()
+    first = operations.save_screening(ctx, screening)
+    again = operations.save_screening(ctx, screening)
+    assert again.screening == first.screening and not again.queued
+    assert len(ctx.audit.for_record("screening", str(screening.id))) == 1
+    purchase = pharmacy_cases.purchase(at=_now())
+    bought = pharmacy_operations.save_purchase(ctx, purchase, 3, frozenset())
+    twice = pharmacy_operations.save_purchase(ctx, purchase, 3, frozenset())
+    assert twice.saved is not None and bought.saved is not None and twice.saved.id == bought.saved.id
+    assert twice.repeats == []  # its own earlier save is not a "repeat purchase"
+    assert len(ctx.audit.for_record("purchase", str(purchase.id))) == 1
