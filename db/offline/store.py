@@ -133,7 +133,12 @@ class ResilientStore:
     def unit_of_work(self) -> Iterator[Session]:
         """One server transaction for one desk operation (its writes and its audit entry); when the server
         is out of reach the operation's records and their entries go to the outbox instead (see the
-        module docstring), and ``db.offline.link.was_queued(session)`` says so afterwards."""
+        module docstring), and ``db.offline.link.was_queued(session)`` says so afterwards.
+
+        Only records written through the resilient repositories (``add``) can be queued; an operation
+        whose other writes go to the session directly (a correction, a slip print, a report) still
+        needs the server and fails while it is away, as before (offline for those: not yet).  An
+        operation must not mix the two kinds in one unit: the direct writes would not be queued."""
         with self.link.lock:
             session = self.handle.session_factory()
             unit = Unit(lost=not self.link.online)
@@ -149,10 +154,9 @@ class ResilientStore:
                         raise
                     self._queue(unit, exc)  # suppressed: the operation's records are kept
                     return
-                if unit.lost:
+                if unit.lost and unit.items:
                     _rollback(session)
-                    if unit.items:
-                        self._queue(unit, None)
+                    self._queue(unit, None)
                     return
                 try:
                     self.link.call(session.commit)
