@@ -1,11 +1,11 @@
 """Replay throughput of the offline outbox after a 10,000-record outage, beside the online save rate.
 
 A private cluster (``tests/pg.py``, fsync on, as a clinic server commits) and one counter as the desk's
-database worker holds it (``ui.app.Database``).  First the baseline: screenings saved one by one through
-the desk's operation (``ui.operations.save_screening``: the record and its audit entry, one server
-transaction each).  Then the server is stopped, 10,000 screenings are saved through the same operation
-(each goes to the outbox with its audit entry; that rate is printed too), the server is started again,
-and the store replays until the outbox is empty (batches of ``REPLAY_CHUNK`` records and entries per
+database worker holds it (``ui.services.database.Database``).  First the baseline: screenings saved one by
+one through the desk's operation (``ui.services.screening.save_screening``: the record and its audit entry,
+one server transaction each).  Then the server is stopped, 10,000 screenings are saved through the same
+operation (each goes to the outbox with its audit entry; that rate is printed too), the server is started
+again, and the store replays until the outbox is empty (batches of ``REPLAY_CHUNK`` records and entries per
 server transaction).  Records per second, higher is better.
 """
 
@@ -41,9 +41,9 @@ def _measure(cluster, outage: int = OUTAGE, online: int = ONLINE) -> dict[str, f
     from sqlalchemy import func, select
 
     from db.models import SCREENING
-    from ui.app import Database
-    from ui.audit_hooks import set_actor
-    from ui.operations import save_screening
+    from ui.services.audit_hooks import set_actor
+    from ui.services.database import Database
+    from ui.services.screening import save_screening
 
     url = cluster.fresh_database("outbox")
     ctx = Database(url)

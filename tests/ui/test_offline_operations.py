@@ -1,11 +1,11 @@
 """The desk's operations on a shared server that is down: a save kept in the outbox is a save.
 
-The operations run on the station's own worker context (``ui.app.Database`` on a PostgreSQL URL: the
-resilient store) against a private cluster of this module's own, stopped and started again.  A save made
-while it is down returns (``queued``), never raises; its audit entry travels with it and is appended on
+The operations run on the station's own worker context (``ui.services.database.Database`` on a PostgreSQL
+URL: the resilient store) against a private cluster of this module's own, stopped and started again.  A save
+made while it is down returns (``queued``), never raises; its audit entry travels with it and is appended on
 the server with the record, once; saving the same form again never makes a second record or entry; the
-pharmacy's repeat check sees this counter's queued registrations.  The last test drives the real desk:
-the nurse reads "saved on this counter" and the status bar counts what waits.
+pharmacy's repeat check sees this counter's queued registrations.  The last test drives the real desk: the
+nurse reads "saved on this counter" and the status bar counts what waits.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from tests.db.factories import make_screening
 from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
 from tests.fever_desk import pharmacy_cases
 from tests.ui.conftest import Desk, Keyboard
-from ui import operations, pharmacy_operations
-from ui.app import Database, build_window
-from ui.audit_hooks import set_actor
+from ui.desk.app import build_window
+from ui.services import pharmacy as pharmacy_operations
+from ui.services import screening as operations
+from ui.services.audit_hooks import set_actor
+from ui.services.database import Database
 
 
 @pytest.fixture

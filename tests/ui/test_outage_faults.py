@@ -1,12 +1,12 @@
 """Eight counters saving while the clinic server crashes, the network black-holes, or a counter is killed.
 
 Each counter is a process of its own that opens the shared server as the desk's database worker does
-(``ui.app.Database``: the resilient store, its outbox in the counter's own data folder, replaying every
-5 s like the desk's status bar) and saves screenings through the real operation
-(``ui.operations.save_screening``) as fast as a busy entrance allows.  After every save returns it appends
-the id and what the desk would have told the nurse (``saved`` / ``queued`` = "saved on this counter") to
-its log; an error is logged as ``failed`` and the same form is saved again, as a nurse would press Enter
-again.  Meanwhile the test
+(``ui.services.database.Database``: the resilient store, its outbox in the counter's own data folder,
+replaying every 5 s like the desk's status bar) and saves screenings through the real operation
+(``ui.services.screening.save_screening``) as fast as a busy entrance allows.  After every save returns it
+appends the id and what the desk would have told the nurse (``saved`` / ``queued`` = "saved on this
+counter") to its log; an error is logged as ``failed`` and the same form is saved again, as a nurse would
+press Enter again.  Meanwhile the test
 
 * kills the server (``pg_ctl -m immediate``) and starts it again, twice;
 * puts a TCP proxy between the counters and the server that black-holes every packet for 10 s (a
@@ -43,14 +43,14 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[2]
 COUNTERS = 8
 DRAINED_WITHIN_S = 10.0
-REPLAY_EVERY_S = 5.0  # what the desk's status bar asks for (ui.server_status.REPLAY_SECONDS)
+REPLAY_EVERY_S = 5.0  # what the desk's status bar asks for (ui.desk.widgets.server_status.REPLAY_SECONDS)
 CHILD = """
 import sys, time
 from pathlib import Path
 from tests.db.factories import make_screening
-from ui.app import Database
-from ui.audit_hooks import set_actor
-from ui.operations import save_screening
+from ui.services.database import Database
+from ui.services.audit_hooks import set_actor
+from ui.services.screening import save_screening
 
 url, log_path, name, every = sys.argv[1], Path(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 ctx = Database(url)
@@ -248,7 +248,7 @@ def figures(url: str, fleet: Fleet) -> Figures:
 
 def audit_verify(url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--db", url, "audit", "verify"],
+        [sys.executable, "-m", "ui.cli.main", "--db", url, "audit", "verify"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -271,7 +271,7 @@ def assert_nothing_lost(url: str, fleet: Fleet, drained_s: float, note: str) -> 
 
 def test_the_desk_replays_as_often_as_this_test_assumes() -> None:
     pytest.importorskip("PySide6")
-    from ui.server_status import REPLAY_SECONDS
+    from ui.desk.widgets.server_status import REPLAY_SECONDS
 
     assert REPLAY_SECONDS == REPLAY_EVERY_S
 
