@@ -69,6 +69,27 @@ class SqlAuditRepository:
         session.execute(update(AUDIT_HEAD).where(head.id == 1).values(last_hash=entry.hash))
         return entry
 
+    def append_many(
+        self, entries: list[tuple[AuditDraft, datetime]], *, session: Session
+    ) -> list[AuditEntry]:
+        """Seal and store several entries, in this order, in ``session``'s transaction: the head is
+        locked and moved once for all of them (an outbox replay appends a batch of entries, each with
+        the time it happened)."""
+        if not entries:
+            return []
+        head = AUDIT_HEAD.c
+        session.execute(
+            update(AUDIT_HEAD).where(head.id == 1).values(last_sequence=head.last_sequence + len(entries))
+        )
+        last, previous = session.execute(select(head.last_sequence, head.last_hash).where(head.id == 1)).one()
+        sealed: list[AuditEntry] = []
+        for offset, (draft, at) in enumerate(entries):
+            sealed.append(seal(draft, last - len(entries) + 1 + offset, at, previous))
+            previous = sealed[-1].hash
+        session.execute(insert(AUDIT_LOG), [{name: getattr(e, name) for name in _FIELDS} for e in sealed])
+        session.execute(update(AUDIT_HEAD).where(head.id == 1).values(last_hash=previous))
+        return sealed
+
     def entries(
         self,
         *,

@@ -84,18 +84,17 @@ class SqlPurchaseRepository:
                 session.execute(insert(PURCHASE_DRUG), lines)
         return purchase_from_row(values, lines)
 
-    def add_if_absent(self, purchase: Purchase, *, session: Session | None = None) -> bool:
+    def add_if_absent(self, purchase: Purchase) -> bool:
         """Insert the purchase and its lines unless one with this id exists; True if this call wrote it.
 
-        The outbox replay (``db.offline``) uses it, in its own transaction (``session``): the lines are
-        written only together with a new purchase, so a replay of a registration the server already has
-        changes nothing."""
+        The outbox replay (``db.resilient``) uses it: the lines are written only together with a new
+        purchase, so a replay of a registration the server already has changes nothing."""
         if purchase.created_at is None:
             raise ValueError("add_if_absent needs the original created_at")
         values = purchase_values(purchase)
         values["created_at"] = to_utc(purchase.created_at)
         lines = drug_values(purchase)
-        with joined(self._sessions, session) as session:
+        with self._sessions() as session, session.begin():
             dialect = session.get_bind().dialect.name
             statement = insert_if_absent(PURCHASE, dialect).returning(PURCHASE.c.id)
             if session.execute(statement, values).first() is None:

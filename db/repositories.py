@@ -149,14 +149,13 @@ class SqlScreeningRepository:
         values["updated_at"] = to_utc(screening.updated_at) if screening.updated_at else values["created_at"]
         return values
 
-    def add_if_absent(self, screening: Screening, *, session: Session | None = None) -> bool:
+    def add_if_absent(self, screening: Screening) -> bool:
         """Insert unless a screening with this id exists; True if this call wrote it.  Timestamps must be
-        set (an outbox replay carries the time the nurse saved, not the time the server came back).
-        With ``session``, in the caller's transaction (the replay appends the audit entry there too)."""
+        set (an outbox replay carries the time the nurse saved, not the time the server came back)."""
         if screening.created_at is None:
             raise ValueError("add_if_absent needs the original created_at")
         values = self.stamped(screening)
-        with joined(self._sessions, session) as session:
+        with self._sessions() as session, session.begin():
             dialect = session.get_bind().dialect.name
             # RETURNING, not rowcount: psycopg 3 reports -1 for a single INSERT here.
             statement = insert_if_absent(SCREENING, dialect).returning(SCREENING.c.id)

@@ -14,15 +14,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.mapping import row_from_snapshot, snapshot
 from db.models import to_utc
+from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.offline.link import SERVER_ERRORS, ServerUnavailable, is_connection_error, reachable
 from db.offline.repository import ResilientRepository, person_matches
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
 from db.pharmacy_repository import PurchaseCounts
-from db.repositories import ChangeToken
+from db.repositories import ChangeToken, insert_if_absent
 from fever_desk.pharmacy import Purchase
 
 PURCHASE_ADD = "purchase.add"
@@ -54,8 +56,19 @@ class ResilientPurchaseRepository(ResilientRepository):
     def decode(self, payload: dict[str, Any]) -> Purchase:
         return purchase_from_payload(payload)
 
-    def insert_if_absent(self, record: Purchase, session: Session) -> bool:
-        return bool(self.primary.add_if_absent(record, session=session))
+    def insert_many_if_absent(self, records: list[Purchase], session: Session) -> set[Any]:
+        """The registrations not there yet, and the drug lines of exactly those."""
+        rows = []
+        for purchase in records:
+            if purchase.created_at is None:
+                raise ValueError("a replayed registration keeps the time it was saved")
+            rows.append({**purchase_values(purchase), "created_at": to_utc(purchase.created_at)})
+        statement = insert_if_absent(PURCHASE, session.get_bind().dialect.name).returning(PURCHASE.c.id)
+        written = {row[0] for row in session.execute(statement, rows)}
+        lines = [line for purchase in records if purchase.id in written for line in drug_values(purchase)]
+        if lines:
+            session.execute(insert(PURCHASE_DRUG), lines)
+        return written
 
     def _pending(self) -> list[Purchase]:
         return self._pending_records()

@@ -101,7 +101,9 @@ class ResilientRepository:
     def decode(self, payload: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def insert_if_absent(self, record: Any, session: Session) -> bool:
+    def insert_many_if_absent(self, records: list[Any], session: Session) -> set[Any]:
+        """Insert each record unless one with its id exists (``INSERT … ON CONFLICT DO NOTHING``), in
+        ``session``; the ids this call wrote."""
         raise NotImplementedError
 
     # ---- state ----------------------------------------------------------------------------------------
@@ -230,12 +232,14 @@ class ResilientRepository:
         return len(chunk)
 
     def _send(self, chunk: list[tuple[Pending, Any]]) -> None:
-        """One server transaction: each record if absent, and its travelling audit entry with it."""
+        """One server transaction: the records not there yet, and the audit entries that travelled with
+        exactly those (a record already there has its entry already: an earlier replay, or the save
+        itself, committed both), chained in the order the records were made."""
         with unit_of_work(self._sessions) as session:
-            for item, record in chunk:
-                if not self.insert_if_absent(record, session):
-                    continue  # already there, with its entry: an earlier replay or the save itself
-                travelling = audit_from_payload(item.payload)
-                if travelling is not None:
-                    draft, at = travelling
-                    self.audit.append(draft, session=session, at=at)
+            written = self.insert_many_if_absent([record for _item, record in chunk], session)
+            travelling = [
+                entry
+                for item, record in chunk
+                if record.id in written and (entry := audit_from_payload(item.payload)) is not None
+            ]
+            self.audit.append_many(travelling, session=session)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.mapping import row_from_snapshot, screening_from_row, snapshot
+from db.models import SCREENING
 from db.offline.link import (
     SERVER_ERRORS,
     ReplayResult,
@@ -35,7 +36,7 @@ from db.offline.link import (
     unit_of,
 )
 from db.offline.repository import ResilientRepository, person_matches
-from db.repositories import ChangeToken
+from db.repositories import ChangeToken, insert_if_absent
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 
 SCREENING_ADD = "screening.add"
@@ -78,8 +79,11 @@ class ResilientScreeningRepository(ResilientRepository):
     def decode(self, payload: dict[str, Any]) -> Screening:
         return screening_from_payload(payload)
 
-    def insert_if_absent(self, record: Screening, session: Session) -> bool:
-        return bool(self.primary.add_if_absent(record, session=session))
+    def insert_many_if_absent(self, records: list[Screening], session: Session) -> set[Any]:
+        if any(record.created_at is None for record in records):
+            raise ValueError("a replayed screening keeps the time it was saved")
+        statement = insert_if_absent(SCREENING, session.get_bind().dialect.name).returning(SCREENING.c.id)
+        return {row[0] for row in session.execute(statement, [self.primary.stamped(r) for r in records])}
 
     # ---- state --------------------------------------------------------------------------------------
     def pending_ids(self) -> set[uuid.UUID]:

@@ -197,14 +197,22 @@ class ResilientStore:
         self._on_status = on_status
 
         def loop() -> None:
-            while not self._stop.wait(every if self.link.online else min(every, OFFLINE_RETRY_S)):
+            pause = every
+            while not self._stop.wait(pause):
                 try:
                     status = self.replay()
                 except Exception:  # logged with its traceback; one bad round must not end the replaying
                     log.exception("outbox replay failed")
+                    pause = every
                     continue
                 if on_status is not None:
                     on_status(status)
+                # A backlog is sent round after round (each round frees the lock for the desk's saves);
+                # otherwise wait, less long while the server is away.
+                if status.online and status.pending:
+                    pause = 0.0
+                else:
+                    pause = every if status.online else min(every, OFFLINE_RETRY_S)
 
         self._thread = threading.Thread(target=loop, name="outbox-replay", daemon=True)
         self._thread.start()

@@ -74,7 +74,7 @@ with log_path.open("a", encoding="utf-8") as log:
             log.write(f"{result.screening.id} {'queued' if result.queued else 'saved'}\\n")
             log.flush()
             break
-        time.sleep(0.02)
+        time.sleep(0.05)  # 20 saves a second per counter: far busier than any entrance
 ctx.close()
 """
 LINE = re.compile(r"^([0-9a-f-]{36}) (saved|queued|failed \w+)$")
