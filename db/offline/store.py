@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.audit_repository import SqlAuditRepository
@@ -148,7 +149,10 @@ class ResilientStore:
                     yield session
                 except BaseException as exc:
                     _rollback(session)
-                    if not (unit.lost or is_connection_error(exc)) or not unit.items:
+                    # The server went away under the operation (or its session broke with it): keep its
+                    # records.  Anything else is the operation's own failure and stays one.
+                    lost = is_connection_error(exc) or (unit.lost and isinstance(exc, SQLAlchemyError))
+                    if not lost or not unit.items:
                         if is_connection_error(exc):
                             self.link.went_offline(exc)
                         raise

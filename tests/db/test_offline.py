@@ -267,3 +267,23 @@ def test_the_background_replay_sends_the_outbox_when_the_server_is_back(up, outb
         assert store.screenings.primary.get(saved.id) == saved
     finally:
         store.close()
+
+
+def test_an_operation_that_fails_for_its_own_reasons_offline_keeps_nothing(up, outbox):
+    """Only a lost server turns into "kept on this counter": an operation's own error, or one that had
+    not made its audit entry yet, still fails, and nothing of it waits in the outbox to be sent later."""
+    from fever_desk.audit import AuditDraft
+
+    store = open_resilient(up.fresh_database("own"), outbox)
+    try:
+        up.stop("immediate")
+        with pytest.raises(ValueError, match="the form was wrong"), store.unit_of_work() as session:
+            screening = store.screenings.add(make_screening(), session=session)
+            draft = AuditDraft("nurse.li", "desk-1", "create", "screening", str(screening.id))
+            store.audit.append(draft, session=session)
+            raise ValueError("the form was wrong")
+        with pytest.raises(ServerUnavailable), store.unit_of_work() as session:
+            store.screenings.add(make_screening(), session=session)  # its entry never made
+        assert outbox.count() == 0
+    finally:
+        store.close()
