@@ -16,6 +16,7 @@ MODULES = [
     "bench.bench_pharmacy",
     "bench.bench_report",
     "bench.bench_pg",
+    "bench.bench_outbox",
     "bench.bench_bundle",
 ]
 

@@ -47,24 +47,48 @@ class SqlAuditRepository:
         self._sessions = session_factory
         self._clock = clock
 
-    def append(self, draft: AuditDraft, *, session: Session | None = None) -> AuditEntry:
-        """Seal and store one entry; in ``session``'s transaction when given, else in its own."""
+    def append(
+        self, draft: AuditDraft, *, session: Session | None = None, at: datetime | None = None
+    ) -> AuditEntry:
+        """Seal and store one entry; in ``session``'s transaction when given, else in its own.  ``at``:
+        when it happened, if not now (an entry that travelled in the outbox keeps the time of the save)."""
         if session is not None:
-            return self._append(session, draft)
+            return self._append(session, draft, at)
         with self._sessions() as own, own.begin():
-            return self._append(own, draft)
+            return self._append(own, draft, at)
 
-    def _append(self, session: Session, draft: AuditDraft) -> AuditEntry:
+    def _append(self, session: Session, draft: AuditDraft, at: datetime | None = None) -> AuditEntry:
         head = AUDIT_HEAD.c
         session.execute(update(AUDIT_HEAD).where(head.id == 1).values(last_sequence=head.last_sequence + 1))
         sequence, last_hash = session.execute(
             select(head.last_sequence, head.last_hash).where(head.id == 1)
         ).one()
-        entry = seal(draft, sequence, self._clock(), last_hash)
+        entry = seal(draft, sequence, at or self._clock(), last_hash)
         values = {name: getattr(entry, name) for name in _FIELDS}
         session.execute(insert(AUDIT_LOG).values(**values))
         session.execute(update(AUDIT_HEAD).where(head.id == 1).values(last_hash=entry.hash))
         return entry
+
+    def append_many(
+        self, entries: list[tuple[AuditDraft, datetime]], *, session: Session
+    ) -> list[AuditEntry]:
+        """Seal and store several entries, in this order, in ``session``'s transaction: the head is
+        locked and moved once for all of them (an outbox replay appends a batch of entries, each with
+        the time it happened)."""
+        if not entries:
+            return []
+        head = AUDIT_HEAD.c
+        session.execute(
+            update(AUDIT_HEAD).where(head.id == 1).values(last_sequence=head.last_sequence + len(entries))
+        )
+        last, previous = session.execute(select(head.last_sequence, head.last_hash).where(head.id == 1)).one()
+        sealed: list[AuditEntry] = []
+        for offset, (draft, at) in enumerate(entries):
+            sealed.append(seal(draft, last - len(entries) + 1 + offset, at, previous))
+            previous = sealed[-1].hash
+        session.execute(insert(AUDIT_LOG), [{name: getattr(e, name) for name in _FIELDS} for e in sealed])
+        session.execute(update(AUDIT_HEAD).where(head.id == 1).values(last_hash=previous))
+        return sealed
 
     def entries(
         self,

@@ -14,7 +14,7 @@ TCP keepalives and ``tcp_user_timeout`` (a pulled cable breaks a waiting stateme
 worker), and ``pool_pre_ping`` (after a server restart the pool's dead connections are replaced quietly
 instead of failing the next save).  Anything given in the URL's query wins over these defaults.
 Windows ignores the keepalive counts and has no ``tcp_user_timeout``, so the desk's server store
-(``db.resilient``) adds application-level limits that work everywhere: ``db.deadline``.
+(``db.offline``) adds application-level limits that work everywhere: ``db.deadline``.
 """
 
 from __future__ import annotations

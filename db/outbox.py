@@ -4,9 +4,10 @@ When the counters share a PostgreSQL server, a network drop must not stop the de
 entrance is screened whether or not the server answers.  Each save the server did not confirm is kept
 here — the operation's kind, the row as JSON (``db.mapping.snapshot`` of the row values, the same
 format as the revision history, so it stays readable across versions), when it was queued and how
-many times it was tried — until ``db.resilient`` has replayed it.  The file is the only copy of those
-records, so it is written with ``synchronous=FULL`` like the station's own database, and a replayed
-item is deleted only after the server has committed it.
+many times it was tried — until ``db.offline.store`` has replayed it.  A save's payload also carries
+its audit entry (key ``audit``, see ``db.offline.link``), so the entry reaches the server with its
+record.  The file is the only copy of those records, so it is written with ``synchronous=FULL`` like
+the station's own database, and a replayed item is deleted only after the server has committed it.
 
 Plain ``sqlite3`` rather than SQLAlchemy: the outbox must open even when nothing else does, and one
 short connection per call keeps it safe to use from whichever thread the worker runs on.
@@ -88,13 +89,37 @@ class Outbox:
 
     def put(self, kind: str, item_id: str, payload: dict[str, Any], error: str = "") -> None:
         """Queue ``payload``; committed (and synced) before this returns."""
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        self.put_many([(kind, item_id, payload)], error)
+
+    def put_many(self, items: list[tuple[str, str, dict[str, Any]]], error: str = "") -> None:
+        """Queue ``(kind, item_id, payload)`` items in one transaction: all of them or none (one desk
+        operation's records, each with its audit entry).  An item already queued keeps its first copy."""
+        now = datetime.now(UTC).isoformat()
+        rows = [
+            (kind, item_id, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), now, error)
+            for kind, item_id, payload in items
+        ]
         with self._connect() as connection:
-            connection.execute(
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
                 "INSERT INTO outbox (kind, item_id, payload, created_at, last_error) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (kind, item_id) DO NOTHING",
-                (kind, item_id, text, datetime.now(UTC).isoformat(), error),
+                rows,
             )
+            connection.execute("COMMIT")
+
+    def get(self, kind: str, item_id: str) -> Pending | None:
+        """The queued item ``(kind, item_id)``, if any (one index lookup, whatever the queue's length)."""
+        with self._connect() as connection:
+            row = connection.execute(
+                "SELECT seq, kind, item_id, payload, created_at, attempts, last_error FROM outbox "
+                "WHERE kind = ? AND item_id = ?",
+                (kind, item_id),
+            ).fetchone()
+        if row is None:
+            return None
+        seq, k, item, payload, created, attempts, error = row
+        return Pending(seq, k, item, json.loads(payload), datetime.fromisoformat(created), attempts, error)
 
     def pending(self, kind: str | None = None, limit: int | None = None) -> list[Pending]:
         """Queued items, oldest first."""
@@ -124,8 +149,14 @@ class Outbox:
 
     def done(self, seq: int) -> None:
         """Forget an item the server has committed."""
+        self.done_many([seq])
+
+    def done_many(self, seqs: list[int]) -> None:
+        """Forget items the server has committed, in one transaction (a replayed batch)."""
         with self._connect() as connection:
-            connection.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany("DELETE FROM outbox WHERE seq = ?", [(seq,) for seq in seqs])
+            connection.execute("COMMIT")
 
     def failed(self, seq: int, error: str) -> None:
         """Count one more attempt and keep the reason, for IT; the item stays queued."""

@@ -89,8 +89,8 @@ class SqlPurchaseRepository:
         current = self.change_token(start, end)
         return None if current == token else current
 
-    def get(self, purchase_id: Any) -> Purchase | None:
-        with self._sessions() as session, session.begin():
+    def get(self, purchase_id: Any, *, session: Session | None = None) -> Purchase | None:
+        with joined(self._sessions, session) as session:
             found = self._load(session, select(PURCHASE).where(PURCHASE.c.id == purchase_id))
         return found[0] if found else None
 

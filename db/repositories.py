@@ -59,7 +59,7 @@ class ChangeToken:
     No record is ever deleted, a new one raises ``rows`` and a correction raises ``versions``, so a
     token that is unchanged means the list is unchanged even when the counters' clocks disagree (which
     would fool a check on ``updated_at`` alone).  ``pending`` counts saves still waiting in the local
-    outbox (see ``db.resilient``), so the list also reloads when they reach the server.
+    outbox (see ``db.offline``), so the list also reloads when they reach the server.
     """
 
     rows: int
@@ -107,7 +107,7 @@ class SqlScreeningRepository:
             return session.execute(statement, values).first() is not None
 
     def probe(self) -> None:
-        """One round trip: raises the driver's error if the server is not there (``db.resilient``)."""
+        """One round trip: raises the driver's error if the server is not there (``db.offline``)."""
         with self._sessions() as session, session.begin():
             session.execute(select(1))
 

@@ -10,6 +10,7 @@ can notice.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -20,8 +21,8 @@ import pytest
 from sqlalchemy import text
 
 from db.deadline import CALL_DEADLINE_S
+from db.offline.store import open_resilient
 from db.outbox import Outbox
-from db.resilient import open_resilient
 from tests.db.factories import make_screening
 
 pytestmark = pytest.mark.postgresql
@@ -73,6 +74,17 @@ class BlackHoleProxy:
 
     def swallow(self) -> None:
         self.swallowing.set()
+
+    def heal(self) -> None:
+        """The partition ends: what the stations send reaches the server again, and every connection
+        that lived through the black hole is reset (its bytes were lost half-way, as a server that
+        kept no state for it would answer), so new connections are forwarded from here on."""
+        self.swallowing.clear()
+        stale, self._sockets = self._sockets, []
+        for sock in stale:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
     def close(self) -> None:
         self._closed.set()

@@ -16,17 +16,17 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import SCREENING
-from db.outbox import Outbox
-from db.repositories import SqlScreeningRepository
-from db.resilient import (
+from db.offline.link import ServerUnavailable
+from db.offline.screenings import (
     SCREENING_ADD,
     ResilientScreeningRepository,
-    ServerUnavailable,
     matches,
-    open_resilient,
     screening_from_payload,
     screening_payload,
 )
+from db.offline.store import open_resilient
+from db.outbox import Outbox
+from db.repositories import SqlScreeningRepository
 from fever_desk.model import Disposition
 from tests.db.factories import make_screening
 
@@ -265,5 +265,25 @@ def test_the_background_replay_sends_the_outbox_when_the_server_is_back(up, outb
         up.start()
         assert done.wait(20), seen
         assert store.screenings.primary.get(saved.id) == saved
+    finally:
+        store.close()
+
+
+def test_an_operation_that_fails_for_its_own_reasons_offline_keeps_nothing(up, outbox):
+    """Only a lost server turns into "kept on this counter": an operation's own error, or one that had
+    not made its audit entry yet, still fails, and nothing of it waits in the outbox to be sent later."""
+    from fever_desk.audit import AuditDraft
+
+    store = open_resilient(up.fresh_database("own"), outbox)
+    try:
+        up.stop("immediate")
+        with pytest.raises(ValueError, match="the form was wrong"), store.unit_of_work() as session:
+            screening = store.screenings.add(make_screening(), session=session)
+            draft = AuditDraft("nurse.li", "desk-1", "create", "screening", str(screening.id))
+            store.audit.append(draft, session=session)
+            raise ValueError("the form was wrong")
+        with pytest.raises(ServerUnavailable), store.unit_of_work() as session:
+            store.screenings.add(make_screening(), session=session)  # its entry never made
+        assert outbox.count() == 0
     finally:
         store.close()

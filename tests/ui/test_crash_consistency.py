@@ -39,7 +39,7 @@ set_actor(ctx, "nurse.li", "desk-1")
 print("ready", flush=True)
 while True:
     saved = save_screening(ctx, make_screening())
-    print(saved.id, flush=True)
+    print(saved.screening.id, flush=True)
 """
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")

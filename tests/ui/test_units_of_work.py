@@ -45,7 +45,7 @@ def ctx(database_url: str) -> Iterator[Database]:  # noqa: F811 - the imported f
 
 def _saved(ctx: Any, **changes: Any) -> Any:
     screening = make_screening(**changes)
-    return operations.save_screening(ctx, screening)
+    return operations.save_screening(ctx, screening).screening
 
 
 def _now() -> datetime:
@@ -267,7 +267,7 @@ def test_when_the_audit_entry_fails_the_write_is_undone(case: Case, ctx: Any, tm
 def test_records_name_the_logged_in_operator_as_their_entries_do(ctx: Any) -> None:
     set_actor(ctx, "nurse.wang", "desk-1")
     # What the form carried (an old settings name) does not override who is logged in.
-    saved = operations.save_screening(ctx, replace(make_screening(), operator="王护士"))
+    saved = operations.save_screening(ctx, replace(make_screening(), operator="王护士")).screening
     purchase = pharmacy_operations.save_purchase(ctx, pharmacy_cases.purchase(at=_now()), 3, frozenset())
     followup = report_operations.record_followup(ctx, saved.id, "excluded", "someone else")
     assert saved.operator == purchase.saved.operator == followup.recorded_by == "nurse.wang"
@@ -292,10 +292,35 @@ def _lose_the_server_at_the_audit_entry(ctx: Any) -> None:
     lost = OperationalError("INSERT INTO audit_log", {}, ConnectionError("server closed the connection"))
     real = ctx.audit
     ctx.audit = RefusingTrail(real, lost)
-    with pytest.raises(OperationalError):
-        operations.save_screening(ctx, screening)
+    result = operations.save_screening(ctx, screening)
     ctx.audit = real
+    # A save that was kept is a save: no error, flagged as waiting on this counter.
+    assert result.queued and result.screening.id == screening.id
     assert screening.id in ctx.screenings.pending_ids()  # not lost: it is sent when the server is back
+    entries_before = len(ctx.audit.for_record("screening", str(screening.id)))
     ctx.store.replay()
     assert ctx.screenings.pending_ids() == set()
     assert ctx.screenings.primary.get(screening.id) is not None
+    # Its entry travelled with it and was appended with it, once.
+    assert len(ctx.audit.for_record("screening", str(screening.id))) == entries_before + 1 == 1
+    assert ctx.audit.verify() is None
+    # Saving the same form again (a second Enter) neither doubles the record nor its entry.
+    again = operations.save_screening(ctx, screening)
+    assert not again.queued and again.screening.id == screening.id
+    assert len(ctx.audit.for_record("screening", str(screening.id))) == 1
+
+
+def test_saving_the_same_form_twice_is_one_record_with_one_entry(ctx: Any) -> None:
+    """The form fixes the record's id when it is filled: a second Enter, or a retry after an unclear
+    error, returns the stored record and writes neither a second row nor a second entry."""
+    screening = make_screening()
+    first = operations.save_screening(ctx, screening)
+    again = operations.save_screening(ctx, screening)
+    assert again.screening == first.screening and not again.queued
+    assert len(ctx.audit.for_record("screening", str(screening.id))) == 1
+    purchase = pharmacy_cases.purchase(at=_now())
+    bought = pharmacy_operations.save_purchase(ctx, purchase, 3, frozenset())
+    twice = pharmacy_operations.save_purchase(ctx, purchase, 3, frozenset())
+    assert twice.saved is not None and bought.saved is not None and twice.saved.id == bought.saved.id
+    assert twice.repeats == []  # its own earlier save is not a "repeat purchase"
+    assert len(ctx.audit.for_record("purchase", str(purchase.id))) == 1

@@ -5,7 +5,7 @@ implementation; the operations name this Protocol instead of ``Any`` so a missin
 misspelt method is a type error, not a surprise on the worker thread.
 
 ``unit_of_work()`` opens the one transaction an operation's write(s) and its audit entry share
-(``db.transactions``; on a shared server ``db.resilient.ResilientStore.unit_of_work``, which also keeps a
+(``db.transactions``; on a shared server ``db.offline.store.ResilientStore.unit_of_work``, which also keeps a
 save that loses the server in the outbox).  ``actor`` is who is at the desk, set once at login
 (``ui.services.audit_hooks.set_actor``): the operations stamp records with ``actor.operator`` too, so a record
 and its audit entry always name the same person.
@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from db import Database as DatabaseHandle
     from db.account_repository import SqlAccountRepository
     from db.audit_repository import SqlAuditRepository
+    from db.offline.purchases import ResilientPurchaseRepository
+    from db.offline.screenings import ResilientScreeningRepository
+    from db.offline.store import ResilientStore
     from db.pharmacy_repository import SqlPurchaseRepository
     from db.report_repository import SqlReportRepository
     from db.repositories import SqlScreeningRepository
-    from db.resilient import ResilientScreeningRepository, ResilientStore
-    from db.resilient_pharmacy import ResilientPurchaseRepository
     from db.slip_repository import SqlSlipPrintRepository
     from ui.services.audit_hooks import Actor
 

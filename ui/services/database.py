@@ -23,10 +23,10 @@ class Database:
         from db.slip_repository import SqlSlipPrintRepository
         from ui.services.audit_hooks import install_repositories
 
-        self.store = None  # db.resilient.ResilientStore when the counters share a server
+        self.store = None  # db.offline.store.ResilientStore when the counters share a server
         if url.startswith("postgresql"):
             # A shared server can drop off the network: saves then go to a local outbox and replay later.
-            from db.resilient import open_resilient
+            from db.offline.store import open_resilient
 
             self.store = open_resilient(url)
             self.handle = self.store.handle
@@ -42,6 +42,8 @@ class Database:
         self.reports = SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
         install_repositories(self)
+        if self.store is not None:  # an entry made in a unit travels with its record through the outbox
+            self.audit = self.store.audit
 
     def unit_of_work(self) -> AbstractContextManager[Session]:
         """One transaction for an operation's write(s) and its audit entry (see ``ui.services.context``)."""

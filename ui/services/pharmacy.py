@@ -15,13 +15,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
 from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import Progress, RegisterMeta, write_register
 from ui.services.audit_hooks import audit
 from ui.services.context import DeskContext
-from ui.services.screening import local_day_bounds, operator_of, removed_on_failure
+from ui.services.screening import is_queued, local_day_bounds, operator_of, removed_on_failure
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -31,10 +32,12 @@ PharmacyContext = DeskContext  # the name the screens used before the context wa
 
 @dataclass(frozen=True)
 class SaveResult:
-    """``saved`` is the stored purchase, or None when unconfirmed ``repeats`` stopped the save."""
+    """``saved`` is the stored purchase, or None when unconfirmed ``repeats`` stopped the save.
+    ``queued``: kept in this counter's outbox (the server was out of reach), sent when it is back."""
 
     saved: Purchase | None
     repeats: list[RepeatMatch]
+    queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,22 @@ def save_purchase(
     """Save unless an earlier purchase the pharmacist has not confirmed seeing turns up.
 
     The repeat check, the insert and the audit entry are one transaction; the purchase names the
-    logged-in operator, as its entry does."""
+    logged-in operator, as its entry does.  Idempotent on the purchase's id (fixed when the form was
+    filled): saving it again returns the stored one.  Offline, the check includes this counter's queued
+    registrations and the save is kept in the outbox with its entry (``queued``)."""
     now = datetime.now().astimezone()
     buyer = purchase.purchaser
     stamped = replace(purchase, operator=operator_of(ctx, purchase.operator))
     with ctx.unit_of_work() as session:
+        existing = ctx.purchases.get(stamped.id, session=session)
+        if existing is not None:
+            return SaveResult(existing, [], is_queued(ctx, "purchase", existing.id))
         repeats = recent_purchases(ctx, buyer.id_number, buyer.phone, now, days, session=session)
         if any(match.purchase.id not in acknowledged for match in repeats):
             return SaveResult(None, repeats)
         saved = ctx.purchases.add(stamped, session=session)
         audit(ctx, AuditAction.CREATE, "purchase", str(saved.id), session=session)
-    return SaveResult(saved, repeats)
+    return SaveResult(saved, repeats, was_queued(session))
 
 
 def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
 from fever_desk.model import DayCounts, Screening
 from ui.services.audit_hooks import audit
@@ -64,13 +65,39 @@ def removed_on_failure(path: Path) -> Iterator[None]:
         raise
 
 
-def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") -> Screening:
-    """Store a new screening and its "create" entry in one transaction, stamped with the operator."""
+@dataclass(frozen=True)
+class ScreeningSaved:
+    """A new screening as stored.  ``queued``: the clinic server was out of reach, so it is kept in this
+    counter's outbox with its audit entry and sent when the server is back — saved all the same."""
+
+    screening: Screening
+    queued: bool = False
+
+
+def is_queued(ctx: DeskContext, kind: str, record_id: object) -> bool:
+    """Does this counter's outbox hold the record (only a shared server has an outbox)?"""
+    if ctx.store is None:
+        return False
+    repository = ctx.store.screenings if kind == "screening" else ctx.store.purchases
+    return repository.is_queued(record_id)
+
+
+def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") -> ScreeningSaved:
+    """Store a new screening and its "create" entry in one transaction, stamped with the operator.
+
+    Idempotent on the screening's id, which the form fixed when it was filled: a second Enter, or a retry
+    after an unclear failure, finds the record already saved (here or in the outbox) and returns it
+    without a second record or entry.  On a shared server that is out of reach the save is kept in the
+    outbox with its entry (``queued``), see ``db.offline.store``."""
     stamped = replace(screening, operator=operator_of(ctx, screening.operator))
     with ctx.unit_of_work() as session:
-        saved = ctx.screenings.add(stamped, session=session)
-        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
-    return saved
+        existing = ctx.screenings.get(stamped.id, session=session)
+        if existing is None:
+            saved = ctx.screenings.add(stamped, session=session)
+            audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+    if existing is not None:
+        return ScreeningSaved(existing, is_queued(ctx, "screening", existing.id))
+    return ScreeningSaved(saved, was_queued(session))
 
 
 def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> Screening:

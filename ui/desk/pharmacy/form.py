@@ -11,6 +11,8 @@ beside their fields in the UI language, and nothing typed is cleared until the s
 from __future__ import annotations
 
 import itertools
+import uuid
+from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -56,6 +58,7 @@ class PharmacyForm(FieldRows, QWidget):
     def __init__(self, guideline: Guideline, catalogue: list[Drug], parent: QWidget | None = None):
         super().__init__(parent)
         self.guideline = guideline
+        self.record_id = uuid.uuid4()  # the next registration's id, fixed until it is saved (see clear)
         self._errors: dict[str, QLabel] = {}
         self._labels: dict[str, QLabel] = {}
         self._person_key = ("", "")
@@ -252,7 +255,8 @@ class PharmacyForm(FieldRows, QWidget):
         )
 
     def build_purchase(self, today: date) -> tuple[Purchase | None, dict[str, str]]:
-        return check_purchase(self.draft(), today=today, guideline_id=self.guideline.id)
+        purchase, errors = check_purchase(self.draft(), today=today, guideline_id=self.guideline.id)
+        return (None if purchase is None else replace(purchase, id=self.record_id)), errors
 
     # ---- actions ------------------------------------------------------------------------------------
     def _enter(self) -> None:
@@ -348,6 +352,7 @@ class PharmacyForm(FieldRows, QWidget):
         self.epidemiological.clear()
         self.drugs.clear()
         self.for_other.setChecked(False)
+        self.record_id = uuid.uuid4()  # a new registration: a second Enter or a retry saves it once
         self.temp.typed()
         self.confirm_bar.hide()
         self.show_errors({})

@@ -234,7 +234,8 @@ class PharmacyScreen(QWidget):
             self.repeats_shown.emit(result.repeats)
             return
         self.station.problem.emit("")
-        self.status.setText("")
+        queued = tr("Saved on this counter. It will be sent when the server is back.")
+        self.status.setText(queued if result.queued else "")
         self.form.clear()
         self.advice.show_saved(result.saved, self._item_texts())
         self.saved.emit(result.saved)

@@ -97,13 +97,17 @@ class ScreeningDesk(QWidget):
         else:
             screening.operator = operator
             worker.submit(
-                lambda ctx: operations.save_screening(ctx, screening), self._saved, self._save_failed
+                lambda ctx: operations.save_screening(ctx, screening), self._created, self._save_failed
             )
 
-    def _saved(self, screening: Screening) -> None:
+    def _created(self, result: operations.ScreeningSaved) -> None:
+        self._saved(result.screening, queued=result.queued)
+
+    def _saved(self, screening: Screening, *, queued: bool = False) -> None:
+        """``queued``: kept on this counter while the server is away; the nurse is told it is saved."""
         self._saving = False
         self.station.problem.emit("")
-        self.form.saved()
+        self.form.saved(queued=queued)
         self.saved.emit(screening)
         self.refresh_day()
 

@@ -73,6 +73,7 @@ class ScreeningForm(QWidget):
         self.guideline = guideline
         self.fever_rule = fever_rule
         self.editing: Screening | None = None
+        self.record_id = uuid.uuid4()  # the next new record's id, fixed until it is saved (see clear)
         self._errors: dict[str, QLabel] = {}
         self._build()
         self.setStyleSheet(CHOICE_STYLE)
@@ -331,7 +332,7 @@ class ScreeningForm(QWidget):
             temperature=checked.temperature,
             onset_date=checked.onset_date,
             outcome=outcome,
-            id=base.id if base else uuid.uuid4(),
+            id=base.id if base else self.record_id,
             station_id=base.station_id if base else "",
             operator=base.operator if base else "",
             created_at=base.created_at if base else None,
@@ -415,6 +416,8 @@ class ScreeningForm(QWidget):
         self.questionnaire.clear()
         self.temp.typed()
         self.editing = None
+        # The new record's id is fixed for this form: a second Enter or a retry can only save it once.
+        self.record_id = uuid.uuid4()
         self.correction_reason.clear()
         self.correction_bar.hide()
         self.confirm_bar.hide()
@@ -449,10 +452,16 @@ class ScreeningForm(QWidget):
         self.refresh_outcome()
         self.correction_reason.setFocus()
 
-    def saved(self) -> None:
-        """The save went through: keep the outcome on screen, clear the rest for the next patient."""
+    def saved(self, *, queued: bool = False) -> None:
+        """The save went through: keep the outcome on screen, clear the rest for the next patient.
+        ``queued``: kept on this counter while the server is away; say so, as a save."""
         outcome = self.outcome.outcome
         name = self.name.text()
         self.clear()
         if outcome is not None:
-            self.outcome.show_outcome(outcome, tr("Saved: {name}", name=name))
+            note = (
+                tr("Saved on this counter: {name}. It will be sent when the server is back.", name=name)
+                if queued
+                else tr("Saved: {name}", name=name)
+            )
+            self.outcome.show_outcome(outcome, note)

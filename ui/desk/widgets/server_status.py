@@ -1,6 +1,6 @@
 """The status-bar indicator of the clinic server: connected, or unreachable with the saves kept here.
 
-Shown only when the desk works on a shared server (``ctx.store`` is a ``db.resilient.ResilientStore``).
+Shown only when the desk works on a shared server (``ctx.store`` is a ``db.offline.store.ResilientStore``).
 The store replays its outbox on a thread of its own (``start_replaying``) and reports each result from
 there; the ``received`` signal carries it to the GUI thread, where the text is set.
 """
@@ -18,7 +18,7 @@ REPLAY_SECONDS = 5.0
 
 
 class ServerStatus(QLabel):
-    received = Signal(object)  # a db.resilient.SyncStatus, emitted from the replay thread
+    received = Signal(object)  # a db.offline.link.SyncStatus, emitted from the replay thread
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

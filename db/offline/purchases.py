@@ -1,39 +1,31 @@
-"""The pharmacy side of the offline outbox: registrations saved while the clinic server is unreachable.
+"""The pharmacy side of the offline store: registrations saved while the clinic server is unreachable.
 
-Same rules as the screenings in ``db.resilient``: a registration that cannot reach the server is kept in
-the local outbox and replayed in order, insert-if-absent, so nothing is lost or doubled; while offline the
-day's list and the repeat-purchase check include what is still waiting to be sent.
+Same rules as the screenings (``db.offline.screenings``): a registration that cannot reach the server is
+kept in the local outbox with its audit entry and replayed in order, insert-if-absent, so nothing is lost
+or doubled.  While offline the day's list and the repeat-purchase check (``recent_for``) include this
+counter's registrations still waiting to be sent, so a buyer coming back while the server is down is
+noticed here (other counters' registrations only once it is back).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.mapping import row_from_snapshot, snapshot
-from db.migrate import DatabaseProblem
 from db.models import to_utc
-from db.outbox import Outbox
+from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
+from db.offline.link import SERVER_ERRORS, ServerUnavailable, is_connection_error, reachable
+from db.offline.repository import ResilientRepository, person_matches
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
-from db.pharmacy_repository import PurchaseCounts, SqlPurchaseRepository
-from db.repositories import ChangeToken
-from db.resilient import (
-    ReplayResult,
-    ServerLink,
-    ServerUnavailable,
-    _Remembering,
-    is_connection_error,
-    person_matches,
-)
+from db.pharmacy_repository import PurchaseCounts
+from db.repositories import ChangeToken, insert_if_absent
 from fever_desk.pharmacy import Purchase
-
-log = logging.getLogger(__name__)
 
 PURCHASE_ADD = "purchase.add"
 
@@ -56,69 +48,74 @@ def purchase_matches(purchase: Purchase, search: str) -> bool:
     return person_matches(buyer.name, buyer.id_number, buyer.phone, search, mixed_id=True)
 
 
-class ResilientPurchaseRepository(_Remembering):
-    """The pharmacy register over a server that may be away: the same outbox, link and rules as
-    :class:`ResilientScreeningRepository`.  The repeat-purchase check (``recent_for``) includes this
-    counter's pending registrations, so a buyer coming back while the server is down is still noticed
-    here (other counters' registrations only once it is back)."""
+class ResilientPurchaseRepository(ResilientRepository):
+    """The pharmacy register over a server that may be away; see the module docstring."""
 
-    def __init__(
-        self, primary: SqlPurchaseRepository, outbox: Outbox, *, link: ServerLink | None = None
-    ) -> None:
-        super().__init__(link or ServerLink())
-        self.primary = primary
-        self.outbox = outbox
+    kind = PURCHASE_ADD
 
-    def pending_count(self) -> int:
-        return self.outbox.count(PURCHASE_ADD)
+    def decode(self, payload: dict[str, Any]) -> Purchase:
+        return purchase_from_payload(payload)
+
+    def insert_many_if_absent(self, records: list[Purchase], session: Session) -> set[Any]:
+        """The registrations not there yet, and the drug lines of exactly those."""
+        rows = []
+        for purchase in records:
+            if purchase.created_at is None:
+                raise ValueError("a replayed registration keeps the time it was saved")
+            rows.append({**purchase_values(purchase), "created_at": to_utc(purchase.created_at)})
+        statement = insert_if_absent(PURCHASE, session.get_bind().dialect.name).returning(PURCHASE.c.id)
+        written = {row[0] for row in session.execute(statement, rows)}
+        lines = [line for purchase in records if purchase.id in written for line in drug_values(purchase)]
+        if lines:
+            session.execute(insert(PURCHASE_DRUG), lines)
+        return written
 
     def _pending(self) -> list[Purchase]:
-        return [purchase_from_payload(item.payload) for item in self.outbox.pending(PURCHASE_ADD)]
+        return self._pending_records()
 
     def add(self, purchase: Purchase, *, session: Session | None = None) -> Purchase:
         with self._lock:
             created = to_utc(purchase.created_at) if purchase.created_at else datetime.now(UTC)
             stamped = replace(purchase, created_at=created)
-            payload = purchase_payload(stamped, created)
             saved = self._save_or_queue(
-                PURCHASE_ADD,
                 str(stamped.id),
-                payload,
+                purchase_payload(stamped, created),
                 lambda: self.primary.add(stamped, session=session),
                 session,
             )
             return stamped if saved is None else saved
-
-    def replay(self, batch: int = 500) -> ReplayResult:
-        with self._lock:
-            return self._push(PURCHASE_ADD, purchase_from_payload, batch, probe_when_idle=False)
 
     def _merged(
         self,
         key: tuple[Any, ...],
         call: Callable[[], Any],
         keep: Callable[[Purchase], bool],
-        newest_first: bool = True,
         limit: int | None = None,
+        session: Session | None = None,
     ) -> list[Purchase]:
-        rows = list(self._read(key, call) or [])
+        rows = list(self._read(key, call, session) or [])
         seen = {p.id for p in rows}
         extra = [p for p in self._pending() if p.id not in seen and keep(p)]
         if not extra:
             return rows
-        merged = sorted([*rows, *extra], key=lambda p: p.created_at, reverse=newest_first)
+        merged = sorted([*rows, *extra], key=lambda p: p.created_at, reverse=True)
         return merged if limit is None else merged[:limit]
 
-    def get(self, purchase_id: Any) -> Purchase | None:
+    def get(self, purchase_id: Any, *, session: Session | None = None) -> Purchase | None:
         with self._lock:
-            for pending in self._pending():
-                if pending.id == purchase_id:
-                    return pending
-            return self._read(("get", purchase_id), lambda: self.primary.get(purchase_id))
+            queued = self._queued(purchase_id)
+            if queued is not None:
+                return queued
+            return self._read(
+                ("get", purchase_id), lambda: self.primary.get(purchase_id, session=session), session
+            )
 
     def recent_for(
         self, id_number: str, phone: str, since: datetime, *, session: Session | None = None
     ) -> list[Purchase]:
+        """The server's earlier purchases by this person, plus this counter's queued ones (offline the
+        server's part is the last answer for the very same question, usually none)."""
+
         def keep(p: Purchase) -> bool:
             same = (id_number and p.purchaser.id_number == id_number) or (
                 phone and p.purchaser.phone == phone
@@ -126,9 +123,12 @@ class ResilientPurchaseRepository(_Remembering):
             return bool(same) and p.created_at >= since
 
         with self._lock:
-            key = ("recent", id_number, phone, since)
             return self._merged(
-                key, lambda: self.primary.recent_for(id_number, phone, since, session=session), keep, limit=50
+                ("recent", id_number, phone, since),
+                lambda: self.primary.recent_for(id_number, phone, since, session=session),
+                keep,
+                limit=50,
+                session=session,
             )
 
     def between(
@@ -148,9 +148,11 @@ class ResilientPurchaseRepository(_Remembering):
         """The regulator's list must be complete, so it needs the server (plus any pending rows not yet
         replayed); offline it raises :class:`ServerUnavailable` rather than hand over a partial list."""
         with self._lock:
+            if not reachable(self.link, session):
+                raise ServerUnavailable()
             try:
                 rows = list(self._server(lambda: self.primary.export_rows(start, end, session=session)))
-            except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+            except SERVER_ERRORS as exc:
                 if is_connection_error(exc):
                     raise ServerUnavailable() from exc
                 raise

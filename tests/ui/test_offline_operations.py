@@ -1,0 +1,154 @@
+"""The desk's operations on a shared server that is down: a save kept in the outbox is a save.
+
+The operations run on the station's own worker context (``ui.services.database.Database`` on a PostgreSQL
+URL: the resilient store) against a private cluster of this module's own, stopped and started again.  A save
+made while it is down returns (``queued``), never raises; its audit entry travels with it and is appended on
+the server with the record, once; saving the same form again never makes a second record or entry; the
+pharmacy's repeat check sees this counter's queued registrations.  The last test drives the real desk: the
+nurse reads "saved on this counter" and the status bar counts what waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from db.offline.link import AUDIT_KEY
+from db.offline.screenings import SCREENING_ADD
+from fever_desk.settings import Settings
+from tests.db.factories import make_screening
+from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
+from tests.fever_desk import pharmacy_cases
+from tests.ui.conftest import Desk, Keyboard
+from ui.desk.app import build_window
+from ui.services import pharmacy as pharmacy_operations
+from ui.services import screening as operations
+from ui.services.audit_hooks import set_actor
+from ui.services.database import Database
+
+
+@pytest.fixture
+def ctx(up: Any) -> Iterator[Database]:  # noqa: F811 - the imported fixture
+    context = Database(up.fresh_database("ops"))
+    set_actor(context, "nurse.li", "desk-1")
+    yield context
+    context.close()
+
+
+def _entries(ctx: Database, kind: str, record_id: object) -> list[Any]:
+    return ctx.audit.for_record(kind, str(record_id))
+
+
+def test_a_save_while_the_server_is_down_is_a_save_and_its_entry_travels_with_it(ctx, up) -> None:  # noqa: F811
+    up.stop("immediate")
+    before = datetime.now(UTC)
+    screening = make_screening()
+    result = operations.save_screening(ctx, screening)  # no error: the desk says "saved on this counter"
+    assert result.queued and result.screening.id == screening.id
+    assert result.screening.operator == "nurse.li"
+    (item,) = ctx.store.outbox.pending()
+    travelling = item.payload[AUDIT_KEY]
+    assert (travelling["action"], travelling["record_id"], travelling["operator"]) == (
+        "create",
+        str(screening.id),
+        "nurse.li",
+    )
+    # The nurse presses Enter again, or the desk retries: still one record waiting, and still a save.
+    again = operations.save_screening(ctx, screening)
+    assert again.queued and ctx.store.outbox.count() == 1
+
+    up.start()
+    assert ctx.store.replay().pending == 0
+    (entry,) = _entries(ctx, "screening", screening.id)
+    assert entry.operator == "nurse.li" and entry.station_id == "desk-1"
+    assert before <= entry.at <= datetime.now(UTC)  # the time the nurse saved, not the replay's
+    assert ctx.screenings.primary.get(screening.id) is not None
+    assert ctx.audit.verify() is None
+    # Once sent, the same form saved again is the stored record: no second row, no second entry.
+    third = operations.save_screening(ctx, screening)
+    assert not third.queued and third.screening.id == screening.id
+    assert len(_entries(ctx, "screening", screening.id)) == 1
+
+
+def test_a_replay_repeated_after_a_crash_writes_neither_record_nor_entry_twice(ctx, up) -> None:  # noqa: F811
+    up.stop("immediate")
+    screening = make_screening()
+    operations.save_screening(ctx, screening)
+    (item,) = ctx.store.outbox.pending()
+    up.start()
+    ctx.store.replay()
+    # The counter died after the server committed the batch and before the outbox forgot it.
+    ctx.store.outbox.put(SCREENING_ADD, item.item_id, item.payload)
+    assert ctx.store.replay().pending == 0
+    assert len(_entries(ctx, "screening", screening.id)) == 1
+    assert ctx.audit.verify() is None
+
+
+def test_offline_the_repeat_purchase_check_sees_this_counters_queued_saves(ctx, up) -> None:  # noqa: F811
+    now = datetime.now(UTC)
+    up.stop("immediate")
+    first = pharmacy_cases.purchase(at=now - timedelta(hours=2))
+    saved = pharmacy_operations.save_purchase(ctx, first, 3, frozenset())
+    assert saved.queued and saved.saved is not None
+    back_again = pharmacy_cases.purchase(at=now)
+    stopped = pharmacy_operations.save_purchase(ctx, back_again, 3, frozenset())
+    assert stopped.saved is None and [m.purchase.id for m in stopped.repeats] == [first.id]
+    confirmed = pharmacy_operations.save_purchase(ctx, back_again, 3, frozenset({first.id}))
+    assert confirmed.queued and confirmed.saved is not None
+    up.start()
+    assert ctx.store.replay().pending == 0
+    for purchase in (first, back_again):
+        assert ctx.purchases.primary.get(purchase.id) is not None
+        assert len(_entries(ctx, "purchase", purchase.id)) == 1
+    assert ctx.audit.verify() is None
+
+
+@pytest.fixture
+def offline_desk(qtbot, tmp_path: Path, desk_settings: Settings, up: Any) -> Iterator[Desk]:  # noqa: F811
+    """The real desk on the shared server, started while the server is down."""
+    url = up.fresh_database("desk")
+    up.stop("immediate")
+    settings_path = tmp_path / "config" / "settings.json"
+    window, worker = build_window(url, desk_settings, settings_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=30000):
+        worker.start()
+    window.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
+    try:
+        yield Desk(window, url, tmp_path / "unused.sqlite3", settings_path, Keyboard(qtbot))
+    finally:
+        worker.stop()
+
+
+def test_the_desk_says_saved_on_this_counter_and_the_status_bar_counts_it(offline_desk, qtbot, up) -> None:  # noqa: F811
+    desk, kb = offline_desk, offline_desk.keyboard
+    window = desk.window
+    kb.type("Wang Fang")
+    kb.key(Qt.Key.Key_Tab)
+    kb.key(Qt.Key.Key_2)
+    kb.key(Qt.Key.Key_Tab)
+    kb.type("34")
+    kb.key(Qt.Key.Key_Tab)
+    kb.type("13912345678")
+    kb.key(Qt.Key.Key_Tab)
+    kb.type("36.5")
+    kb.key(Qt.Key.Key_F8)
+    with qtbot.waitSignal(window.saved, timeout=20000) as saved:
+        kb.key(Qt.Key.Key_Return)
+    assert "已保存在本机：Wang Fang" in window.form.outcome.caption.text()  # and not "Not saved"
+    assert window.banner.isHidden() or "未保存" not in window.banner.text()
+    qtbot.waitUntil(lambda: "1 条记录暂存在本机" in window.server_status.text(), timeout=10000)
+    up.start()
+    qtbot.waitUntil(lambda: window.server_status.text() == "服务器：已连接", timeout=20000)
+    ctx = window.worker.context
+    assert ctx.screenings.primary.get(saved.args[0].id) is not None
+    assert len(_entries(ctx, "screening", saved.args[0].id)) == 1
