@@ -45,7 +45,7 @@ def purchase_from_payload(payload: dict[str, Any]) -> Purchase:
 def purchase_matches(purchase: Purchase, search: str) -> bool:
     """``db.pharmacy_repository.search_condition`` in Python, for the pending local registrations."""
     buyer = purchase.purchaser
-    return person_matches(buyer.name, buyer.id_number, buyer.phone, search, mixed_id=True)
+    return person_matches(buyer.name, buyer.id_number, buyer.phone, search)
 
 
 class ResilientPurchaseRepository(ResilientRepository):

@@ -26,7 +26,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.audit_repository import SqlAuditRepository
-from db.mapping import name_key, phone_rev
 from db.offline.link import (
     SERVER_ERRORS,
     ReplayResult,
@@ -39,6 +38,7 @@ from db.offline.link import (
 )
 from db.outbox import Outbox, Pending
 from db.transactions import unit_of_work
+from fever_desk import search as grammar
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +48,10 @@ _DIGITS = re.compile(r"^\d+[Xx]?$")
 REPLAY_CHUNK = 100
 
 
-def person_matches(name: str, id_number: str, phone: str, search: str, *, mixed_id: bool = False) -> bool:
-    """The repositories' search rules (``search_condition``) applied in Python, for the handful of
-    pending local saves: digits match an ID prefix or a phone's start or end (3 digits or more), other
-    text a name prefix.  ``mixed_id``: letters with digits are a document number (passports, permits)."""
-    text = search.strip()
-    if not text:
-        return True
-    compact = re.sub(r"[\s-]", "", text)
-    if _DIGITS.match(compact):
-        if id_number.startswith(compact.upper()):
-            return True
-        return (
-            compact.isdigit()
-            and len(compact) >= 3
-            and (phone.startswith(compact) or phone_rev(phone).startswith(compact[::-1]))
-        )
-    if (
-        mixed_id
-        and compact.upper() != compact.lower()
-        and compact[0].isascii()
-        and any(c.isdigit() for c in compact)
-    ):
-        return id_number.startswith(compact.upper())
-    return name_key(name).startswith(name_key(text))
+def person_matches(name: str, id_number: str, phone: str, search: str) -> bool:
+    """The lists' search grammar (``fever_desk.search``) applied in Python, for the handful of pending
+    local saves, so a queued record is found by the same text as one on the server."""
+    return grammar.matches(grammar.parse(search), name, id_number, phone)
 
 
 class ResilientRepository:
