@@ -6,10 +6,15 @@ ends with them.  Each is an index range on a key column that also carries ``crea
 ``created_at`` is marked "not for an index" on SQLite so the planner lets the key drive the query.
 The repeat-purchase check (``recent_for``) is two such lookups (ID, then phone), each an exact key and a
 date bound inside one index.
+
+Two counters must not both let the same person through that check: :func:`lock_purchaser`, called first
+in the transaction that checks and inserts, makes the second wait until the first has committed, and
+its check then sees the first purchase.  See there for how on each engine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from db.mapping import name_key
@@ -64,6 +69,39 @@ def search_condition(table: Table, search: str) -> ColumnElement[bool] | None:
     if compact.upper() != compact.lower() and compact[0].isascii() and any(ch.isdigit() for ch in compact):
         return _prefix(table.c.id_number, compact.upper())  # a permit or passport number
     return _prefix(table.c.name_key, name_key(text))
+
+
+def purchaser_lock_keys(id_number: str, phone: str) -> list[int]:
+    """PostgreSQL advisory-lock keys for a buyer: one per key the repeat check matches on (document
+    number, phone), as stable signed 64-bit integers (BLAKE2b, not ``hash()``, which differs between
+    processes), ascending so that two counters always take them in the same order and never deadlock."""
+    keys = set()
+    for kind, value in (("id", id_number.strip().upper()), ("phone", phone.strip())):
+        if value:
+            digest = hashlib.blake2b(f"fever_desk.purchaser:{kind}:{value}".encode(), digest_size=8).digest()
+            keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+def lock_purchaser(session: Session, id_number: str, phone: str) -> None:
+    """Serialize the repeat check and the insert of this buyer across counters, until ``session``'s
+    transaction ends (commit or rollback releases it; nothing to forget).
+
+    PostgreSQL: ``pg_advisory_xact_lock`` on each of :func:`purchaser_lock_keys`.  Under READ COMMITTED
+    the check that follows takes a fresh snapshot after the wait, so it sees what the other counter
+    committed.  Only the same person waits: other buyers take other keys.  SQLite: the engine begins
+    transactions with a plain (deferred) ``BEGIN`` (``db.engine._sqlite_begin``), so two processes could
+    both read before either writes; a write first (one that changes no row) takes the database's single
+    write lock now, and the other writer waits for it (``busy_timeout``) before its own check.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        for key in purchaser_lock_keys(id_number, phone):
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif dialect == "sqlite":
+        session.execute(
+            update(PURCHASE).where(PURCHASE.c.id.is_(None)).values(station_id=PURCHASE.c.station_id)
+        )
 
 
 class SqlPurchaseRepository:
