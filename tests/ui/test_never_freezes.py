@@ -106,9 +106,7 @@ def post_keys(widget, text: str, every_ms: int = 50) -> list[float]:
     return arrived
 
 
-def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, proxied_desk) -> None:
-    window, _worker, proxy = proxied_desk
-    kb = Keyboard(qtbot)
+def fill_routine_patient(kb: Keyboard) -> None:
     kb.type("Wang Fang")
     kb.key(Key.Key_Tab)
     kb.key(Key.Key_2)
@@ -119,6 +117,12 @@ def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, pr
     kb.key(Key.Key_Tab)
     kb.type("36.5")
     kb.key(Key.Key_F8)
+
+
+def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, proxied_desk) -> None:
+    window, _worker, proxy = proxied_desk
+    kb = Keyboard(qtbot)
+    fill_routine_patient(kb)
     outcome: list[str] = []
     window.saved.connect(lambda _s: outcome.append("saved"))
     window.station.problem.connect(lambda text: text and outcome.append("problem"))
@@ -143,6 +147,31 @@ def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, pr
     assert typed_while_waiting == "Wang Fang" + TYPED
     assert len(watch.lateness) > waited * 1000 / TICK_MS / 4  # the loop kept ticking throughout
     assert watch.p99() <= P99_LIMIT_MS, f"event loop late by {watch.p99():.0f} ms (p99)"
+
+
+def test_closing_while_a_save_waits_does_not_freeze_and_keeps_the_save(qtbot, proxied_desk) -> None:
+    window, _worker, proxy = proxied_desk
+    fill_routine_patient(Keyboard(qtbot))
+    proxy.swallow()
+    watch = LoopWatch()
+    watch.start()
+    Keyboard(qtbot).key(Key.Key_Return)
+    started = time.perf_counter()
+    window.close()  # the nurse closes the desk while the save still waits
+    returned = time.perf_counter() - started
+    assert window.isVisible() and window.banner.isVisible()  # open, and saying why
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)  # then closes by itself
+    closed_after = time.perf_counter() - started
+    watch.stop()
+    print(
+        f"close() returned after {returned * 1000:.0f} ms, window closed after {closed_after:.1f} s; "
+        f"lateness p99 {watch.p99():.1f} ms, max {max(watch.lateness):.0f} ms"
+    )
+    assert returned < 1
+    assert watch.p99() <= P99_LIMIT_MS
+    from db.outbox import Outbox
+
+    assert Outbox().count() == 1  # the screening saved as the desk closed is kept, to be sent later
 
 
 def test_a_login_against_a_black_holed_server_says_unreachable_and_never_hangs(
