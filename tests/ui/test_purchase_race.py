@@ -1,9 +1,10 @@
 """Two counters cannot both let the same buyer through the repeat-purchase check.
 
-Eight counters — each its own ``ui.app.Database`` with its own engine and connections, as eight desks
-would have — register the same person at the same instant through the real save operation, with the rule
-"one purchase in 3 days".  Exactly one is saved; every other counter is shown that purchase as a repeat.
-On PostgreSQL (the private cluster) and on one SQLite file shared by several processes' worth of engines.
+Eight counters — each its own ``ui.services.database.Database`` with its own engine and connections,
+as eight desks would have — register the same person at the same instant through the real save
+operation, with the rule "one purchase in 3 days".  Exactly one is saved; every other counter is shown
+that purchase as a repeat.  On PostgreSQL (the private cluster) and on one SQLite file shared by
+several processes' worth of engines.
 """
 
 from __future__ import annotations
