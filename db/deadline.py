@@ -14,6 +14,13 @@ answers), no TCP option helps at all.  Two application-level limits therefore wo
   error, and the save goes to the outbox.  All of the engine's connections go, not just the one in use:
   they lead to the same unreachable server, and the pool's pre-ping (which runs before any checkout
   event) could otherwise hang on an idle one.  The pool replaces them when the server is back.
+
+Calls made *outside* a watch (the reports, the operators list, an audit entry: plain repositories on
+the same engine) are not bounded by it.  While the station knows it is offline they would each wait a
+whole connect timeout for a server already known to be gone, one after another on the database worker,
+with the nurse's next save queued behind them; :meth:`CallDeadline.refuse_outside_calls_while` makes
+such a new connection fail at once instead, and leaves reconnecting to the watched calls (the replay's
+probe, a save, a login), which decide when the server is back.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -41,12 +49,22 @@ def statement_timeout_options(milliseconds: int = STATEMENT_TIMEOUT_MS) -> str:
     return f"-c statement_timeout={int(milliseconds)}"
 
 
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, CallDeadline] = weakref.WeakKeyDictionary()
+
+
+def deadline_of(engine: Engine) -> CallDeadline | None:
+    """The deadline watching ``engine``, if one does (``db.resilient.open_resilient`` makes it)."""
+    return _BY_ENGINE.get(engine)
+
+
 class CallDeadline:
     """Watches one engine's connections; :meth:`watch` cuts them all if a call outlives the deadline."""
 
     def __init__(self, engine: Engine, seconds: float = CALL_DEADLINE_S) -> None:
         self.seconds = seconds
         self.cuts = 0  # how many times the deadline fired (for the log and the tests)
+        self._offline: Callable[[], bool] | None = None
+        _BY_ENGINE[engine] = self
         self._lock = threading.Lock()
         self._live: dict[int, Any] = {}  # id(dbapi connection) -> connection, while it is open
         self._current = threading.local()  # the watch of this thread's call, if any
@@ -69,6 +87,13 @@ class CallDeadline:
         watch = getattr(self._current, "watch", None)
         if watch is not None and watch.is_set():
             raise ConnectionError(f"the clinic server did not answer within {self.seconds:.0f} s")
+        if watch is None and self._offline is not None and self._offline():
+            raise ConnectionError("the clinic server is unreachable (offline); not connecting outside a call")
+
+    def refuse_outside_calls_while(self, offline: Callable[[], bool]) -> None:
+        """While ``offline()`` is true, a new connection opened outside :meth:`watch` fails at once
+        with a ``ConnectionError`` (see the module docstring)."""
+        self._offline = offline
 
     @contextlib.contextmanager
     def watch(self) -> Iterator[None]:

@@ -3,17 +3,22 @@
 Search follows the station's one grammar (``fever_desk.search``) and runs as the same bounded,
 index-driven query as the screenings' (``db/search.py``). The repeat-purchase check (``recent_for``) is
 two such lookups (ID, then phone), each an exact key and a date bound inside one index.
+
+Two counters must not both let the same person through that check: :func:`lock_purchaser`, called first
+in the transaction that checks and inserts, makes the second wait until the first has committed, and
+its check then sees the first purchase.  See there for how on each engine.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import to_utc
@@ -34,6 +39,39 @@ class PurchaseCounts:
     purchasers: int
     with_fever: int
     with_epi: int
+
+
+def purchaser_lock_keys(id_number: str, phone: str) -> list[int]:
+    """PostgreSQL advisory-lock keys for a buyer: one per key the repeat check matches on (document
+    number, phone), as stable signed 64-bit integers (BLAKE2b, not ``hash()``, which differs between
+    processes), ascending so that two counters always take them in the same order and never deadlock."""
+    keys = set()
+    for kind, value in (("id", id_number.strip().upper()), ("phone", phone.strip())):
+        if value:
+            digest = hashlib.blake2b(f"fever_desk.purchaser:{kind}:{value}".encode(), digest_size=8).digest()
+            keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+def lock_purchaser(session: Session, id_number: str, phone: str) -> None:
+    """Serialize the repeat check and the insert of this buyer across counters, until ``session``'s
+    transaction ends (commit or rollback releases it; nothing to forget).
+
+    PostgreSQL: ``pg_advisory_xact_lock`` on each of :func:`purchaser_lock_keys`.  Under READ COMMITTED
+    the check that follows takes a fresh snapshot after the wait, so it sees what the other counter
+    committed.  Only the same person waits: other buyers take other keys.  SQLite: the engine begins
+    transactions with a plain (deferred) ``BEGIN`` (``db.engine._sqlite_begin``), so two processes could
+    both read before either writes; a write first (one that changes no row) takes the database's single
+    write lock now, and the other writer waits for it (``busy_timeout``) before its own check.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        for key in purchaser_lock_keys(id_number, phone):
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif dialect == "sqlite":
+        session.execute(
+            update(PURCHASE).where(PURCHASE.c.id.is_(None)).values(station_id=PURCHASE.c.station_id)
+        )
 
 
 class SqlPurchaseRepository:

@@ -297,7 +297,7 @@ def test_eight_counters_lose_nothing_while_the_server_crashes_twice(server, tmp_
 
 
 def test_eight_counters_lose_nothing_while_the_network_black_holes_for_10_s(server, tmp_path: Path) -> None:
-    from tests.db.test_black_hole import BlackHoleProxy
+    from tests.black_hole import BlackHoleProxy
 
     url = server.fresh_database("partition")
     proxy = BlackHoleProxy(server.port)

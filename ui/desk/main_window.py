@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         ]
         self._built = False
         self._stoppers: list[Callable[[], None]] = []
+        self._worker_busy = False
+        self._close_when_idle = False
+        worker.busy_changed.connect(self._worker_busy_changed)
 
         central = QWidget(self)
         self._outer = QVBoxLayout(central)
@@ -527,7 +530,20 @@ class MainWindow(QMainWindow):
         self.station.update_settings(new)
 
     # ---- lifecycle ----------------------------------------------------------------------------------
+    def _worker_busy_changed(self, busy: bool) -> None:
+        self._worker_busy = busy
+        if not busy and self._close_when_idle:
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._worker_busy:
+            # A save may be waiting on a silent server (up to db.deadline's few seconds).  Joining the
+            # worker here froze the window for that long; instead it keeps answering, says why it is
+            # still open, and closes by itself once the work in hand is done (a queued save is kept).
+            self._close_when_idle = True
+            self.show_banner(tr("Closing as soon as the save in progress is finished…"))
+            event.ignore()
+            return
         while self._stoppers:  # the threads and timers of the screens built so far, newest first
             self._stoppers.pop()()
         self.worker.stop()

@@ -12,15 +12,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from fever_desk.accounts import Operator, Role
+from fever_desk.accounts import LoginOutcome, LoginStatus, Operator, Role
 from fever_desk.audit import AuditAction
 from ui.services.audit_hooks import audit, set_actor
 from ui.services.context import DeskContext
 
 if TYPE_CHECKING:
     from db.retention import PurgeResult
+
+T = TypeVar("T")
+
+
+def on_server(ctx: DeskContext, call: Callable[[], T]) -> T:
+    """``call()`` under the shared server's call deadline (``db.deadline``), or plainly on SQLite.
+
+    The account calls of the login go straight to the server's tables, not through the resilient
+    repositories that bound every save: without this a black-holed server (a pulled cable on Windows,
+    a VPN box that still acknowledges packets) held the login job, and every job queued behind it,
+    for as long as the operating system cared to wait.  A cut call fails as a connection error, which
+    ``db.server_faults`` calls "cannot be reached"."""
+    store = getattr(ctx, "store", None)
+    return call() if store is None else store.link.call(call)
+
+
+def has_users(ctx: DeskContext) -> bool:
+    """Whether the station has operators yet (the login dialog's first question)."""
+    return on_server(ctx, ctx.accounts.has_users)
+
+
+def log_in(ctx: DeskContext, username: str, password: str, station_id: str) -> LoginOutcome:
+    """Check the password; on success the worker acts for the operator and the login is logged.
+
+    There is no login without the accounts table, so none while the shared server is out of reach
+    (the desk keeps no copy of the password hashes): the dialog says why and lets the nurse retry."""
+
+    def check() -> LoginOutcome:
+        outcome = ctx.accounts.authenticate(username, password)
+        if outcome.status == LoginStatus.OK and outcome.operator is not None:
+            set_actor(ctx, outcome.operator.username, station_id)
+            audit(ctx, AuditAction.LOGIN, "operator", outcome.operator.username)
+        return outcome
+
+    return on_server(ctx, check)
 
 
 def add_user(
@@ -59,9 +94,13 @@ def reset_user_password(ctx: DeskContext, username: str, temporary: str) -> None
 
 def change_own_password(ctx: DeskContext, username: str, current: str, new: str) -> None:
     """The operator's own change (also the forced one after a reset), logged in the same transaction."""
-    with ctx.unit_of_work() as session:
-        ctx.accounts.change_password(username, current, new, session=session)
-        audit(ctx, AuditAction.PASSWORD_CHANGE, "operator", username, session=session)
+
+    def change() -> None:
+        with ctx.unit_of_work() as session:
+            ctx.accounts.change_password(username, current, new, session=session)
+            audit(ctx, AuditAction.PASSWORD_CHANGE, "operator", username, session=session)
+
+    on_server(ctx, change)  # also the forced change inside the login dialog: bounded like the login
 
 
 def create_first_admin(
@@ -69,13 +108,17 @@ def create_first_admin(
 ) -> Operator:
     """The new station's administrator, logged in at once: the account, its "user_add" entry and its
     "login" entry commit together, and the worker acts for it from then on."""
-    with ctx.unit_of_work() as session:
-        operator = ctx.accounts.create_first_admin(username, password, display_name, session=session)
-        set_actor(ctx, operator.username, station_id)
-        name = operator.username
-        audit(ctx, AuditAction.USER_ADD, "operator", name, "first administrator", session=session)
-        audit(ctx, AuditAction.LOGIN, "operator", name, session=session)
-    return operator
+
+    def create() -> Operator:
+        with ctx.unit_of_work() as session:
+            operator = ctx.accounts.create_first_admin(username, password, display_name, session=session)
+            set_actor(ctx, operator.username, station_id)
+            name = operator.username
+            audit(ctx, AuditAction.USER_ADD, "operator", name, "first administrator", session=session)
+            audit(ctx, AuditAction.LOGIN, "operator", name, session=session)
+        return operator
+
+    return on_server(ctx, create)
 
 
 def count_older_than(ctx: DeskContext, cutoff: datetime) -> dict[str, int]:

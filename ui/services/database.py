@@ -30,6 +30,13 @@ class Database:
 
             self.store = open_resilient(url)
             self.handle = self.store.handle
+            from db.deadline import deadline_of
+
+            # Reports, operators, audit entries: while offline they fail at once instead of each waiting
+            # a connect timeout on this worker, ahead of the nurse's next save (see db.deadline).
+            deadline, link = deadline_of(self.handle.engine), self.store.link
+            if deadline is not None:
+                deadline.refuse_outside_calls_while(lambda: not link.online)
             self.screenings, self.purchases = self.store.screenings, self.store.purchases
         else:
             from db import open_database

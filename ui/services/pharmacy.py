@@ -4,7 +4,9 @@ Each takes the worker's context (:class:`ui.services.context.DeskContext`) and p
 plain values, so they are testable without Qt and shared with the command line.  Saving re-checks repeat
 purchases on the worker, in the same transaction as the insert and its audit entry (one unit of work),
 so a purchase cannot slip through between the inline check and the save, and never exists without its
-entry.  Serializing two *counters* checking the same person at once on the server is issue #16.
+entry.  Two *counters* checking the same person at once are serialized too: the transaction first takes
+that person's lock (``db.pharmacy_repository.lock_purchaser``), so the second counter's check waits for
+the first one's commit and then sees its purchase.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def save_purchase(
     buyer = purchase.purchaser
     stamped = replace(purchase, operator=operator_of(ctx, purchase.operator))
     with ctx.unit_of_work() as session:
+        _lock_purchaser(ctx, session, buyer.id_number, buyer.phone)
         existing = ctx.purchases.get(stamped.id, session=session)
         if existing is not None:
             return SaveResult(existing, [], is_queued(ctx, "purchase", existing.id))
@@ -83,6 +86,34 @@ def save_purchase(
         saved = ctx.purchases.add(stamped, session=session)
         audit(ctx, AuditAction.CREATE, "purchase", str(saved.id), session=session)
     return SaveResult(saved, repeats, was_queued(session))
+
+
+def _lock_purchaser(ctx: PharmacyContext, session: Session, id_number: str, phone: str) -> None:
+    """The buyer's lock in this unit of work, before its repeat check (see the module docstring).
+
+    On a shared server the lock is a server call like the check itself: under the call deadline, and
+    skipped while the counter is offline, when the check can only cover this counter's own queue anyway
+    (the repeat check reads the remembered list plus the outbox then).  A server lost while taking it
+    is treated as a server lost during the check: the counter goes offline, the check reads the
+    remembered list, and the purchase goes to the outbox (``db.resilient``)."""
+    from db.pharmacy_repository import lock_purchaser
+
+    store = getattr(ctx, "store", None)
+    if store is None:
+        lock_purchaser(session, id_number, phone)
+        return
+    if not store.link.online:
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.migrate import DatabaseProblem
+    from db.resilient import is_connection_error
+
+    try:
+        store.link.call(lambda: lock_purchaser(session, id_number, phone))
+    except (SQLAlchemyError, DatabaseProblem, OSError) as exc:
+        if not is_connection_error(exc):
+            raise
 
 
 def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 # once a password is submitted are imported then (the jobs themselves run on the database worker).
 
 WAITING, FIRST_RUN, LOGIN, CHANGE = "waiting", "first_run", "login", "change"
+RETRY_MS = 5000  # asking the server again about the accounts while it is away or refusing
 
 
 class LoginDialog(QDialog):
@@ -106,6 +107,10 @@ class LoginDialog(QDialog):
             cancel.clicked.connect(self.reject)
             buttons.addWidget(cancel)
         layout.addLayout(buttons)
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self._ask_for_users)
         self.countdown = QTimer(self)
         self.countdown.setInterval(1000)
         self.countdown.timeout.connect(self._tick)
@@ -176,11 +181,20 @@ class LoginDialog(QDialog):
             )
 
     def _ask_for_users(self) -> None:
+        from ui.services.admin import has_users
+
         self.station.worker.submit(
-            lambda ctx: ctx.accounts.has_users(),
-            lambda has: self._set_mode(LOGIN if has else FIRST_RUN),
-            self._failed,
+            has_users, lambda has: self._set_mode(LOGIN if has else FIRST_RUN), self._users_unknown
         )
+
+    def _users_unknown(self, error: BaseException) -> None:
+        """No answer about the accounts (the server away or refusing this station): say which, and ask
+        again by itself every few seconds, so the dialog comes alive once the cable or the URL is fixed."""
+        self._failed(error)
+        from db.server_faults import classify
+
+        if classify(error) is not None and not self._quit:
+            self.retry.start()
 
     # ---- submitting -----------------------------------------------------------------------------------
     def submit(self) -> None:
@@ -201,15 +215,9 @@ class LoginDialog(QDialog):
         self._busy(True)
 
         def job(ctx: Any) -> LoginOutcome:
-            from fever_desk.accounts import LoginStatus
-            from fever_desk.audit import AuditAction
-            from ui.services.audit_hooks import audit, set_actor
+            from ui.services.admin import log_in
 
-            outcome: LoginOutcome = ctx.accounts.authenticate(username, password)
-            if outcome.status == LoginStatus.OK and outcome.operator is not None:
-                set_actor(ctx, outcome.operator.username, station_id)
-                audit(ctx, AuditAction.LOGIN, "operator", outcome.operator.username)
-            return outcome
+            return log_in(ctx, username, password, station_id)
 
         self.station.worker.submit(job, self._login_done, self._failed)
 
@@ -305,6 +313,8 @@ class LoginDialog(QDialog):
         return self.operator.username if self.operator else self.username.text().strip()
 
     def _failed(self, error: BaseException) -> None:
+        """Three faults, three messages: the account check said no (``_login_done``), the server cannot
+        be reached, the server refuses this station (``db.server_faults``, via ``describe_error``)."""
         self._busy(False)
         self.message.setText(self.station.describe_error(error))  # a refused password in words, too
 
@@ -320,6 +330,7 @@ class LoginDialog(QDialog):
         """Esc must not unlock a locked desk; at start, Quit closes the desk."""
         if self.allow_cancel:
             self._quit = True
+            self.retry.stop()
             super().reject()
 
 
