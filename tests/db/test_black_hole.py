@@ -21,7 +21,6 @@ from sqlalchemy import text
 from db.deadline import CALL_DEADLINE_S
 from db.offline.store import open_resilient
 from db.outbox import Outbox
-from db.resilient import open_resilient
 from tests.black_hole import BlackHoleProxy
 from tests.db.factories import make_screening
 
