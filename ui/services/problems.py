@@ -10,6 +10,15 @@ from ui.services.settings import StationIdUnrecoverable
 
 def describe_error(error: BaseException) -> str:
     """A sentence for the nurse: known problems in their language, anything else with its type named."""
+    from db.migrate import DatabaseProblem, DatabaseUnopenable
+    from db.server_faults import server_problem
+
+    if not isinstance(error, DatabaseProblem) or isinstance(error, DatabaseUnopenable):
+        # A shared server out of reach, or refusing this station: what to do, not the driver's text.
+        # (Other DatabaseProblems, e.g. "kept on this counter, corrections wait", already say more.)
+        fault = server_problem(error)
+        if fault is not None:
+            return fault.localized()
     if isinstance(error, StationIdUnrecoverable):
         return tr(
             "The settings file {path} cannot be read ({problem}) and no longer shows this station's id, "

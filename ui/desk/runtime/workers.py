@@ -89,15 +89,22 @@ class Worker(QObject, Generic[C]):
         fn: Callable[[C], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
-    ) -> None:
+    ) -> bool:
+        """Queue ``fn``; False if the worker has stopped and the job was dropped (see below)."""
         if self._stopped:
-            raise RuntimeError("worker stopped")
+            # The window is closing: a screen refreshing itself after the last save was answered (a
+            # queued save answers late) has nothing left to show.  Dropped with a log line, never a
+            # crash of the closing desk; a write that arrives here (a slip recorded as the window
+            # closes) is told by the False it gets back.
+            log.info("worker stopped: a late request was dropped (%s)", getattr(fn, "__qualname__", fn))
+            return False
         with self._lock:
             self._pending += 1
             first = self._pending == 1
         if first:
             self.busy_changed.emit(True)
         self._queue.put(_Job(fn, on_success, on_failure))
+        return True
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the job in hand and any queued saves, then join: a queued save is never dropped."""

@@ -270,14 +270,13 @@ class SlipPanel(QFrame):
         settings = self.station.settings
         # The copy exists (printed or saved) but the record may not: say exactly that when it fails.
         not_recorded = "The slip was issued but not recorded: {problem}"
-        try:
-            self.station.worker.submit(
-                lambda ctx: slip_service.record(ctx, archived, settings, printer=printer, kind=kind),
-                self._recorded,
-                lambda error: self._fail(error, not_recorded),
-            )
-        except RuntimeError as exc:  # the database worker stopped (window closing); the PDF is archived
-            self._fail(exc, not_recorded)
+        queued = self.station.worker.submit(
+            lambda ctx: slip_service.record(ctx, archived, settings, printer=printer, kind=kind),
+            self._recorded,
+            lambda error: self._fail(error, not_recorded),
+        )
+        if not queued:  # the database worker stopped (window closing); the PDF is archived
+            self._fail(RuntimeError("worker stopped"), not_recorded)
 
     def _recorded(self, row: SlipPrint) -> None:
         self._set_busy(False)
