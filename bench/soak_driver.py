@@ -1,0 +1,168 @@
+"""The hands and the stopwatch of the soak (``bench.bench_soak``): keys into the real desk, and a probe.
+
+Everything here goes through the station as a user meets it: keys pressed into the focused widget of
+the real window (``ui.app.build_window``, its real database worker and slip worker), Chinese committed
+the way an input method commits it, Ctrl+P for a slip.  Waiting never spins: a local event loop runs
+until the condition holds, so the worker threads get the CPU (and the GIL) as they would at a desk.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fever_desk.identity import check_digit
+
+Key = Qt.Key
+PROBE_MS = 10
+_SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
+_GIVEN = ("Fang", "Wei", "Min", "Jing", "Lei", "Yan", "Tao", "Hui", "Qiang", "Xiu")
+
+
+class LatenessProbe(QObject):
+    """A 10 ms timer on the GUI thread; how late each tick comes is how long the GUI thread was busy.
+
+    Samples are filed under the save being worked on (``current``), so a slow stretch of the day shows
+    as a slow window of saves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current = 0
+        self.samples: dict[int, list[float]] = {}
+        self._last = time.perf_counter()
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        late = max(0.0, (now - self._last) * 1000.0 - PROBE_MS)
+        self._last = now
+        self.samples.setdefault(self.current, []).append(late)
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Run the event loop (sleeping between events) until ``condition()``; TimeoutError after the limit."""
+    if condition():
+        return
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(1)
+    check.timeout.connect(lambda: condition() and loop.quit())
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    check.start()
+    limit.start(int(timeout_s * 1000))
+    loop.exec()
+    check.stop()
+    limit.stop()
+    if not condition():
+        raise TimeoutError("the desk did not get there in time")
+
+
+def pause(ms: int) -> None:
+    """Let the event loop run for ``ms`` (the second a nurse takes between two patients)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    if widget is None:
+        raise RuntimeError("nothing has keyboard focus")
+    return widget
+
+
+def key(k: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(focused(), k, modifier)
+
+
+def type_text(text: str) -> None:
+    QTest.keyClicks(focused(), text)
+
+
+def commit(text: str) -> None:
+    """Chinese as an input method delivers it (QTest types ASCII only)."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(focused(), event)
+
+
+def resident_id(n: int) -> str:
+    """A distinct valid GB 11643 number for the n-th purchaser (birth dates a week apart)."""
+    born = date(1950, 1, 1) + timedelta(days=7 * (n % 3000))
+    first17 = f"430102{born:%Y%m%d}{n % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def type_patient(n: int) -> None:
+    """A routine patient at the desk, as the README's key list says: name, sex, age, phone, temperature,
+    F8 for every question not yet answered.  Every tenth has a fever (and so a fever-clinic outcome)."""
+    type_text(f"{_SURNAMES[n % 10]} {_GIVEN[(n // 10) % 10]}")
+    key(Key.Key_Tab)
+    key(Key.Key_1 if n % 2 else Key.Key_2)
+    key(Key.Key_Tab)
+    type_text(str(18 + n % 60))
+    key(Key.Key_Tab)
+    type_text(f"139{n:08d}")
+    key(Key.Key_Tab)
+    type_text("38.2" if n % 10 == 0 else "36.6")
+    key(Key.Key_F8)
+
+
+def type_purchaser(n: int) -> None:
+    """A routine purchaser at the pharmacy counter: a distinct person each time (no repeat to confirm)."""
+    commit("王建国")
+    key(Key.Key_Tab)
+    key(Key.Key_Tab)
+    type_text(resident_id(n))
+    key(Key.Key_Tab)
+    type_text(f"138{n:08d}")
+    key(Key.Key_Tab)
+    commit("城关镇幸福路1号")
+    key(Key.Key_Tab)
+    key(Key.Key_Tab)
+    type_text("36.6")
+    key(Key.Key_F8)  # every question asked: the rest are "no"; focus moves to the medicine
+    commit("布洛芬缓释胶囊")
+    key(Key.Key_Tab)
+    type_text("\b2")
+    key(Key.Key_Return)  # adds the medicine line; the next Enter saves
+
+
+def rss_bytes() -> int:
+    """Resident memory now (Linux /proc; elsewhere the peak, which can only overstate growth)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+@dataclass
+class Run:
+    """One counter's soak: per save, Enter → confirmed save (ms) and RSS after it; the probe's samples."""
+
+    latencies: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+    lateness: dict[int, list[float]] = field(default_factory=dict)
