@@ -90,3 +90,9 @@ def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) ->
     start, end = local_day_bounds(day)
     rows = list(ctx.screenings.between(start, end, search=search, limit=limit))
     return DayView(rows, ctx.screenings.counts(start, end))
+
+
+def load_day_counts(ctx: DeskContext, day: date) -> DayCounts:
+    """The day's figures alone (one aggregate): after a save the list inserts its row, the figures come
+    from the database."""
+    return ctx.screenings.counts(*local_day_bounds(day))

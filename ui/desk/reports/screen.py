@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +32,10 @@ from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui.desk.station import Station
 from ui.desk.widgets.inputs import read_only_rows
 from ui.services import reports as ops
+from ui.services.changes import Changes
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 
 def _local_now() -> datetime:
@@ -98,6 +103,8 @@ class ReportsScreen(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.export_button.clicked.connect(self.export)
         station.settings_changed.connect(lambda _old: self.refresh())
+        station.changed.connect(self._changed)
+        self._stale = False
         self.go_to_current_day()
         self.retranslate()
         station.on_db_ready(self.refresh)
@@ -120,9 +127,24 @@ class ReportsScreen(QWidget):
     def _station(self) -> ops.ReportingStation:
         return ops.ReportingStation.from_settings(self.station.settings)
 
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        """Figures moved elsewhere (a save, a result, a revision): reload now if shown, else when shown."""
+        if initiator is self or not changes.figures:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         if not self.station.db_ready:
             return
+        self._stale = False
         station, day = self._station(), self.selected_day()
         self.station.worker.submit(
             lambda ctx: ops.load_report(ctx, station, day), self._loaded, self.station.report
@@ -141,8 +163,11 @@ class ReportsScreen(QWidget):
             return
         station, day, note = self._station(), self.selected_day(), self.note.text().strip()
         self._busy(True)
-        self.station.worker.submit(
-            lambda ctx: ops.generate_report(ctx, station, day, note), self._generated, self._failed
+        self.station.perform(
+            lambda ctx: ops.generate_report(ctx, station, day, note),
+            self._generated,
+            self._failed,
+            initiator=self,
         )
 
     def _generated(self, result: ops.Generated) -> None:
@@ -175,8 +200,8 @@ class ReportsScreen(QWidget):
             self.status.setText(tr("Written to {file}", file=str(path)))
             self.exported.emit(path)
 
-        self.station.worker.submit(
-            lambda ctx: ops.export_report(ctx, station, day, path, note), done, self._failed
+        self.station.perform(
+            lambda ctx: ops.export_report(ctx, station, day, path, note), done, self._failed, initiator=self
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -34,6 +34,23 @@ class ScreeningTableModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
+    def upsert(self, screening: Screening, limit: int) -> None:
+        """Show one stored screening: replace its row after a correction, else insert it on top (the
+        list is newest first), dropping the oldest row beyond ``limit``.  Views keep their selection
+        and scroll position, and nothing else is re-read."""
+        for row, shown in enumerate(self.rows):
+            if shown.id == screening.id:
+                self.rows[row] = screening
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.rows.insert(0, screening)
+        self.endInsertRows()
+        if len(self.rows) > limit:
+            self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
+            del self.rows[limit:]
+            self.endRemoveRows()
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
@@ -126,6 +143,9 @@ class TodayList(QWidget):
 
     def set_rows(self, rows: Sequence[Screening]) -> None:
         self.model.set_rows(rows)
+
+    def upsert(self, screening: Screening, limit: int) -> None:
+        self.model.upsert(screening, limit)
 
     def set_counts(self, counts: DayCounts) -> None:
         self.counts = counts

@@ -41,6 +41,7 @@ from ui.desk.slips.printing import (
 )
 from ui.desk.station import Station
 from ui.services import slips as slip_service
+from ui.services.changes import Changes
 
 if TYPE_CHECKING:
     from db.slip_repository import SlipPrint
@@ -271,10 +272,12 @@ class SlipPanel(QFrame):
         # The copy exists (printed or saved) but the record may not: say exactly that when it fails.
         not_recorded = "The slip was issued but not recorded: {problem}"
         try:
-            self.station.worker.submit(
+            self.station.perform(
                 lambda ctx: slip_service.record(ctx, archived, settings, printer=printer, kind=kind),
                 self._recorded,
                 lambda error: self._fail(error, not_recorded),
+                changes=Changes(slips=True),
+                initiator=self,
             )
         except RuntimeError as exc:  # the database worker stopped (window closing); the PDF is archived
             self._fail(exc, not_recorded)
