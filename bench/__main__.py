@@ -16,6 +16,7 @@ MODULES = [
     "bench.bench_report",
     "bench.bench_pg",
     "bench.bench_bundle",
+    "bench.bench_soak",
 ]
 
 

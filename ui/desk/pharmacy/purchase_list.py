@@ -33,10 +33,13 @@ class PurchaseTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Purchase] = []
+        self._texts: list[tuple[str, ...]] = []  # made once per row (see the screenings' model)
+        self._alarm = QBrush(_ALARM)
 
     def set_rows(self, rows: Sequence[Purchase]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts = [self._row_texts(p) for p in self.rows]
         self.endResetModel()
 
     def upsert(self, purchase: Purchase, limit: int) -> None:
@@ -46,10 +49,12 @@ class PurchaseTableModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.rows.insert(0, purchase)
+        self._texts.insert(0, self._row_texts(purchase))
         self.endInsertRows()
         if len(self.rows) > limit:
             self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
             del self.rows[limit:]
+            del self._texts[limit:]
             self.endRemoveRows()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -64,14 +69,17 @@ class PurchaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        purchase = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(purchase, index.column())
+            return self._texts[index.row()][index.column()]
+        purchase = self.rows[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole and purchase.advice is Advice.FEVER_CLINIC:
-            return QBrush(_ALARM)
+            return self._alarm
         if role == Qt.ItemDataRole.UserRole:
             return purchase
         return None
+
+    def _row_texts(self, purchase: Purchase) -> tuple[str, ...]:
+        return tuple(self._text(purchase, column) for column in range(len(self.COLUMNS)))
 
     @staticmethod
     def _text(purchase: Purchase, column: int) -> str:

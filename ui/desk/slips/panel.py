@@ -40,6 +40,7 @@ from ui.desk.slips.printing import (
     printer_label,
 )
 from ui.desk.station import Station
+from ui.desk.widgets.inputs import set_style
 from ui.services import slips as slip_service
 from ui.services.changes import Changes
 
@@ -84,7 +85,7 @@ class SlipPanel(QFrame):
         self.title.setWordWrap(True)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.hint, "color: #b00020; font-weight: bold;")
         row = QHBoxLayout()
         self.print_button = QPushButton(self)
         self.print_button.setObjectName("slip_print")
@@ -146,7 +147,7 @@ class SlipPanel(QFrame):
         self.screening = screening
         self.last_print = None
         self.status.setText("")
-        self.status.setStyleSheet("")
+        set_style(self.status, "")
         self.show()
         self.retranslate()
         if self.station.db_ready:
@@ -176,7 +177,7 @@ class SlipPanel(QFrame):
         referred = screening.outcome is not None and screening.outcome.disposition in slip_service.REFERRED
         self.hint.setText(tr("Print the slip: the patient takes it to the hospital.") if referred else "")
         self.hint.setVisible(referred)
-        self.setStyleSheet(_PROMINENT if referred else _QUIET)
+        set_style(self, _PROMINENT if referred else _QUIET)
         font = self.print_button.font()
         font.setBold(referred)
         self.print_button.setFont(font)
@@ -189,7 +190,7 @@ class SlipPanel(QFrame):
         for button in (self.print_button, self.preview_button, self.save_button):
             button.setEnabled(not busy)
         if text:
-            self.status.setStyleSheet("")
+            set_style(self.status, "")
             self.status.setText(text)
 
     def _fail(self, error: BaseException, template: str = "The slip was not printed: {problem}") -> None:
@@ -202,7 +203,7 @@ class SlipPanel(QFrame):
             text = error.localized()
         else:
             text = self.station.describe_error(error)
-        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.status, "color: #b00020; font-weight: bold;")
         self.status.setText(tr(template, problem=text))
         self.failed.emit(text)
 
@@ -225,7 +226,7 @@ class SlipPanel(QFrame):
             Permission.CONFIGURE
         )
         self.setup_warning = warn_slip_gaps(self, gaps, self.open_setup if may_configure else None)
-        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.status, "color: #b00020; font-weight: bold;")
         self.status.setText(self.setup_warning.text())
         return True
 
@@ -297,7 +298,7 @@ class SlipPanel(QFrame):
             text = tr("Reprinted at {time} on {printer}", time=at, printer=row.printer)
         else:
             text = tr("Printed at {time} on {printer}", time=at, printer=row.printer)
-        self.status.setStyleSheet("color: #1b7f3b; font-weight: bold;")
+        set_style(self.status, "color: #1b7f3b; font-weight: bold;")
         self.status.setText(text)
 
     # ---- preview ------------------------------------------------------------------------------------

@@ -113,15 +113,16 @@ class DayListLoader(QObject):
             return
         records = [r for r in changes.records if self.record_type is None or isinstance(r, self.record_type)]
         today = date.today()
+        todays = [r for r in records if _local_day(r) == today]
+        if self.live is not None:
+            for record in todays:  # shown below, by an insert or a reload: the poller need not reload
+                new = getattr(record, "version", 1) <= 1
+                self.live.expect(rows=1 if new else 0, versions=1 if self.kind == "screenings" else 0)
         if not records or self.search_text or self.day != today or self.count is None:
             self.refresh()  # a filtered list, a new day or an unknown record: only the query is exact
             return
-        for record in records:
-            if _local_day(record) == today:
-                self.widget.upsert(record, self.limit)
-                if self.live is not None:
-                    new = getattr(record, "version", 1) <= 1
-                    self.live.expect(rows=1 if new else 0, versions=1 if self.kind == "screenings" else 0)
+        for record in todays:
+            self.widget.upsert(record, self.limit)
         count = self.count
         self.station.worker.submit(lambda ctx: count(ctx, today), self._counted, self.station.report)
 
