@@ -164,6 +164,7 @@ def _soak(
         run.rss.append(drive.rss_bytes())
     probe.stop()
     run.lateness = {n: probe.samples.pop(n) for n in list(probe.samples) if n < saves}
+    run.work = {n: probe.work.pop(n) for n in list(probe.work) if n < saves}
     return run
 
 
@@ -208,10 +209,14 @@ def figures_of(label: str, run: Any) -> list[Figure]:
     w = _window(n)
     head, tail = run.latencies[:w], run.latencies[-w:]
     ratio_ok = median(tail) <= MEDIAN_RATIO * median(head)
-    windows = [
-        percentile([x for i in range(start, min(start + w, n)) for x in run.lateness.get(i, [])], 99)
-        for start in range(0, n, w)
-    ]
+
+    def p99_by_window(samples: dict[int, list[float]]) -> list[float]:
+        return [
+            percentile([x for i in range(start, min(start + w, n)) for x in samples.get(i, [])], 99)
+            for start in range(0, n, w)
+        ]
+
+    windows, work = p99_by_window(run.lateness), p99_by_window(run.work)
     worst = max(windows)
     mark = min(RSS_FROM, n // 2)
     per_1000 = (run.rss[-1] - run.rss[mark]) / max(1, n - 1 - mark) * 1000 / 2**20
@@ -242,6 +247,14 @@ def figures_of(label: str, run: Any) -> list[Figure]:
             f"≤ {LATENESS_P99_MS:.0f} ms throughout: {_verdict(worst <= LATENESS_P99_MS)}",
         ),
         Figure(
+            f"soak {label}: of which GUI-thread CPU, p99, worst {w}",
+            max(work),
+            "ms",
+            f"first {w}",
+            work[0],
+            "- (the rest: no CPU for the process, or the GIL)",
+        ),
+        Figure(
             f"soak {label}: RSS growth per 1,000 saves from save {mark}",
             per_1000,
             "MiB",
@@ -254,8 +267,12 @@ def figures_of(label: str, run: Any) -> list[Figure]:
 
 def run() -> list[Figure]:
     desk_saves, pharmacy_saves = planned_saves()
+    if hasattr(os, "getloadavg"):  # lateness depends on the machine's other work: say how busy it was
+        print(f"  (soak: load average before {os.getloadavg()[0]:.1f})", file=sys.stderr)
     with tempfile.TemporaryDirectory() as folder:
         result = run_soak(Path(folder), desk_saves, pharmacy_saves)
+    if hasattr(os, "getloadavg"):
+        print(f"  (soak: load average after {os.getloadavg()[0]:.1f})", file=sys.stderr)
     stored = result["stored"]
     expected = {
         "screening": desk_saves,
