@@ -1,9 +1,9 @@
 """Today's purchases at this pharmacy, with the day's figures and a search box.
 
-The rows come from the database: the whole day when the list is loaded (``ui.desk.widgets.day_list``), and after a
-save on this counter the stored purchase, inserted on top by the model (``beginInsertRows``) rather than
-by rebuilding the table, so a save costs the same at the 1,000th purchaser as at the first.  Numbers are
-masked in the list: the counter screen is visible to the queue, the export is not.
+The rows come from the database: the whole day when the list is loaded (``ui.desk.widgets.day_list``),
+and after a save on this counter the stored purchase, inserted on top by the model (``beginInsertRows``)
+rather than by rebuilding the table, so a save costs the same at the 1,000th purchaser as at the first.
+Numbers are masked in the list: the counter screen is visible to the queue, the export is not.
 """
 
 from __future__ import annotations

@@ -252,7 +252,7 @@ class PharmacyScreen(QWidget):
         self.status.setText("")
         self.form.clear()
         self.advice.show_saved(result.saved, self._item_texts())
-        self.saved.emit(result.saved)  # then Station.changed: the list inserts the row (ui.desk.widgets.day_list)
+        self.saved.emit(result.saved)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False

@@ -7,9 +7,9 @@ stays quiet while the worker is busy (a save or a load in progress), while a pol
 while its screen is hidden; a failed poll (the server away) is silent: the status bar says that.
 
 This desk's own saves change the token too, but the list has already inserted them
-(``ui.desk.widgets.day_list``): the list tells the poller what it wrote (:meth:`ChangePoller.expect`), and a token
-that moved by exactly that much is taken as seen.  Any other difference (another counter's record, a
-correction elsewhere, the outbox draining, a new day) still reloads the list.
+(``ui.desk.widgets.day_list``): the list tells the poller what it wrote (:meth:`ChangePoller.expect`),
+and a token that moved by exactly that much is taken as seen.  Any other difference (another counter's
+record, a correction elsewhere, the outbox draining, a new day) still reloads the list.
 """
 
 from __future__ import annotations

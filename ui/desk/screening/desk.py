@@ -115,7 +115,7 @@ class ScreeningDesk(QWidget):
         self._saving = False
         self.station.problem.emit("")
         self.form.saved()
-        self.saved.emit(screening)  # then Station.changed: the list inserts the row (ui.desk.widgets.day_list)
+        self.saved.emit(screening)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False
