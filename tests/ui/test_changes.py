@@ -240,3 +240,22 @@ def test_a_save_on_the_desk_updates_the_glance_and_todays_list_without_a_main_wi
     shown = desk.today.model.data(desk.today.model.index(0, 1), Qt.ItemDataRole.DisplayRole)
     assert shown == "Wang Fang" and reset == []  # the row was inserted, the table not rebuilt
     qtbot.waitUntil(lambda: "1" in desk.today.counts_label.text(), timeout=10000)
+
+
+def test_a_hidden_screen_refreshes_once_when_it_is_shown(qtbot, station: Station) -> None:
+    from ui.desk.widgets.follow_changes import FollowChanges
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    refreshed: list[bool] = []
+    FollowChanges(station, screen, lambda changes, _by: changes.purchases, lambda: refreshed.append(True))
+    station.announce(Changes(purchases=True))
+    station.announce(Changes(purchases=True))
+    station.announce(Changes(screenings=True))  # not what this screen shows
+    assert refreshed == []  # hidden: nothing asked of the database yet
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert refreshed == [True]  # once, however many changes it missed
+    station.announce(Changes(screenings=True))
+    station.announce(Changes(purchases=True))
+    assert refreshed == [True, True]  # shown: at once

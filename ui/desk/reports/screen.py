@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -30,12 +29,9 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui.desk.station import Station
+from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
 from ui.services import reports as ops
-from ui.services.changes import Changes
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QShowEvent
 
 
 def _local_now() -> datetime:
@@ -103,8 +99,8 @@ class ReportsScreen(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.export_button.clicked.connect(self.export)
         station.settings_changed.connect(lambda _old: self.refresh())
-        station.changed.connect(self._changed)
-        self._stale = False
+        # Figures moved elsewhere (a save, a result, a revision): reloaded now if shown, else when shown.
+        self.follow = FollowChanges(station, self, lambda c, by: by is not self and c.figures, self.refresh)
         self.go_to_current_day()
         self.retranslate()
         station.on_db_ready(self.refresh)
@@ -127,24 +123,9 @@ class ReportsScreen(QWidget):
     def _station(self) -> ops.ReportingStation:
         return ops.ReportingStation.from_settings(self.station.settings)
 
-    def _changed(self, changes: Changes, initiator: object) -> None:
-        """Figures moved elsewhere (a save, a result, a revision): reload now if shown, else when shown."""
-        if initiator is self or not changes.figures:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
     def refresh(self) -> None:
         if not self.station.db_ready:
             return
-        self._stale = False
         station, day = self._station(), self.selected_day()
         self.station.worker.submit(
             lambda ctx: ops.load_report(ctx, station, day), self._loaded, self.station.report
