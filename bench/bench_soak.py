@@ -94,6 +94,7 @@ def _run_soak(folder: Path, desk_saves: int, pharmacy_saves: int) -> dict[str, A
     from ui.desk.app import build_window, end_of_start_up
     from ui.desk.slips.printing import pdf_printer
 
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the soak never needs a screen
     app = QApplication.instance() or QApplication(["fever-desk-soak"])
     settings_path = folder / "config" / "settings.json"
     settings = _settings()
