@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -141,31 +142,31 @@ def _soak(
 
     from bench import soak_driver as drive
 
-    run = drive.Run()
+    w = _window(saves)
+    run = drive.Run(array("d", bytes(8 * saves)), array("q", bytes(8 * saves)), w)
     worker, panel = window.worker, window.slip_panel
-    confirmed: list[float] = []
-    saved.connect(lambda _record: confirmed.append(time.perf_counter()))
-    printed: list[object] = []
-    panel.recorded.connect(printed.append)
+    confirmed, printed = drive.Stamp(), drive.Stamp()
+    saved.connect(confirmed)
+    panel.recorded.connect(printed)
     first.setFocus()
     drive.wait_until(lambda: first.hasFocus())
-    probe.start()
+    probe.start(saves, w)
     for n in range(saves):
         probe.current = n
         type_one(n)
-        began, before = time.perf_counter(), len(confirmed)
+        began = time.perf_counter()
         drive.key(Qt.Key.Key_Return)
-        drive.wait_until(lambda before=before: len(confirmed) > before)
-        run.latencies.append((confirmed[-1] - began) * 1000.0)
+        drive.wait_until(lambda n=n: confirmed.count > n)
+        run.latencies[n] = (confirmed.at - began) * 1000.0
         if slips and n % SLIP_EVERY == 0:
-            count = len(printed)
+            count = printed.count
             drive.key(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-            drive.wait_until(lambda count=count: len(printed) > count)
+            drive.wait_until(lambda count=count: printed.count > count)
         _settle(worker)
-        run.rss.append(drive.rss_bytes())
+        run.rss[n] = drive.rss_bytes()
     probe.stop()
-    run.lateness = {n: probe.samples.pop(n) for n in list(probe.samples) if n < saves}
-    run.work = {n: probe.work.pop(n) for n in list(probe.work) if n < saves}
+    run.late_p99 = [drive.histogram_percentile(h, 99) for h in probe.late]
+    run.work_p99 = [drive.histogram_percentile(h, 99) for h in probe.work]
     return run
 
 
@@ -206,18 +207,11 @@ def _verdict(ok: bool) -> str:
 
 def figures_of(label: str, run: Any) -> list[Figure]:
     """The three counts for one counter, each beside the first window of the same run."""
-    n = len(run.latencies)
-    w = _window(n)
-    head, tail = run.latencies[:w], run.latencies[-w:]
+    n, w = len(run.latencies), run.window
+    head, tail = list(run.latencies[:w]), list(run.latencies[-w:])
     ratio_ok = median(tail) <= MEDIAN_RATIO * median(head)
 
-    def p99_by_window(samples: dict[int, list[float]]) -> list[float]:
-        return [
-            percentile([x for i in range(start, min(start + w, n)) for x in samples.get(i, [])], 99)
-            for start in range(0, n, w)
-        ]
-
-    windows, work = p99_by_window(run.lateness), p99_by_window(run.work)
+    windows, work = run.late_p99, run.work_p99
     worst = max(windows)
     mark = min(RSS_FROM, n // 2)
     per_1000 = (run.rss[-1] - run.rss[mark]) / max(1, n - 1 - mark) * 1000 / 2**20

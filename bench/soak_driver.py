@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from fever_desk.identity import check_digit
 
 Key = Qt.Key
 PROBE_MS = 10
+BUCKETS = 5000  # 1 ms each; a tick later than 5 s lands in the last
 _SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
 _GIVEN = ("Fang", "Wei", "Min", "Jing", "Lei", "Yan", "Tao", "Hui", "Qiang", "Xiu")
 
@@ -30,18 +32,20 @@ _GIVEN = ("Fang", "Wei", "Min", "Jing", "Lei", "Yan", "Tao", "Hui", "Qiang", "Xi
 class LatenessProbe(QObject):
     """A 10 ms timer on the GUI thread; how late each tick comes is how long the GUI thread was busy.
 
-    Samples are filed under the save being worked on (``current``), so a slow stretch of the day shows
-    as a slow window of saves.  Beside each lateness, ``work`` holds the GUI thread's own CPU time over
-    the same interval beyond the 10 ms: on a machine shared with other loads a tick is also late
-    because the process did not get a CPU, which the wall clock cannot tell from the desk's own work.
-    (Time spent waiting for the GIL counts in neither: the worker threads' Python code blocks the GUI
-    that way, so it stays in the wall-clock figure.)"""
+    Each tick is counted in a histogram (1 ms buckets) of the window of saves being worked on, so a slow
+    stretch of the day shows as a slow window.  Beside the lateness, a second histogram holds the GUI
+    thread's own CPU time over the same interval: on a machine shared with other loads a tick is also
+    late because the process did not get a CPU, which the wall clock cannot tell from the desk's own
+    work.  (Time spent waiting for the GIL counts in neither: the worker threads' Python code blocks the
+    GUI that way, so it stays in the wall-clock figure.)  The histograms are made before the day starts,
+    so measuring adds nothing to the memory the soak watches grow."""
 
     def __init__(self) -> None:
         super().__init__()
         self.current = 0
-        self.samples: dict[int, list[float]] = {}
-        self.work: dict[int, list[float]] = {}
+        self.window = 1
+        self.late: list[array[int]] = []
+        self.work: list[array[int]] = []
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self.timer = QTimer(self)
@@ -49,7 +53,12 @@ class LatenessProbe(QObject):
         self.timer.setInterval(PROBE_MS)
         self.timer.timeout.connect(self._tick)
 
-    def start(self) -> None:
+    def start(self, saves: int, window: int) -> None:
+        """Measure a run of ``saves`` saves, in windows of ``window`` saves."""
+        windows = -(-saves // window)
+        self.current, self.window = 0, window
+        self.late = [array("l", bytes(8 * BUCKETS)) for _ in range(windows)]
+        self.work = [array("l", bytes(8 * BUCKETS)) for _ in range(windows)]
         self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self.timer.start()
 
@@ -61,8 +70,34 @@ class LatenessProbe(QObject):
         late = max(0.0, (now - self._last) * 1000.0 - PROBE_MS)
         busy = min(late, max(0.0, (cpu - self._last_cpu) * 1000.0))
         self._last, self._last_cpu = now, cpu
-        self.samples.setdefault(self.current, []).append(late)
-        self.work.setdefault(self.current, []).append(busy)
+        index = min(self.current // self.window, len(self.late) - 1)
+        self.late[index][min(int(late), BUCKETS - 1)] += 1
+        self.work[index][min(int(busy), BUCKETS - 1)] += 1
+
+
+class Stamp:
+    """Connected to a signal: how often it came and when last, without a list that grows all day."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.at = 0.0
+
+    def __call__(self, *_args: object) -> None:
+        self.count += 1
+        self.at = time.perf_counter()
+
+
+def histogram_percentile(histogram: array[int], pct: float) -> float:
+    """The ``pct`` percentile of a 1 ms histogram, as the bucket's upper edge (ms); 0 when empty."""
+    total = sum(histogram)
+    if not total:
+        return 0.0
+    wanted, seen = total * pct / 100.0, 0
+    for bucket, count in enumerate(histogram):
+        seen += count
+        if seen >= wanted:
+            return float(bucket + 1)
+    return float(BUCKETS)
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
@@ -181,9 +216,11 @@ def rss_bytes() -> int:
 
 @dataclass
 class Run:
-    """One counter's soak: per save, Enter → confirmed save (ms) and RSS after it; the probe's samples."""
+    """One counter's soak: per save, Enter → confirmed save (ms) and RSS after it (arrays made before
+    the day starts); per window of saves, the timer's lateness p99 and the GUI thread's CPU p99."""
 
-    latencies: list[float] = field(default_factory=list)
-    rss: list[int] = field(default_factory=list)
-    lateness: dict[int, list[float]] = field(default_factory=dict)
-    work: dict[int, list[float]] = field(default_factory=dict)
+    latencies: array[float]
+    rss: array[int]
+    window: int
+    late_p99: list[float] = field(default_factory=list)
+    work_p99: list[float] = field(default_factory=list)
