@@ -1,10 +1,10 @@
 """A long day at the real desk: does it stay as quick at the 3,000th patient as at the first?
 
 3,000 routine screenings are typed into the real window's form and saved with Enter (offscreen, the real
-database worker on a file SQLite, the report glance, the live list and the thermometer stand-by all
-running; every tenth patient gets a slip with Ctrl+P, printed to a PDF file on the slip worker), then
-1,000 purchasers into the pharmacy form.  Between two patients the desk is let settle (its follow-up
-jobs done), as it would while the nurse greets the next one.  Measured:
+database worker on a file SQLite, the report glance and the live lists' pollers running; every tenth
+patient gets a slip with Ctrl+P, printed to a PDF file on the slip worker), then 1,000 purchasers into
+the pharmacy form.  Keys arrive one event-loop turn apart, and between two patients the desk is let
+settle (its follow-up jobs done), as it would while the nurse greets the next one.  Measured:
 
 * Enter → confirmed save (the window's ``saved`` signal), per save;
 * how late a 10 ms timer on the GUI thread fires, all along (the GUI thread blocked shows as lateness);
@@ -13,7 +13,8 @@ jobs done), as it would while the nurse greets the next one.  Measured:
 Each figure is printed beside its baseline, the first 250 saves of the same run, with PASS/FAIL for the
 issue's three counts: the last 250 saves' median ≤ 1.2× the first 250's; the timer's p99 ≤ 50 ms in every
 window of 250 saves; RSS growth from save 500 to the end ≤ 2 MiB per 1,000 saves.  ``FEVER_DESK_SOAK_SAVES``
-shortens the day (the pharmacy gets a third as many); windows then shrink to a quarter of the run.
+shortens the day (the pharmacy gets a third as many); windows then shrink to a quarter of the run and
+memory is counted from the middle of the run on.
 """
 
 from __future__ import annotations
