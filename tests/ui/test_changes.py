@@ -259,3 +259,25 @@ def test_a_hidden_screen_refreshes_once_when_it_is_shown(qtbot, station: Station
     station.announce(Changes(screenings=True))
     station.announce(Changes(purchases=True))
     assert refreshed == [True, True]  # shown: at once
+
+
+def test_a_purchase_is_inserted_into_the_register_without_rebuilding_it(qtbot, station: Station) -> None:
+    from tests.ui.test_pharmacy_screen import fill_routine_purchaser, key
+    from ui.desk.pharmacy.screen import PharmacyScreen
+
+    screen = PharmacyScreen(station)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 900)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.day.day is not None, timeout=10000)  # the (empty) day is loaded
+    model = screen.today.model
+    reset: list[bool] = []
+    model.modelReset.connect(lambda: reset.append(True))
+    screen.activateWindow()
+    screen.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.form.name, timeout=5000)
+    fill_routine_purchaser()
+    with qtbot.waitSignal(screen.day_loaded, timeout=10000):  # the row and the day's figures
+        key(Key.Key_Return)
+    assert model.rowCount() == 1 and model.data(model.index(0, 1), Qt.ItemDataRole.DisplayRole) == "王建国"
+    assert "1" in screen.today.counts.text() and reset == []
