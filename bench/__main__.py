@@ -18,6 +18,7 @@ MODULES = [
     "bench.bench_pg",
     "bench.bench_outbox",
     "bench.bench_bundle",
+    "bench.bench_soak",
 ]
 
 

@@ -24,3 +24,18 @@ def test_save_and_report_measurements_run_on_an_empty_database(tmp_path: Path) -
     assert all(len(values) == bench_lists.PROBES for per in lists.values() for values in per.values())
     assert reports["figures"] and reports["report"] and reports["regenerate"]
     assert all(v >= 0 for values in reports.values() for v in values)
+
+
+def test_the_soak_types_a_short_day_through_the_real_desk(qapp, monkeypatch) -> None:
+    """``make bench``'s soak, 12 patients and 4 purchasers long: every figure is measured, and the run
+    itself checks that each confirmed save (and each slip) is in the database."""
+    from bench import bench_soak
+
+    monkeypatch.setenv(bench_soak.SAVES_ENV, "12")
+    assert bench_soak.planned_saves() == (12, 4)
+    figures = bench_soak.run()
+    assert len(figures) == 10
+    assert all(f.value == f.value and f.baseline_value is not None for f in figures)  # no NaN
+    latencies = [f for f in figures if "Enter→saved median" in f.name]
+    assert all(f.value > 0 for f in latencies)
+    assert all(("PASS" in f.target or "FAIL" in f.target) for f in figures if not f.target.startswith("-"))

@@ -113,7 +113,7 @@ def test_a_routine_purchase_is_registered_from_the_keyboard(qtbot, counter: Coun
         ("王建国", "布洛芬缓释胶囊", 2)
     ]
     assert screen.form.name.text() == "" and "王建国" in screen.advice.headline.text()
-    qtbot.waitUntil(lambda: screen.today.table.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.today.model.rowCount() == 1, timeout=5000)
 
 
 def test_a_failed_check_keeps_everything_typed_and_says_why(qtbot, counter: Counter) -> None:

@@ -187,18 +187,14 @@ class MainWindow(QMainWindow):
     def _load_pharmacy(self) -> None:
         # Loaded now, used by the next step.
         from ui.desk.pharmacy import referral, screen  # noqa: F401
-        from ui.desk.runtime import live_refresh  # noqa: F401
 
     def _build_pharmacy(self) -> None:
         from ui.desk.pharmacy.referral import PharmacyReferral
         from ui.desk.pharmacy.screen import PharmacyScreen
-        from ui.desk.runtime.live_refresh import ChangePoller
         from ui.desk.widgets.reveal import install_reveal_action
 
         self.pharmacy = PharmacyScreen(self.station, self.tabs)
         self.tabs.addTab(self.pharmacy, "")
-        self.pharmacy_live = ChangePoller(self.station, self.pharmacy, repository=lambda ctx: ctx.purchases)
-        self.pharmacy_live.changed.connect(self.pharmacy.refresh_day)
         self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
         self._stoppers.append(self.pharmacy_referral.stop)
         self.reveal_actions = (
@@ -230,17 +226,12 @@ class MainWindow(QMainWindow):
 
         self.glance.clicked.connect(show_reports)
         self.report_banner.open_reports.connect(show_reports)
-        self.report_banner.generated.connect(lambda _r: (self.reports.refresh(), self.glance.refresh()))
-        self.reports.generated.connect(lambda _r: (self.report_reminder.check(), self.glance.refresh()))
-        self.desk.saved.connect(self.glance.refresh)
-        self.pharmacy.saved.connect(self.glance.refresh)
+        # No refresh wiring here: every save, result and revision is broadcast (Station.changed) and the
+        # lists, the glance, the reports and the reminder each refresh themselves.
         install_followup_action(
-            self.today.table,
-            self.station,
-            lambda index: self.today.model.rows[index.row()],
-            self.glance.refresh,
+            self.today.table, self.station, lambda index: self.today.model.rows[index.row()]
         )
-        install_on_person_search(self.people, self.station, self.glance.refresh)
+        install_on_person_search(self.people, self.station)
         self.report_reminder.start()
         self._stoppers.append(self.report_reminder.stop)
 

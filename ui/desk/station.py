@@ -2,29 +2,38 @@
 
 Screens receive this one object instead of the main window, so a screen can be built and tested on
 its own, and the main window stays a thin shell that arranges screens in tabs.
+
+Screens also learn here what the others did: an operation run through :meth:`Station.perform` is
+followed by ``changed`` with what it wrote (``ui.services.changes.Changes``, as in Anki's
+``OpChanges``), and each screen that shows such records refreshes itself.  Nobody wires "after this
+save, refresh that screen" by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from fever_desk.i18n import set_language
 from fever_desk.settings import Settings, save_settings
 from ui.desk.runtime.workers import Worker
+from ui.services.changes import Changes, changes_of
 
 if TYPE_CHECKING:
     from fever_desk.accounts import Operator
     from fever_desk.triage import FeverRule
+
+T = TypeVar("T")
 
 
 class Station(QObject):
     settings_changed = Signal(object)  # (old Settings); the new ones are ``station.settings``
     db_state_changed = Signal(bool)
     problem = Signal(str)  # a sentence for the banner; "" clears it
+    changed = Signal(object, object)  # (Changes, the initiator passed to perform, or None)
 
     def __init__(
         self,
@@ -60,6 +69,38 @@ class Station(QObject):
         if self.db_ready:
             load()
 
+    def perform(
+        self,
+        operation: Callable[[Any], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        *,
+        changes: Changes | Callable[[T], Changes] = changes_of,
+        initiator: object = None,
+    ) -> bool:
+        """Run a writing ``operation`` on the database worker, then tell every screen what it changed.
+
+        ``on_success`` runs first (the initiating screen clears its form), then ``changed`` is emitted
+        with ``changes`` (by default what the result says, :func:`ui.services.changes.changes_of`) and
+        ``initiator``, so a screen can tell its own operation from another's.  Nothing is emitted for
+        a failure or for an operation that changed nothing.  False: the worker has stopped (the window
+        is closing) and the operation was not run.
+        """
+
+        def done(result: T) -> None:
+            if on_success is not None:
+                on_success(result)
+            what = changes(result) if callable(changes) else changes
+            if what:
+                self.changed.emit(what, initiator)
+
+        return self.worker.submit(operation, done, on_failure)
+
+    def announce(self, changes: Changes, initiator: object = None) -> None:
+        """Broadcast changes made outside :meth:`perform` (another counter's records seen by a poll)."""
+        if changes:
+            self.changed.emit(changes, initiator)
+
     def report(self, error: BaseException, template: str = "") -> None:
         """Put a failure from the worker in the banner, in the user's language."""
         text = self.describe_error(error)
@@ -71,6 +112,7 @@ class Station(QObject):
         self.settings = new
         set_language(new.language)
         self.settings_changed.emit(old)
+        self.announce(Changes(settings=True))
         self._audit_settings(old, new)
 
     def _audit_settings(self, old: Settings, new: Settings) -> None:

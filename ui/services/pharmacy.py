@@ -23,6 +23,7 @@ from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import Progress, RegisterMeta, write_register
 from ui.services.audit_hooks import audit
+from ui.services.changes import NOTHING, Changes
 from ui.services.context import DeskContext
 from ui.services.screening import is_queued, local_day_bounds, operator_of, removed_on_failure
 
@@ -40,6 +41,11 @@ class SaveResult:
     saved: Purchase | None
     repeats: list[RepeatMatch]
     queued: bool = False
+
+    @property
+    def changes(self) -> Changes:
+        """What the save wrote, for the screens (``ui.services.changes``): nothing when it stopped."""
+        return Changes(purchases=True, records=(self.saved,)) if self.saved is not None else NOTHING
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,12 @@ def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: 
     start, end = local_day_bounds(day)
     rows = list(ctx.purchases.between(start, end, search=search, limit=limit))
     return PurchaseDay(rows, ctx.purchases.counts(start, end))
+
+
+def load_purchase_counts(ctx: PharmacyContext, day: date) -> Any:
+    """The day's figures alone (one aggregate): after a save the list inserts its row, the figures come
+    from the database."""
+    return ctx.purchases.counts(*local_day_bounds(day))
 
 
 def export_register(

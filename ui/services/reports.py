@@ -30,6 +30,7 @@ from fever_desk.reporting import (
     reporting_day_of,
 )
 from ui.services.audit_hooks import audit
+from ui.services.changes import NOTHING, Changes
 from ui.services.context import DeskContext
 from ui.services.screening import operator_of, removed_on_failure
 
@@ -90,6 +91,11 @@ class ReportView:
 class Generated:
     revision: ReportRevision
     created: bool
+
+    @property
+    def changes(self) -> Changes:
+        """A new revision changes the reports; generating unchanged figures again changes nothing."""
+        return Changes(reports=True) if self.created else NOTHING
 
 
 @dataclass(frozen=True)

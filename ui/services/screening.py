@@ -18,6 +18,7 @@ from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
 from fever_desk.model import DayCounts, Screening
 from ui.services.audit_hooks import audit
+from ui.services.changes import Changes
 from ui.services.context import DeskContext
 
 DbContext = DeskContext  # the name the screens used before the context was typed
@@ -73,6 +74,11 @@ class ScreeningSaved:
     screening: Screening
     queued: bool = False
 
+    @property
+    def changes(self) -> Changes:
+        """What the save wrote, for the screens (``ui.services.changes``)."""
+        return Changes(screenings=True, records=(self.screening,))
+
 
 def is_queued(ctx: DeskContext, kind: str, record_id: object) -> bool:
     """Does this counter's outbox hold the record (only a shared server has an outbox)?"""
@@ -117,3 +123,9 @@ def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) ->
     start, end = local_day_bounds(day)
     rows = list(ctx.screenings.between(start, end, search=search, limit=limit))
     return DayView(rows, ctx.screenings.counts(start, end))
+
+
+def load_day_counts(ctx: DeskContext, day: date) -> DayCounts:
+    """The day's figures alone (one aggregate): after a save the list inserts its row, the figures come
+    from the database."""
+    return ctx.screenings.counts(*local_day_bounds(day))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from fever_desk.audit import AuditAction, AuditEntry, BrokenLink
 from fever_desk.i18n import tr
 from ui.desk.station import Station
+from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
 
 LIMIT = 2000
@@ -69,6 +70,8 @@ class AuditBrowser(QWidget):
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)
         layout.addWidget(self.status)
+        # Every operation appends to the trail: the entries shown follow, now or when the tab is shown.
+        self.follow = FollowChanges(station, self, lambda changes, _by: bool(changes), self.refresh)
 
     def _window(self) -> tuple[datetime, datetime]:
         since = datetime.combine(self.since.date().toPython(), time.min).astimezone()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fever_desk.i18n import tr
 from ui.desk.station import Station
+from ui.services.changes import Changes
 
 
 class PurgeAction(QObject):
@@ -84,7 +85,7 @@ class PurgeAction(QObject):
             result = purge_older_than(ctx, cutoff, days)
             return sum(result.counts.values()), result.files_left
 
-        self.station.worker.submit(purge, self._done, self.station.report)
+        self.station.perform(purge, self._done, self.station.report, changes=Changes(purged=True))
 
     def _done(self, outcome: tuple[int, list[str]]) -> None:
         """Say how many records went; PDFs a viewer still holds are named (they go at the next purge)."""

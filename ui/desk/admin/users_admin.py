@@ -30,6 +30,7 @@ from fever_desk.i18n import tr
 from ui.desk.station import Station
 from ui.desk.widgets.inputs import read_only_rows
 from ui.services import admin
+from ui.services.changes import Changes
 
 
 class UsersAdmin(QWidget):
@@ -56,6 +57,7 @@ class UsersAdmin(QWidget):
         self.status = QLabel(self)
         layout.addWidget(self.status)
         station.on_db_ready(self.refresh)
+        station.changed.connect(lambda changes, _by: changes.users and self.refresh())
 
     def refresh(self, *_args: object) -> None:
         self.station.worker.submit(lambda ctx: ctx.accounts.operators(), self._show, self._failed)
@@ -79,9 +81,8 @@ class UsersAdmin(QWidget):
     def _run(self, job: Any, done: str, **values: object) -> None:
         def finished(_result: object) -> None:
             self.status.setText(tr(done, **values))
-            self.refresh()
 
-        self.station.worker.submit(job, finished, self._failed)
+        self.station.perform(job, finished, self._failed, changes=Changes(users=True), initiator=self)
 
     def add(self) -> None:
         dialog = AddOperatorDialog(self)

@@ -23,8 +23,10 @@ from fever_desk.i18n import tr
 from fever_desk.model import Disposition, Screening
 from fever_desk.pharmacy import Advice, Purchase
 from ui.desk.station import Station
+from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
 from ui.services import pharmacy as ops
+from ui.services.changes import Changes
 
 
 class PersonSearch(QWidget):
@@ -48,6 +50,8 @@ class PersonSearch(QWidget):
         layout.addWidget(self.table, 1)
         self._debounce = on_typing_pause(self.search, self.run_search, self)
         self.search.returnPressed.connect(self.run_search)
+        # A save, a purchase or a result about the person shown: the history is asked again.
+        self.follow = FollowChanges(station, self, _touches_people, self._again)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -59,6 +63,10 @@ class PersonSearch(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _again(self) -> None:
+        if self._asked:
+            self.run_search()
 
     def run_search(self) -> None:
         text = self.search.text().strip()
@@ -104,6 +112,10 @@ class PersonSearch(QWidget):
             text += " " + tr("(only the latest are shown: type more of the name or the full number)")
         self.summary.setText(text)
         self.results_shown.emit(history)
+
+
+def _touches_people(changes: Changes, _initiator: object) -> bool:
+    return changes.screenings or changes.purchases or changes.followups or changes.purged
 
 
 def _alarming(record: Screening | Purchase) -> bool:

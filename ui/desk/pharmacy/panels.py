@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWi
 
 from fever_desk.i18n import tr
 from fever_desk.pharmacy import Advice, AdviceResult, Purchase, RepeatMatch
+from ui.desk.widgets.inputs import set_style
 
 _REPEAT_STYLE = "#repeat_panel { background: #fff3cd; border: 2px solid #e0a800; border-radius: 4px; }"
 _SEEN_STYLE = "#repeat_panel { background: #f1f1f1; border: 1px solid #bbb; border-radius: 4px; }"
@@ -35,7 +36,7 @@ class RepeatPanel(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("repeat_title")
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-weight: bold;")
+        set_style(self.title, "font-weight: bold;")
         self.list = QListWidget(self)
         self.list.setObjectName("repeat_list")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -86,7 +87,7 @@ class RepeatPanel(QWidget):
 
     def _render(self) -> None:
         if self.pending():
-            self.setStyleSheet(_REPEAT_STYLE)
+            set_style(self, _REPEAT_STYLE)
             self.title.setText(
                 tr(
                     "Bought fever or cough medicine {count} times in the last {days} days. "
@@ -98,7 +99,7 @@ class RepeatPanel(QWidget):
             self.confirm_button.setText(tr("Seen (F7)"))
             self.confirm_button.show()
         else:
-            self.setStyleSheet(_SEEN_STYLE)
+            set_style(self, _SEEN_STYLE)
             self.title.setText(tr("Earlier purchases in the last {days} days (confirmed)", days=self.days))
             self.confirm_button.hide()
 
@@ -163,20 +164,20 @@ class AdvicePanel(QWidget):
         self.slip_button.setText(tr("Referral slip (F10)"))
         prefix = tr("Saved: {name}", name=saved_name) + " — " if saved_name else ""
         if self.result is None:
-            self.setStyleSheet("")
+            set_style(self, "")
             self.headline.setText(prefix + tr("Advice appears once the temperature is typed"))
-            self.headline.setStyleSheet("font-size: 14px;")
+            set_style(self.headline, "font-size: 14px;")
             self.detail.setText("")
             return
         if self.result.advice is Advice.FEVER_CLINIC:
-            self.setStyleSheet(_FEVER_STYLE)
+            set_style(self, _FEVER_STYLE)
             self.headline.setText(prefix + tr("Advise the fever clinic: do not self-medicate"))
-            self.headline.setStyleSheet("font-size: 20px; font-weight: bold; color: #b00020;")
+            set_style(self.headline, "font-size: 20px; font-weight: bold; color: #b00020;")
             self.detail.setText("；".join(_reason_text(code, item_texts) for code in self.result.reasons))
         else:
-            self.setStyleSheet(_ROUTINE_STYLE)
+            set_style(self, _ROUTINE_STYLE)
             self.headline.setText(prefix + tr("No fever, no exposure: sale may proceed"))
-            self.headline.setStyleSheet("font-size: 14px; color: #1b7f3b;")
+            set_style(self.headline, "font-size: 14px; color: #1b7f3b;")
             self.detail.setText("")
 
 

@@ -1,6 +1,8 @@
 """Today's purchases at this pharmacy, with the day's figures and a search box.
 
-The list is always reloaded from the database (never patched by hand), so it shows what is stored.
+The rows come from the database: the whole day when the list is loaded (``ui.desk.widgets.day_list``),
+and after a save on this counter the stored purchase, inserted on top by the model (``beginInsertRows``)
+rather than by rebuilding the table, so a save costs the same at the 1,000th purchaser as at the first.
 Numbers are masked in the list: the counter screen is visible to the queue, the export is not.
 """
 
@@ -9,16 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
@@ -27,6 +22,85 @@ from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
 
 if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the window opens
     from db.pharmacy_repository import PurchaseCounts
+
+
+_ALARM = QColor("#b00020")
+
+
+class PurchaseTableModel(QAbstractTableModel):
+    COLUMNS = ("Time", "Name", "Document number", "Phone", "°C", "Medicines")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Purchase] = []
+        self._texts: list[tuple[str, ...]] = []  # made once per row (see the screenings' model)
+        self._alarm = QBrush(_ALARM)
+
+    def set_rows(self, rows: Sequence[Purchase]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self._texts = [self._row_texts(p) for p in self.rows]
+        self.endResetModel()
+
+    def upsert(self, purchase: Purchase, limit: int) -> None:
+        """Insert one stored purchase on top (newest first), dropping the oldest row beyond ``limit``;
+        a purchase already shown is left as it is (purchases are never corrected)."""
+        if any(shown.id == purchase.id for shown in self.rows):
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.rows.insert(0, purchase)
+        self._texts.insert(0, self._row_texts(purchase))
+        self.endInsertRows()
+        if len(self.rows) > limit:
+            self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
+            del self.rows[limit:]
+            del self._texts[limit:]
+            self.endRemoveRows()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[index.row()][index.column()]
+        purchase = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and purchase.advice is Advice.FEVER_CLINIC:
+            return self._alarm
+        if role == Qt.ItemDataRole.UserRole:
+            return purchase
+        return None
+
+    def _row_texts(self, purchase: Purchase) -> tuple[str, ...]:
+        return tuple(self._text(purchase, column) for column in range(len(self.COLUMNS)))
+
+    @staticmethod
+    def _text(purchase: Purchase, column: int) -> str:
+        who = purchase.purchaser
+        match column:
+            case 0:
+                return purchase.created_at.astimezone().strftime("%H:%M") if purchase.created_at else ""
+            case 1:
+                return who.name
+            case 2:
+                return mask_id(who.id_number)
+            case 3:
+                return mask_phone(who.phone)
+            case 4:
+                return f"{purchase.temperature.celsius:.1f}"
+            case 5:
+                return "、".join(f"{d.name}×{d.quantity}" for d in purchase.drugs)
+        return ""
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
 
 class PurchaseList(QWidget):
@@ -44,21 +118,20 @@ class PurchaseList(QWidget):
         self._debounce = on_typing_pause(
             self.search, lambda: self.search_changed.emit(self.search.text()), self
         )
-        self.table = QTableWidget(0, 6, self)
+        self.model = PurchaseTableModel()
+        self.table = QTableView(self)
         self.table.setObjectName("purchase_table")
+        self.table.setModel(self.model)
         read_only_rows(self.table)
         layout.addWidget(self.counts)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
-        self.rows: list[Purchase] = []
         self._counts: PurchaseCounts | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("Search today's purchases: name, phone or ID"))
-        self.table.setHorizontalHeaderLabels(
-            [tr("Time"), tr("Name"), tr("Document number"), tr("Phone"), tr("°C"), tr("Medicines")]
-        )
+        self.model.retranslate()
         self.set_counts(self._counts)
 
     def set_counts(self, counts: PurchaseCounts | None) -> None:
@@ -75,26 +148,16 @@ class PurchaseList(QWidget):
             )
         )
 
+    @property
+    def rows(self) -> list[Purchase]:
+        return self.model.rows
+
     def set_rows(self, rows: Sequence[Purchase]) -> None:
-        self.rows = list(rows)
-        self.table.setRowCount(len(self.rows))
-        for index, purchase in enumerate(self.rows):
-            who = purchase.purchaser
-            when = purchase.created_at.astimezone().strftime("%H:%M") if purchase.created_at else ""
-            values = (
-                when,
-                who.name,
-                mask_id(who.id_number),
-                mask_phone(who.phone),
-                f"{purchase.temperature.celsius:.1f}",
-                "、".join(f"{d.name}×{d.quantity}" for d in purchase.drugs),
-            )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if purchase.advice is Advice.FEVER_CLINIC:
-                    item.setForeground(QColor("#b00020"))
-                self.table.setItem(index, column, item)
-        self.table.resizeColumnsToContents()
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()  # a whole day loaded: fit the columns once, not per save
+
+    def upsert(self, purchase: Purchase, limit: int) -> None:
+        self.model.upsert(purchase, limit)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -37,7 +37,7 @@ class PharmacyReferral(QObject):
             guideline = get_guideline(self.station.settings.guideline_id)
         screening = screening_from_purchase(purchase, guideline, self.station.fever_rule)
 
-        self.station.worker.submit(
+        self.station.perform(
             lambda ctx: refer_to_clinic(ctx, screening, purchase.id), self._saved, self.station.report
         )
 

@@ -5,7 +5,9 @@ days are looked up on the worker and shown inline (the queue keeps moving: nothi
 panel follows the temperature and the history answers live.  Saving checks repeats again on the worker
 in the same call, so a repeat found only then stops the save and is shown; F7 confirms and the next
 Enter saves.  After a save the form clears, the advice stays, and a fever-clinic advice offers the
-referral slip (F10 → ``slip_requested``).  The day's list is reloaded from the database after each save.
+referral slip (F10 → ``slip_requested``).  A save is an operation run through ``Station.perform``:
+the stored purchase is broadcast (``Station.changed``), today's list inserts it and asks for the day's
+figures (``ui.desk.widgets.day_list``), and the other screens refresh what they show.
 """
 
 from __future__ import annotations
@@ -87,7 +89,19 @@ class PharmacyScreen(QWidget):
         self.form.person_changed.connect(lambda *_k: self._lookup_timer.start())
         self.form.cleared.connect(self._form_cleared)
         self.advice.slip_clicked.connect(self.request_slip)
-        self.day = DayListLoader(station, self.today, ops.load_purchase_day, self)
+        # Other counters' purchasers appear within seconds: a cheap change probe, a reload only on change.
+        self.day = DayListLoader(
+            station,
+            self.today,
+            ops.load_purchase_day,
+            self,
+            count=ops.load_purchase_counts,
+            kind="purchases",
+            record_type=Purchase,
+            repository=lambda ctx: ctx.purchases,
+            screen=self,
+        )
+        self.live = self.day.live
         self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -95,8 +109,6 @@ class PharmacyScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F10), self, self.request_slip, context=context)
         # F2 (next) and Ctrl+F (find) are the window's menu actions, which call next_record() / find().
         self.retranslate()
-        if station.db_ready:
-            self.refresh_day()
 
     def next_record(self) -> None:
         self.form.clear()
@@ -222,8 +234,11 @@ class PharmacyScreen(QWidget):
         purchase.operator = settings.operator
         days = repeat_days(settings)
         acknowledged = self.repeats.acknowledged
-        self.station.worker.submit(
-            lambda ctx: ops.save_purchase(ctx, purchase, days, acknowledged), self._saved, self._save_failed
+        self.station.perform(
+            lambda ctx: ops.save_purchase(ctx, purchase, days, acknowledged),
+            self._saved,
+            self._save_failed,
+            initiator=self,
         )
 
     def _saved(self, result: ops.SaveResult) -> None:
@@ -238,8 +253,7 @@ class PharmacyScreen(QWidget):
         self.status.setText(queued if result.queued else "")
         self.form.clear()
         self.advice.show_saved(result.saved, self._item_texts())
-        self.saved.emit(result.saved)
-        self.refresh_day()
+        self.saved.emit(result.saved)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False

@@ -1,9 +1,11 @@
 """Today's reporting-day figures at a glance, small enough for the status bar.
 
 "Today" is the current *reporting* day (since the last cutoff), not the calendar day, so what the glance
-shows at 15:55 is what the report will say at 16:00.  It refreshes on the database worker when asked
-(after a save) and once a minute, so it also rolls over to the next reporting day at the cutoff; a
-refresh is skipped while the previous one is still running.
+shows at 15:55 is what the report will say at 16:00.  It refreshes on the database worker whenever an
+operation changed what it counts (``Station.changed``: a save here, another counter's records seen by
+the live lists, a follow-up result, a new revision) and once a minute, so it also rolls over to the
+next reporting day at the cutoff.  A refresh asked for while one is running supersedes it: one more
+load follows, and only its figures are shown.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class ReportGlance(QWidget):
         self.station = station
         self.clock = clock
         self.glance: ops.Glance | None = None
-        self._loading = False
+        self._loading = self._again = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(self)
@@ -51,15 +53,19 @@ class ReportGlance(QWidget):
         self.timer.start()
         station.on_db_ready(self.refresh)
         station.settings_changed.connect(lambda _old: self.refresh())
+        station.changed.connect(lambda changes, _by: changes.figures and self.refresh())
 
     def mouseDoubleClickEvent(self, event: object) -> None:
         self.clicked.emit()
 
     def refresh(self, *_args: object) -> None:
         """Ask the worker for the current reporting day's figures (accepts and ignores signal args)."""
-        if not self.station.db_ready or self._loading:
+        if not self.station.db_ready:
             return
-        self._loading = True
+        if self._loading:
+            self._again = True  # a change arrived during the load: load once more when it is back
+            return
+        self._loading, self._again = True, False
         station = ops.ReportingStation.from_settings(self.station.settings)
         now = self.clock()
         self.station.worker.submit(lambda ctx: ops.load_glance(ctx, station, now), self._loaded, self._failed)
@@ -70,6 +76,9 @@ class ReportGlance(QWidget):
 
     def _loaded(self, glance: ops.Glance) -> None:
         self._loading = False
+        if self._again:  # superseded: something changed after this load started
+            self.refresh()
+            return
         self.glance = glance
         self.retranslate()
         self.loaded.emit(glance)

@@ -52,6 +52,7 @@ class ReportReminder(QObject):
         self.timer.timeout.connect(self.check)
         station.on_db_ready(self.check)
         station.settings_changed.connect(lambda _old: self.check())
+        station.changed.connect(lambda changes, _by: (changes.reports or changes.purged) and self.check())
 
     def start(self) -> None:
         self.timer.start()
@@ -154,8 +155,8 @@ class ReminderBanner(QFrame):
             return
         self.generate_button.setEnabled(False)
         station = ops.ReportingStation.from_settings(self.station.settings)
-        self.station.worker.submit(
-            lambda ctx: ops.generate_report(ctx, station, day), self._generated, self._failed
+        self.station.perform(
+            lambda ctx: ops.generate_report(ctx, station, day), self._generated, self._failed, initiator=self
         )
 
     def _generated(self, result: ops.Generated) -> None:

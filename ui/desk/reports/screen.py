@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui.desk.station import Station
+from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
 from ui.services import reports as ops
 
@@ -98,6 +99,8 @@ class ReportsScreen(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.export_button.clicked.connect(self.export)
         station.settings_changed.connect(lambda _old: self.refresh())
+        # Figures moved elsewhere (a save, a result, a revision): reloaded now if shown, else when shown.
+        self.follow = FollowChanges(station, self, lambda c, by: by is not self and c.figures, self.refresh)
         self.go_to_current_day()
         self.retranslate()
         station.on_db_ready(self.refresh)
@@ -141,8 +144,11 @@ class ReportsScreen(QWidget):
             return
         station, day, note = self._station(), self.selected_day(), self.note.text().strip()
         self._busy(True)
-        self.station.worker.submit(
-            lambda ctx: ops.generate_report(ctx, station, day, note), self._generated, self._failed
+        self.station.perform(
+            lambda ctx: ops.generate_report(ctx, station, day, note),
+            self._generated,
+            self._failed,
+            initiator=self,
         )
 
     def _generated(self, result: ops.Generated) -> None:
@@ -175,8 +181,8 @@ class ReportsScreen(QWidget):
             self.status.setText(tr("Written to {file}", file=str(path)))
             self.exported.emit(path)
 
-        self.station.worker.submit(
-            lambda ctx: ops.export_report(ctx, station, day, path, note), done, self._failed
+        self.station.perform(
+            lambda ctx: ops.export_report(ctx, station, day, path, note), done, self._failed, initiator=self
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -1,8 +1,9 @@
 """The pre-screening screen: the form, the outcome, and today's list, with the save flow between them.
 
 Saving goes through the database worker; the form keeps what was typed until the worker confirms, so a
-failed save loses nothing.  The list and the day's figures are refreshed from the database after each
-save, never patched by hand, so they always show what is really stored.
+failed save loses nothing.  The save is an operation run through ``Station.perform``: what it stored is
+broadcast (``Station.changed``), today's list inserts that row and asks the database for the day's
+figures (``ui.desk.widgets.day_list``), and every other screen that shows screenings refreshes itself.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.model import Screening
 from fever_desk.settings import Settings
-from ui.desk.runtime.live_refresh import ChangePoller
 from ui.desk.screening.form import ScreeningForm
 from ui.desk.screening.today_list import TodayList
 from ui.desk.station import Station
@@ -51,12 +51,20 @@ class ScreeningDesk(QWidget):
         layout.addWidget(splitter)
         self.form.save_requested.connect(self.save)
         self.today.open_requested.connect(self.form.load_for_correction)
-        self.day = DayListLoader(station, self.today, operations.load_day, self)
+        # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
+        self.day = DayListLoader(
+            station,
+            self.today,
+            operations.load_day,
+            self,
+            count=operations.load_day_counts,
+            kind="screenings",
+            record_type=Screening,
+            screen=self,
+        )
+        self.live = self.day.live
         self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
-        # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
-        self.live = ChangePoller(station, self)
-        self.live.changed.connect(self.refresh_day)
 
     def retranslate(self) -> None:
         self.form.retranslate()
@@ -86,18 +94,21 @@ class ScreeningDesk(QWidget):
         settings = self.station.settings
         screening.station_id = screening.station_id or settings.station_id
         operator = settings.operator
-        worker = self.station.worker
         if self.form.editing is not None:
             reason = self.form.correction_reason.text().strip()
-            worker.submit(
+            self.station.perform(
                 lambda ctx: operations.correct_screening(ctx, screening, operator, reason),
                 self._saved,
                 self._save_failed,
+                initiator=self,
             )
         else:
             screening.operator = operator
-            worker.submit(
-                lambda ctx: operations.save_screening(ctx, screening), self._created, self._save_failed
+            self.station.perform(
+                lambda ctx: operations.save_screening(ctx, screening),
+                self._created,
+                self._save_failed,
+                initiator=self,
             )
 
     def _created(self, result: operations.ScreeningSaved) -> None:
@@ -108,8 +119,7 @@ class ScreeningDesk(QWidget):
         self._saving = False
         self.station.problem.emit("")
         self.form.saved(queued=queued)
-        self.saved.emit(screening)
-        self.refresh_day()
+        self.saved.emit(screening)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False

@@ -85,10 +85,11 @@ class FollowupDialog(QDialog):
         self.buttons.setEnabled(False)
         screening_id, result = self.screening.id, str(self.result.currentData())
         operator, note = self.station.settings.operator, self.note.text().strip()
-        self.station.worker.submit(
+        self.station.perform(
             lambda ctx: ops.record_followup(ctx, screening_id, result, operator, note),
             self._saved,
             self._failed,
+            initiator=self,
         )
 
     def _saved(self, followup: Followup) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from fever_desk.i18n import current_language, tr
 from fever_desk.model import Disposition, Outcome
 from fever_desk.triage import disposition_label
+from ui.desk.widgets.inputs import set_style
 
 _COLOURS = {
     Disposition.ROUTINE: ("#1b7f3b", "#e6f4ea"),
@@ -46,9 +47,9 @@ class OutcomePanel(QFrame):
 
     def show_pending(self, missing: list[str]) -> None:
         self.outcome = None
-        self.setStyleSheet("#outcome { background: #f4f5f7; }")
+        set_style(self, "#outcome { background: #f4f5f7; }")
         self.caption.setText("")
-        self.headline.setStyleSheet("color: #555;")
+        set_style(self.headline, "color: #555;")
         self.headline.setText(tr("Outcome appears when the form is complete"))
         self.reasons.setText("\n".join(missing))
 
@@ -56,8 +57,8 @@ class OutcomePanel(QFrame):
         self.outcome = outcome
         self._caption_text = caption
         fg, bg = _COLOURS[outcome.disposition]
-        self.setStyleSheet(f"#outcome {{ background: {bg}; border: 2px solid {fg}; }}")
-        self.headline.setStyleSheet(f"color: {fg};")
+        set_style(self, f"#outcome {{ background: {bg}; border: 2px solid {fg}; }}")
+        set_style(self.headline, f"color: {fg};")
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -28,11 +28,37 @@ class ScreeningTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Screening] = []
+        # Each row's texts, made once when the row arrives (and again on a language change): the view
+        # asks for them on every paint and header resize, and formatting dates and masks each time
+        # was most of the GUI thread's work in a long day.
+        self._texts: list[tuple[str, ...]] = []
+        self._brushes = {d: QBrush(QColor(colour)) for d, colour in _ROW_COLOURS.items()}
 
     def set_rows(self, rows: Sequence[Screening]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts = [self._row_texts(s) for s in self.rows]
         self.endResetModel()
+
+    def upsert(self, screening: Screening, limit: int) -> None:
+        """Show one stored screening: replace its row after a correction, else insert it on top (the
+        list is newest first), dropping the oldest row beyond ``limit``.  Views keep their selection
+        and scroll position, and nothing else is re-read."""
+        for row, shown in enumerate(self.rows):
+            if shown.id == screening.id:
+                self.rows[row] = screening
+                self._texts[row] = self._row_texts(screening)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.rows.insert(0, screening)
+        self._texts.insert(0, self._row_texts(screening))
+        self.endInsertRows()
+        if len(self.rows) > limit:
+            self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
+            del self.rows[limit:]
+            del self._texts[limit:]
+            self.endRemoveRows()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -46,15 +72,17 @@ class ScreeningTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        s = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(s, index.column())
+            return self._texts[index.row()][index.column()]
+        s = self.rows[index.row()]
         if role == Qt.ItemDataRole.BackgroundRole and s.outcome is not None:
-            colour = _ROW_COLOURS.get(s.outcome.disposition)
-            return QBrush(QColor(colour)) if colour else None
+            return self._brushes.get(s.outcome.disposition)
         if role == Qt.ItemDataRole.UserRole:
             return s
         return None
+
+    def _row_texts(self, s: Screening) -> tuple[str, ...]:
+        return tuple(self._text(s, column) for column in range(len(self.COLUMNS)))
 
     def _text(self, s: Screening, column: int) -> str:
         p = s.person
@@ -79,6 +107,7 @@ class ScreeningTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        self._texts = [self._row_texts(s) for s in self.rows]
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
 
@@ -111,7 +140,11 @@ class TodayList(QWidget):
         self.table.setObjectName("today_table")
         self.table.setModel(self.model)
         read_only_rows(self.table)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fit the columns to the rows in view, not to the first thousand: otherwise every inserted row
+        # made the header measure the whole list again, a cost that grew with the day.
+        header.setResizeContentsPrecision(0)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         layout.addWidget(self.table, 1)
@@ -126,6 +159,9 @@ class TodayList(QWidget):
 
     def set_rows(self, rows: Sequence[Screening]) -> None:
         self.model.set_rows(rows)
+
+    def upsert(self, screening: Screening, limit: int) -> None:
+        self.model.upsert(screening, limit)
 
     def set_counts(self, counts: DayCounts) -> None:
         self.counts = counts

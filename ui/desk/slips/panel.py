@@ -40,7 +40,9 @@ from ui.desk.slips.printing import (
     printer_label,
 )
 from ui.desk.station import Station
+from ui.desk.widgets.inputs import set_style
 from ui.services import slips as slip_service
+from ui.services.changes import Changes
 
 if TYPE_CHECKING:
     from db.slip_repository import SlipPrint
@@ -83,7 +85,7 @@ class SlipPanel(QFrame):
         self.title.setWordWrap(True)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.hint, "color: #b00020; font-weight: bold;")
         row = QHBoxLayout()
         self.print_button = QPushButton(self)
         self.print_button.setObjectName("slip_print")
@@ -145,7 +147,7 @@ class SlipPanel(QFrame):
         self.screening = screening
         self.last_print = None
         self.status.setText("")
-        self.status.setStyleSheet("")
+        set_style(self.status, "")
         self.show()
         self.retranslate()
         if self.station.db_ready:
@@ -175,7 +177,7 @@ class SlipPanel(QFrame):
         referred = screening.outcome is not None and screening.outcome.disposition in slip_service.REFERRED
         self.hint.setText(tr("Print the slip: the patient takes it to the hospital.") if referred else "")
         self.hint.setVisible(referred)
-        self.setStyleSheet(_PROMINENT if referred else _QUIET)
+        set_style(self, _PROMINENT if referred else _QUIET)
         font = self.print_button.font()
         font.setBold(referred)
         self.print_button.setFont(font)
@@ -188,7 +190,7 @@ class SlipPanel(QFrame):
         for button in (self.print_button, self.preview_button, self.save_button):
             button.setEnabled(not busy)
         if text:
-            self.status.setStyleSheet("")
+            set_style(self.status, "")
             self.status.setText(text)
 
     def _fail(self, error: BaseException, template: str = "The slip was not printed: {problem}") -> None:
@@ -201,7 +203,7 @@ class SlipPanel(QFrame):
             text = error.localized()
         else:
             text = self.station.describe_error(error)
-        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.status, "color: #b00020; font-weight: bold;")
         self.status.setText(tr(template, problem=text))
         self.failed.emit(text)
 
@@ -224,7 +226,7 @@ class SlipPanel(QFrame):
             Permission.CONFIGURE
         )
         self.setup_warning = warn_slip_gaps(self, gaps, self.open_setup if may_configure else None)
-        self.status.setStyleSheet("color: #b00020; font-weight: bold;")
+        set_style(self.status, "color: #b00020; font-weight: bold;")
         self.status.setText(self.setup_warning.text())
         return True
 
@@ -270,10 +272,12 @@ class SlipPanel(QFrame):
         settings = self.station.settings
         # The copy exists (printed or saved) but the record may not: say exactly that when it fails.
         not_recorded = "The slip was issued but not recorded: {problem}"
-        queued = self.station.worker.submit(
+        queued = self.station.perform(
             lambda ctx: slip_service.record(ctx, archived, settings, printer=printer, kind=kind),
             self._recorded,
             lambda error: self._fail(error, not_recorded),
+            changes=Changes(slips=True),
+            initiator=self,
         )
         if not queued:  # the database worker stopped (window closing); the PDF is archived
             self._fail(RuntimeError("worker stopped"), not_recorded)
@@ -293,7 +297,7 @@ class SlipPanel(QFrame):
             text = tr("Reprinted at {time} on {printer}", time=at, printer=row.printer)
         else:
             text = tr("Printed at {time} on {printer}", time=at, printer=row.printer)
-        self.status.setStyleSheet("color: #1b7f3b; font-weight: bold;")
+        set_style(self.status, "color: #1b7f3b; font-weight: bold;")
         self.status.setText(text)
 
     # ---- preview ------------------------------------------------------------------------------------

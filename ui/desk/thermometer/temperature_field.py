@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from fever_desk.i18n import tr
 from fever_desk.model import MeasureMode, Temperature, TemperatureSource
+from ui.desk.widgets.inputs import set_style
 
 
 class TemperatureField(QObject):
@@ -58,7 +59,7 @@ class TemperatureField(QObject):
     def retranslate(self) -> None:
         if self.source is TemperatureSource.DEVICE:
             self.badge.setText(tr("from thermometer {device}", device=self.device))
-            self.badge.setStyleSheet("color: #1b7f3b;")
+            set_style(self.badge, "color: #1b7f3b;")
         else:
             self.badge.setText(tr("typed by hand"))
-            self.badge.setStyleSheet("color: #555;")
+            set_style(self.badge, "color: #555;")

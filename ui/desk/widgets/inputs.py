@@ -32,6 +32,14 @@ ChoiceField:focus { border: 2px solid #1e6fd9; border-radius: 4px; }
 """
 
 
+def set_style(widget: QWidget, sheet: str) -> None:
+    """``widget.setStyleSheet(sheet)`` only when it differs: Qt re-polishes the widget and all its
+    children on every call, even with the same text, and the panels restyled on each key typed made
+    that a good part of the GUI thread's time over a day (``bench.bench_soak``)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 class ChoiceField(QWidget):
     """One focus stop holding one of a few values, each bound to keys (and clickable buttons)."""
 
