@@ -35,15 +35,27 @@ class Database:
 
 
 def open_database(url: str) -> Database:
-    """Check and migrate the database at ``url``.
+    """Check and migrate the database at ``url``; a plain SQLite file is encrypted first (``db.cipher``).
 
     Raises ``db.migrate.DatabaseProblem`` (unreadable, or from a newer version) without changing it.
     """
     from sqlalchemy.orm import sessionmaker
 
-    from db.engine import make_engine
+    from db.engine import make_engine, sqlite_path
     from db.migrate import upgrade
 
+    path = sqlite_path(url)
+    if path is not None:
+        from db.cipher import encrypt_new_files, is_new, recover
+
+        recover(path)  # an encryption cut short by a crash is finished or undone first
+        if encrypt_new_files() and not is_new(path):
+            from db.cipher import encrypt_in_place, is_plain
+            from db.migrate import check_sqlite_file
+
+            if is_plain(path):
+                check_sqlite_file(path)  # never encrypt another program's file, or a newer schema
+                encrypt_in_place(path)
     engine = make_engine(url)
     try:
         upgrade(engine)
