@@ -110,7 +110,7 @@ class KeyStore:
             return None
         try:
             text = backend.get_password(SERVICE, self.user)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - a locked or absent keyring: treated as no key, logged
+        except Exception:
             log.warning("the keyring could not be read", exc_info=True)
             return None
         return parse_key(text) if text else None
@@ -136,7 +136,7 @@ class KeyStore:
                 stored = backend.get_password(SERVICE, self.user)  # type: ignore[attr-defined]
                 if stored:
                     return parse_key(stored)
-            except Exception:  # noqa: BLE001 - no keyring after all: fall through to the file
+            except Exception:
                 log.warning("the keyring refused the key; it is kept in %s instead", self.file, exc_info=True)
         return self._write_file(key, replace=replace)
 

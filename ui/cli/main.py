@@ -202,6 +202,7 @@ def _log_start(argv: Sequence[str]) -> None:
     from ui.services.logs import setup_logging
 
     setup_logging()
+    _private_files(argv)
     logging.getLogger("fever_desk.startup").info(
         "fever-desk %s, Python %s, %s: %s",
         __version__,
@@ -211,8 +212,28 @@ def _log_start(argv: Sequence[str]) -> None:
     )
 
 
+def _private_files(argv: Sequence[str]) -> None:
+    """Files an earlier version left readable by others become private (``ui.services.private_files``)."""
+    from db.location import chosen_database
+    from ui.services.private_files import tighten_station_files
+
+    words = list(argv)
+    if "--self-test" in words:
+        return  # the self-test changes nothing: it reports what is too open instead
+    chosen = next((words[i + 1] for i, w in enumerate(words[:-1]) if w == "--db"), None)
+    chosen = next((w.partition("=")[2] for w in words if w.startswith("--db=")), chosen)
+    try:
+        url = chosen_database(chosen)
+    except OSError:
+        url = None  # the command itself reports a data folder it cannot create
+    tighten_station_files(url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from fever_desk.files import use_private_modes
     from ui.cli.console import prepare_streams
+
+    use_private_modes()  # before anything is written: every file 0600, every folder 0700 (POSIX)
 
     prepare_streams()  # before anything prints: a GBK or cp1252 console, or none at all (windowed)
     arguments = list(sys.argv[1:] if argv is None else argv)
