@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ui.cli.db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli.devices import add_device_commands  # no Qt: `devices` runs over SSH
+    from ui.cli.key import add_key_commands
     from ui.cli.pharmacy import add_pharmacy_commands
     from ui.cli.slips import add_slip_commands
     from ui.cli.users import add_user_commands
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_slip_commands(sub)
     add_user_commands(sub)
+    add_key_commands(sub)
     return parser
 
 
