@@ -46,16 +46,13 @@ def open_database(url: str) -> Database:
 
     path = sqlite_path(url)
     if path is not None:
-        from db.cipher import encrypt_new_files, is_new, recover
+        from db.cipher import encrypt_in_place, encrypt_new_files, is_plain, recover
+        from db.migrate import check_sqlite_file
 
         recover(path)  # an encryption cut short by a crash is finished or undone first
-        if encrypt_new_files() and not is_new(path):
-            from db.cipher import encrypt_in_place, is_plain
-            from db.migrate import check_sqlite_file
-
-            if is_plain(path):
-                check_sqlite_file(path)  # never encrypt another program's file, or a newer schema
-                encrypt_in_place(path)
+        check_sqlite_file(path)  # never encrypt another program's file, or a newer schema; a wrong key
+        if encrypt_new_files() and is_plain(path):
+            encrypt_in_place(path)
     engine = make_engine(url)
     try:
         upgrade(engine)
