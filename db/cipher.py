@@ -37,18 +37,21 @@ log = logging.getLogger("fever_desk.cipher")
 
 
 class DatabaseKeyMissing(DatabaseProblem):
+    """Not a plain SQLite file, and no key to try: encrypted elsewhere, or not a database at all (an
+    encrypted file looks like random bytes, so the two cannot be told apart without the key)."""
+
     template = (
-        "The database {path} is encrypted and this station has no key for it (a copy from another PC?). "
-        "Import that station's key with 'fever-desk key import' and try again; the file has not been "
-        "changed."
+        "The file {path} is not a plain SQLite database and this station has no key to decrypt it: a "
+        "database encrypted on another PC (import that PC's key with 'fever-desk key import'), or not a "
+        "fever_desk database. It has not been changed."
     )
 
 
 class DatabaseKeyWrong(DatabaseProblem):
     template = (
-        "The database {path} cannot be decrypted with this station's key: it was encrypted on another "
-        "station, or it is not a fever_desk database. Import the right key with 'fever-desk key import'; "
-        "the file has not been changed."
+        "The file {path} cannot be decrypted with this station's key: a database encrypted on another PC "
+        "(import that PC's key with 'fever-desk key import'), or not a fever_desk database. It has not "
+        "been changed."
     )
 
 
