@@ -73,6 +73,13 @@ def is_new(path: Path) -> bool:
     return not path.exists() or (path.is_file() and path.stat().st_size == 0)
 
 
+def may_be_sqlite(path: Path) -> bool:
+    """Plain SQLite, or shaped like SQLCipher (whole 512-byte pages, at least one of 1 KiB): a text file,
+    an empty one or a copy cut mid-page is not, and is refused without asking for a key."""
+    size = path.stat().st_size
+    return is_plain(path) or (size >= 1024 and size % 512 == 0)
+
+
 def key_for(path: Path, *, create: bool = True) -> bytes | None:
     """The key ``path`` is (or will be) encrypted with, or None for a plain file.
 
