@@ -74,7 +74,7 @@ def plain_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("plain")
     path = folder / "template.sqlite3"
     done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "--db", str(path), "demo", "--screenings", "4000"],
+        [sys.executable, "-m", "ui.cli.main", "--db", str(path), "demo", "--screenings", "4000"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), ENV_PLAIN: "1"},
         capture_output=True,

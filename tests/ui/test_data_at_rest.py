@@ -1,8 +1,9 @@
 """Personal data at rest: a copied database, WAL, outbox or backup gives no name or ID number away, and a
 missing or wrong key is a clear message, not a crash.
 
-Records are saved through the desk's own operation on the worker's context (``ui.app.Database``), the
-backup is made by the real command, and then the files' bytes are searched.  The same search on a plain
+Records are saved through the desk's own operation on the worker's context
+(``ui.services.database.Database``), the backup is made by the real command, and then the files' bytes
+are searched.  The same search on a plain
 station (``FEVER_DESK_PLAIN_SQLITE=1``) finds the name: the search itself can fail.
 """
 
@@ -16,10 +17,10 @@ from db.cipher import ENV_PLAIN
 from db.crypt_key import KEY_FILE, KeyStore
 from db.outbox import Outbox
 from tests.db.factories import make_screening
-from ui import operations
-from ui.app import Database
-from ui.audit_hooks import set_actor
-from ui.cli import main
+from ui.cli.main import main
+from ui.services import screening as operations
+from ui.services.audit_hooks import set_actor
+from ui.services.database import Database
 
 NAME, ID_NUMBER, PHONE = "欧阳秘密", "430102199003074512", "13912345670"
 SECRETS = (NAME.encode(), ID_NUMBER.encode(), PHONE.encode(), "长沙县黄花镇".encode())
