@@ -37,7 +37,10 @@ def station_paths(database_url: str | None = None) -> list[Path]:
     else:
         paths.append(config.parent)
     logs = log_folder()
-    paths += _ours(logs, (LOG_NAME,)) if os.environ.get(LOG_ENV) else [logs]
+    if os.environ.get(LOG_ENV):
+        paths += _ours(logs, (LOG_NAME,))
+    else:  # ~/.local/state/fever-desk/log: the fever-desk folder above it is ours too
+        paths.append(logs.parent if logs.parent.name == "fever-desk" else logs)
     if database_url:
         from db.location import sqlite_path_of
 
