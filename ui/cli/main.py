@@ -228,7 +228,12 @@ def _private_files(argv: Sequence[str]) -> None:
         url = chosen_database(chosen)
     except OSError:
         url = None  # the command itself reports a data folder it cannot create
-    tighten_station_files(url)
+    if words:
+        tighten_station_files(url)
+    else:  # the desk: a year's slip archive is thousands of files, walked beside the window, not before it
+        import threading
+
+        threading.Thread(target=tighten_station_files, args=(url,), name="private-files", daemon=True).start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
