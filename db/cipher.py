@@ -85,6 +85,8 @@ def key_for(path: Path, *, create: bool = True) -> bytes | None:
 
     Raises :class:`DatabaseKeyMissing` for an encrypted file when the station has no key.
     """
+    if path.exists() and not path.is_file():
+        return None  # a folder given as the database: ``db.migrate`` says so, not "no key"
     store = KeyStore()
     if is_new(path):
         if not encrypt_new_files():
