@@ -241,7 +241,13 @@ def encrypt_in_place(path: Path) -> bool:
 
         shutil.copy2(path, kept)
     _fsync(path.parent)
-    os.replace(partial, path)
+    try:
+        os.replace(partial, path)
+    except PermissionError:  # Windows: another program opened the file meanwhile; try at the next start
+        partial.unlink(missing_ok=True)
+        kept.unlink(missing_ok=True)
+        log.warning("%s is in use by another program; it stays plain until the next start", path)
+        return False
     _fsync(path.parent)
     try:
         check = connect(path, key)
