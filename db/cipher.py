@@ -104,6 +104,13 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+#: SQLite's page cache per connection, in KiB, for an encrypted file.  Plain SQLite rereads a page from the
+#: operating system's cache almost for free; SQLCipher must decrypt and authenticate it again, so its
+#: connections keep more decrypted pages (the default is 2 MiB): the day list and the indexes a save
+#: walks stay decrypted between the nurse's saves (see ``make bench``, bench_crypt).
+CACHE_KIB = 32 * 1024
+
+
 def apply_key(connection: Any, key: bytes | None) -> None:
     """Key a fresh SQLCipher connection before anything reads the file (SQLCipher's own error log to
     stderr is switched off: a wrong key is reported once, in the user's language, by the caller)."""
@@ -111,6 +118,7 @@ def apply_key(connection: Any, key: bytes | None) -> None:
         return
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(key_pragma(key))
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def connect(path: Path, key: bytes | None, *, read_only: bool = False, **kwargs: Any) -> Any:
