@@ -9,13 +9,14 @@ from sqlalchemy import text
 from db.engine import make_engine
 from fever_desk.settings import Hospital
 from tests.fever_desk.test_pharmacy_referral import purchase
+from tests.sqlite_files import use_data_folder
 from ui.desk.slips.printing import pdf_printer
 
 
 def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_record(
     desk, qtbot, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    use_data_folder(monkeypatch, tmp_path / "data")
     window = desk.window
     station = window.station
     station.settings = dataclasses.replace(  # a set-up station: without a hospital the panel only warns
