@@ -10,6 +10,7 @@ MODULES = [
     "bench.bench_start",
     "bench.bench_save",
     "bench.bench_lists",
+    "bench.bench_crypt",
     "bench.bench_device",
     "bench.bench_device_gui",
     "bench.bench_slip",
@@ -23,6 +24,9 @@ MODULES = [
 
 
 def main() -> int:
+    from bench.common import own_station
+
+    own_station()
     print("fever_desk benchmarks (value | baseline from this same run | target)")
     print("-" * 110)
     failed = 0

@@ -4,7 +4,8 @@ The large database is built once (migrations + bulk insert of synthetic records)
 ``.bench/screenings-1m.sqlite3``; it is rebuilt when this build's schema revision differs.  The same
 saves and queries run against an empty, freshly migrated database in the same run, so the baseline
 shares the machine and its mood.  Rows saved by the benchmark are deleted afterwards so the cache
-stays at exactly one million.
+stays at exactly one million.  Both are plain SQLite files (the figures before encryption);
+``bench_crypt`` measures the same saves and queries on an encrypted copy beside them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure, cached_database, median, percentile, timed_ms
+from bench.common import Figure, cached_database, median, percentile, plain_sqlite, timed_ms
 from db import Database, open_database
 from db.bulk import bulk_insert_screenings
 from db.repositories import SqlScreeningRepository
@@ -106,6 +107,11 @@ def _measure(database: Database) -> dict[str, list[float]]:
 
 
 def run() -> list[Figure]:
+    with plain_sqlite():  # plain SQLite, as before encryption: bench_crypt sets the encrypted beside it
+        return _run()
+
+
+def _run() -> list[Figure]:
     path, build_seconds = large_database()
     if build_seconds is not None:
         print(f"  (built {ROWS:,} screenings in {build_seconds:.1f} s at {path})", file=sys.stderr)

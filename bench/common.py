@@ -5,11 +5,12 @@ Targets are printed, never asserted: performance lives here, not in timed unit t
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,30 @@ from typing import Any
 from fever_desk.files import write_atomic
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench"
+
+
+def own_station() -> None:
+    """The benchmark run's data folder and database key (``db.crypt_key``) stay with its files, never in
+    the user's data folder or keyring.  Called by ``python -m bench`` (not on import: tests import these
+    modules and keep their own folders)."""
+    os.environ.setdefault("FEVER_DESK_DATA", str(BENCH_DIR / "station"))
+    os.environ.setdefault("FEVER_DESK_KEY_STORE", "file")
+
+
+@contextmanager
+def plain_sqlite() -> Iterator[None]:
+    """New and existing plain SQLite files stay plain inside (``FEVER_DESK_PLAIN_SQLITE``): the baseline."""
+    from db.cipher import ENV_PLAIN
+
+    before = os.environ.get(ENV_PLAIN)
+    os.environ[ENV_PLAIN] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[ENV_PLAIN]
+        else:
+            os.environ[ENV_PLAIN] = before
 
 
 @dataclass(frozen=True)
@@ -82,15 +107,16 @@ def cached_database(name: str, fill: Callable[[Any], object]) -> tuple[Path, flo
 
 
 def _cached_revision(path: Path) -> str | None:
-    try:
-        from db.location import sqlite_uri
+    from db.cipher import DRIVER_ERRORS, connect, key_for
+    from db.migrate import DatabaseProblem
 
-        connection = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
+    try:
+        connection = connect(path, key_for(path, create=False), read_only=True)
         try:
             return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         finally:
             connection.close()
-    except (sqlite3.Error, TypeError):
+    except (*DRIVER_ERRORS, DatabaseProblem, TypeError):
         return None
 
 

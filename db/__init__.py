@@ -35,15 +35,24 @@ class Database:
 
 
 def open_database(url: str) -> Database:
-    """Check and migrate the database at ``url``.
+    """Check and migrate the database at ``url``; a plain SQLite file is encrypted first (``db.cipher``).
 
     Raises ``db.migrate.DatabaseProblem`` (unreadable, or from a newer version) without changing it.
     """
     from sqlalchemy.orm import sessionmaker
 
-    from db.engine import make_engine
+    from db.engine import make_engine, sqlite_path
     from db.migrate import upgrade
 
+    path = sqlite_path(url)
+    if path is not None:
+        from db.cipher import encrypt_in_place, encrypt_new_files, is_plain, recover
+        from db.migrate import check_sqlite_file
+
+        recover(path)  # an encryption cut short by a crash is finished or undone first
+        check_sqlite_file(path)  # never encrypt another program's file, or a newer schema; a wrong key
+        if encrypt_new_files() and is_plain(path):
+            encrypt_in_place(path)
     engine = make_engine(url)
     try:
         upgrade(engine)

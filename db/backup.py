@@ -6,25 +6,24 @@ SQLite's online backup API, which copies one consistent snapshot while a nurse k
 single self-contained file (rollback journal, not WAL) that can go on a USB stick.
 :func:`restore_database` refuses anything that is not a fever_desk database at a schema this build knows,
 refuses while another process has the database open, and keeps the current file beside the restored one
-— a restore must never be the way a clinic loses its records.  The ``fever-desk db`` command
-(``ui.cli.db``) parses the arguments, shows progress through :class:`Progress` and prints the messages.
+— a restore must never be the way a clinic loses its records.  A backup is encrypted with the station's
+key like the database (``db.cipher``): on another PC it restores after ``fever-desk key import``.  The
+``fever-desk db`` command (``ui.cli.db``) parses the arguments, shows progress through :class:`Progress`
+and prints the messages.
 """
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from db.location import sqlite_uri
 from fever_desk.files import write_atomic
 from fever_desk.i18n import tr
 from fever_desk.problems import Problem
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_STEP_PAGES = 1024  # per step of a copy shown with progress: 4 MiB at the default page size
 
 
@@ -52,15 +51,15 @@ def inspect_database(path: Path) -> str:
     Raises :class:`NotABackup` for anything else: another program's file, a damaged or half-copied one,
     or one written by a newer fever_desk (whose tables this build would misread).
     """
+    from db.cipher import DRIVER_ERRORS, connect, key_for, may_be_sqlite
     from db.migrate import known_revisions
 
     if not path.is_file():
         raise NotABackup(path=str(path), detail=tr("no such file"))
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise NotABackup(path=str(path), detail=tr("not an SQLite file"))
-    try:
-        with closing(sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)) as connection:
+    if not may_be_sqlite(path):
+        raise NotABackup(path=str(path), detail=tr("not an SQLite file"))
+    try:  # encrypted with the station's key (db.cipher), or plain; a wrong key is a DatabaseProblem
+        with closing(connect(path, key_for(path, create=False), read_only=True)) as connection:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise NotABackup(path=str(path), detail=verdict)
@@ -70,7 +69,7 @@ def inspect_database(path: Path) -> str:
             if not {"alembic_version", "screening"} <= tables:
                 raise NotABackup(path=str(path), detail=tr("no fever_desk tables"))
             revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
-    except sqlite3.Error as exc:
+    except DRIVER_ERRORS as exc:
         raise NotABackup(path=str(path), detail=str(exc)) from exc
     if len(revisions) != 1 or revisions[0] not in known_revisions():
         raise NotABackup(
@@ -85,13 +84,16 @@ def _copy(source: Path, target: Path, bar: Progress | None = None) -> None:
     With a progress ``bar`` the copy goes in steps: the read transaction held open on ``src`` across
     them keeps every step on the same snapshot while the desk goes on saving.
     """
-    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target)) as dst:
+    from db.cipher import connect, key_for
+
+    key = key_for(source, create=False)  # the copy is encrypted with the same key (or plain, as source)
+    with closing(connect(source, key, timeout=30)) as src, closing(connect(target, key)) as dst:
         if bar is None:
             src.backup(dst)  # pages=-1: one step, so one read transaction, so one consistent snapshot
         else:
             src.execute("BEGIN")
             src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
-            page = src.execute("PRAGMA page_size").fetchone()[0]
+            page = int(src.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher answers in text
 
             def step(_status: int, remaining: int, total: int) -> None:
                 bar.at((total - remaining) * page, total * page)
@@ -103,11 +105,11 @@ def _copy(source: Path, target: Path, bar: Progress | None = None) -> None:
 
 def backup_database(source: Path, out: Path, *, force: bool = False, bar: Progress | None = None) -> str:
     """Write a consistent copy of ``source`` to ``out`` (atomically) and return its schema revision."""
+    from db.cipher import encrypt_in_place, encrypt_new_files, is_plain, may_be_sqlite
+
     if not source.is_file():
         raise BackupProblem(detail=tr("{path} does not exist", path=str(source)))
-    with source.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+    if not may_be_sqlite(source):
         raise NotABackup(path=str(source), detail=tr("not an SQLite file"))
     if out.exists() and not force:
         raise BackupProblem(detail=tr("{path} exists; choose another name or add --force", path=str(out)))
@@ -116,6 +118,8 @@ def backup_database(source: Path, out: Path, *, force: bool = False, bar: Progre
     def copy(partial: Path) -> None:
         nonlocal revision
         _copy(source, partial, bar)
+        if encrypt_new_files() and is_plain(partial):
+            encrypt_in_place(partial)  # a database the desk has not encrypted yet: its backup is
         revision = inspect_database(partial)  # a copy that fails the check never replaces anything
 
     write_atomic(out, copy, mode=0o666)  # an old backup open in another program: FileInUse, naming it
@@ -128,23 +132,30 @@ def _claim(path: Path) -> None:
     Leaving WAL mode needs the only connection to the file, so it fails while the desk (or a report)
     holds the database; afterwards the main file is complete on its own and can be copied aside.
     """
+    from db.cipher import DRIVER_ERRORS, connect, key_for
+    from db.migrate import DatabaseProblem
+
     try:
-        with closing(sqlite3.connect(path, timeout=0)) as connection:
+        with closing(connect(path, key_for(path, create=False), timeout=0)) as connection:
             mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
             connection.execute("BEGIN EXCLUSIVE")
             connection.rollback()
-    except sqlite3.OperationalError as exc:
+    except DRIVER_ERRORS as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseInUse(path=str(path)) from exc
-        raise
-    except sqlite3.DatabaseError:
+        if "not a database" not in str(exc) and "malformed" not in str(exc):
+            raise
         return  # not a database at all: nothing can have it open as one; it is kept aside as it is
+    except DatabaseProblem:
+        return  # no key or another key: nobody here has it open as a database; it is kept aside as it is
     if mode.lower() != "delete":
         raise DatabaseInUse(path=str(path))
 
 
 def restore_database(backup: Path, target: Path, bar: Progress | None = None) -> tuple[str, Path | None]:
     """Replace ``target`` by ``backup``; returns the backup's revision and where the old file was kept."""
+    from db.cipher import encrypt_in_place, encrypt_new_files, is_plain
+
     revision = inspect_database(backup)  # before anything: a refused restore touches nothing
     kept: Path | None = None
     if target.exists():
@@ -157,6 +168,8 @@ def restore_database(backup: Path, target: Path, bar: Progress | None = None) ->
     def copy(incoming: Path) -> None:
         nonlocal held
         _copy(backup, incoming, bar)
+        if encrypt_new_files() and is_plain(incoming):
+            encrypt_in_place(incoming)  # a backup made before encryption is restored encrypted
         for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
             held = leftover
             leftover.unlink(missing_ok=True)  # a stale WAL must never be replayed into the restored file

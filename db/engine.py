@@ -13,12 +13,17 @@ A PostgreSQL server is across a network that can fail, so its connections get a 
 TCP keepalives and ``tcp_user_timeout`` (a pulled cable breaks a waiting statement instead of hanging the
 worker), and ``pool_pre_ping`` (after a server restart the pool's dead connections are replaced quietly
 instead of failing the next save).  Anything given in the URL's query wins over these defaults.
+A SQLite file is encrypted with SQLCipher unless it is an existing plain one (``db.cipher``): the
+engine then uses the ``sqlcipher3`` driver (a fork of ``sqlite3``, so the pysqlite dialect and every
+hook here work unchanged) and keys each new connection before the pragmas.
+
 Windows ignores the keepalive counts and has no ``tcp_user_timeout``, so the desk's server store
 (``db.offline``) adds application-level limits that work everywhere: ``db.deadline``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -90,11 +95,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 connect_args.setdefault(key, value)
         kwargs["connect_args"] = connect_args
         kwargs.setdefault("pool_pre_ping", True)
+    key = None
+    path = sqlite_path(url)
+    if path is not None:
+        from db.cipher import key_for, sqlcipher
+
+        key = key_for(path)  # None for a plain file; DatabaseKeyMissing for an encrypted one without key
+        if key is not None:
+            kwargs.setdefault("module", sqlcipher)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        if key is not None:
+            event.listen(engine, "connect", functools.partial(_sqlite_key, key))
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_key(key: bytes, dbapi_connection: Any, _record: Any) -> None:
+    """SQLCipher (``db.cipher``): the key goes first, before any pragma reads the file."""
+    from db.cipher import apply_key
+
+    apply_key(dbapi_connection, key)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

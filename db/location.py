@@ -85,3 +85,16 @@ def sqlite_url(path: str | os.PathLike[str], *, pathmod: ModuleType = os.path) -
     """
     text = _absolute_slashed(path, pathmod)
     return "sqlite:///" + text.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+
+
+def sqlite_path_of(url: str) -> Path | None:
+    """The file behind a ``sqlite:///`` URL without SQLAlchemy (``db.engine.sqlite_path`` is the strict
+    one); None for anything else or an in-memory database."""
+    from urllib.parse import unquote
+
+    if not url.startswith("sqlite:///"):
+        return None
+    database = unquote(url[len("sqlite:///") :].split("?", 1)[0])
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)

@@ -9,7 +9,6 @@ is reported as a :class:`DatabaseProblem` whose message is a plain English templ
 
 from __future__ import annotations
 
-import sqlite3
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import sqlite_path
-from db.location import sqlite_uri
 from fever_desk.i18n import tr_in
 from fever_desk.problems import Problem
 
@@ -155,13 +153,18 @@ def _sqlite_revisions(path: Path) -> list[str]:
             header = handle.read(HEADER_SIZE)
     except OSError as exc:
         raise DatabaseUnreadable(path=str(path), detail=exc.strerror or type(exc).__name__) from exc
+    from db.cipher import DRIVER_ERRORS, connect, key_for
+
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
-        raise DatabaseUnreadable(path=str(path), detail="not an SQLite file")
-    if _cut_short(path, header):
+        # Encrypted (db.cipher), or not a database: SQLCipher pages are whole 512-byte multiples, so a
+        # text file or a copy cut mid-page is told apart without the key; the rest needs the key to tell.
+        if len(header) < HEADER_SIZE or path.stat().st_size % 512:
+            raise DatabaseUnreadable(path=str(path), detail="not an SQLite file")
+    elif _cut_short(path, header):
         raise DatabaseUnreadable(path=str(path), detail="the file is cut short (an incomplete copy?)")
     try:
-        connection = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
-    except sqlite3.Error as exc:
+        connection = connect(path, key_for(path, create=False), read_only=True)
+    except DRIVER_ERRORS as exc:
         raise DatabaseUnreadable(path=str(path), detail=str(exc)) from exc
     try:
         tables = {
@@ -174,7 +177,7 @@ def _sqlite_revisions(path: Path) -> list[str]:
                 raise DatabaseUnreadable(path=str(path), detail="another program's database")
             return []
         return [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
-    except sqlite3.Error as exc:
+    except DRIVER_ERRORS as exc:
         raise DatabaseUnreadable(path=str(path), detail=str(exc)) from exc
     finally:
         connection.close()

@@ -79,7 +79,9 @@ class Outbox:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+        from db.cipher import open_station_file  # encrypted like the database, with the station key
+
+        connection = open_station_file(self.path, timeout=5.0, isolation_level=None)
         try:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")

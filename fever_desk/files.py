@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -178,3 +179,61 @@ def _fsync_folder(folder: Path) -> None:
         pass  # some file systems (network shares) cannot flush a folder: the file itself is on disk
     finally:
         os.close(fd)
+
+
+#: Personal data at rest: on POSIX every folder the station makes is the owner's alone, and every file.
+PRIVATE_UMASK = 0o077
+
+
+def use_private_modes() -> None:
+    """Make every file this process creates 0600 and every folder 0700 (POSIX; Windows has ACLs instead).
+
+    Set once at the entry point (``ui.cli.main``, which starts both the desk and the commands) rather than
+    a ``chmod`` after each write: SQLite's database, WAL and journal, reportlab's PDFs, openpyxl's
+    workbooks and platformdirs' folders are all created by code that takes no mode, and a file chmod-ed
+    after it was written was readable by others in between.
+    """
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def too_open(paths: list[Path]) -> list[Path]:
+    """Files and folders under ``paths`` (each a folder or a file) that others can read or enter.
+
+    Symbolic links are not followed: a link the user made to a shared folder is theirs to decide.
+    """
+    if os.name != "posix":
+        return []
+    found: list[Path] = []
+    for top in paths:
+        if top.is_symlink() or not top.exists():
+            continue
+        entries = [top]
+        if top.is_dir():
+            for folder, folders, files in os.walk(top):
+                base = Path(folder)
+                entries += [base / name for name in folders + files]
+        for entry in entries:
+            try:
+                mode = entry.lstat().st_mode
+            except OSError:
+                continue
+            if not stat.S_ISLNK(mode) and mode & PRIVATE_UMASK:
+                found.append(entry)
+    return found
+
+
+def tighten(paths: list[Path]) -> list[Path]:
+    """Take group and other permissions away from everything :func:`too_open` finds; what was changed.
+
+    For an install made before the station kept its files private (an upgrade): run at each start, it
+    changes something only the first time (or after someone loosened a file by hand).
+    """
+    changed = []
+    for entry in too_open(paths):
+        try:
+            entry.chmod(stat.S_IMODE(entry.lstat().st_mode) & ~PRIVATE_UMASK)
+        except OSError:
+            continue  # not ours (another user's file in a shared folder): the self-test still names it
+        changed.append(entry)
+    return changed

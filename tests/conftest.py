@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import inspect
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The database key (db.crypt_key) never goes to the real user's keyring: no keyring backend, so the key is a
+# file in the data folder, which is a temporary one here (each test gets its own below).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="fever-desk-tests-")
 
 
 @pytest.fixture(autouse=True)

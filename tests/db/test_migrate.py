@@ -21,6 +21,7 @@ from db.migrate import (
     upgrade,
 )
 from db.models import Base
+from tests.sqlite_files import connect_file
 
 
 def test_wal_foreign_keys_and_synchronous_are_on(database):
@@ -58,7 +59,7 @@ def test_a_revision_cannot_point_at_a_missing_screening(database):
 
 
 def _stamp(path: Path, revision: str) -> None:
-    connection = sqlite3.connect(path)
+    connection = connect_file(path)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     connection.close()
@@ -102,8 +103,11 @@ def test_another_programs_sqlite_database_is_refused_and_left_unchanged(db_path)
     assert db_path.read_bytes() == before
 
 
-def test_a_truncated_copy_is_refused_before_anything_reads_it(db_path):
-    """A half-copied file opens in SQLite and fails only when a query reaches a missing page."""
+def test_a_truncated_copy_is_refused_before_anything_reads_it(db_path, monkeypatch):
+    """A half-copied file opens in SQLite and fails only when a query reaches a missing page.
+
+    A plain file's header tells how long it should be; an encrypted one's is encrypted (see below)."""
+    monkeypatch.setenv("FEVER_DESK_PLAIN_SQLITE", "1")
     database = open_database(f"sqlite:///{db_path}")
     with database.engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -114,6 +118,22 @@ def test_a_truncated_copy_is_refused_before_anything_reads_it(db_path):
         open_database(f"sqlite:///{db_path}")
     assert db_path.read_bytes() == full[: len(full) // 2]
     assert str(db_path) in str(caught.value)
+
+
+def test_a_truncated_encrypted_copy_is_refused_and_left_unchanged(db_path):
+    database = open_database(f"sqlite:///{db_path}")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    full = db_path.read_bytes()
+    assert not full.startswith(b"SQLite format 3")
+    db_path.write_bytes(full[: len(full) // 2 + 100])  # cut mid-page
+    with pytest.raises(DatabaseUnreadable, match="not an SQLite file"):
+        open_database(f"sqlite:///{db_path}")
+    db_path.write_bytes(full[:4096])  # cut at a page boundary: only page 1 left
+    with pytest.raises(DatabaseUnreadable, match="has not been changed"):
+        open_database(f"sqlite:///{db_path}")
+    assert db_path.read_bytes() == full[:4096]
 
 
 def test_a_database_in_a_missing_folder_or_a_folder_is_named(tmp_path):
@@ -208,8 +228,6 @@ def test_the_search_query_keeps_its_index_hint_to_sqlite():
 
 def test_an_interrupted_first_migration_leaves_nothing_half_built(tmp_path, monkeypatch):
     """The desk closed during its first start must not leave a file that never opens again."""
-    import sqlite3
-
     import alembic.op
 
     from db import open_database
@@ -220,14 +238,14 @@ def test_an_interrupted_first_migration_leaves_nothing_half_built(tmp_path, monk
     def power_cut(*_args, **_kwargs):
         raise RuntimeError("power cut during the migration")
 
-    monkeypatch.setattr(alembic.op, "create_index", power_cut)
-    with pytest.raises(RuntimeError, match="power cut"):
-        open_database(url)
-    with sqlite3.connect(path) as conn:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    with monkeypatch.context() as patch:
+        patch.setattr(alembic.op, "create_index", power_cut)
+        with pytest.raises(RuntimeError, match="power cut"):
+            open_database(url)
+    conn = connect_file(path)
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert tables == set(), tables
-    monkeypatch.undo()
     database = open_database(url)
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM screening").scalar() == 0

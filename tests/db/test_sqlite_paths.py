@@ -22,6 +22,7 @@ from sqlalchemy import text
 from db.engine import make_engine, sqlite_path
 from db.location import chosen_database, sqlite_uri, sqlite_url
 from db.migrate import upgrade
+from tests.sqlite_files import connect_file
 
 WINDOWS_CASES = [
     # (path as typed or stored, sqlite3 URI, SQLAlchemy URL)
@@ -72,7 +73,8 @@ def test_sqlalchemy_reads_back_the_windows_file_name() -> None:
 AWKWARD = "数据 库 #1 ?50%"
 
 
-def test_posix_paths_with_awkward_names_round_trip_through_sqlite(tmp_path: Path) -> None:
+def test_posix_paths_with_awkward_names_round_trip_through_sqlite(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FEVER_DESK_PLAIN_SQLITE", "1")  # read back below with the plain sqlite3 module
     folder = tmp_path / AWKWARD
     folder.mkdir()
     path = folder / "站 #?%.sqlite3"
@@ -125,14 +127,14 @@ def test_backup_and_restore_with_awkward_folder_names(tmp_path: Path) -> None:
     backup = run_cli("--db", str(station), "db", "backup", "--out", str(out), env=env)
     assert backup.returncode == 0, backup.stderr
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary left beside it
-    with closing(sqlite3.connect(out)) as connection:
+    with closing(connect_file(out)) as connection:
         assert connection.execute("SELECT n FROM ledger").fetchone() == (42,)
-    with closing(sqlite3.connect(station)) as connection:
+    with closing(connect_file(station)) as connection:
         connection.execute("UPDATE ledger SET n = 7")
         connection.commit()
     restore = run_cli("--db", str(station), "db", "restore", str(out), env=env)
     assert restore.returncode == 0, restore.stderr
-    with closing(sqlite3.connect(station)) as connection:
+    with closing(connect_file(station)) as connection:
         assert connection.execute("SELECT n FROM ledger").fetchone() == (42,)
 
 

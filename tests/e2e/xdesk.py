@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from db.cipher import DRIVER_ERRORS
 from fever_desk.i18n import tr
 
 T = TypeVar("T")
@@ -283,10 +284,10 @@ class Station:
         """Rows from the station's database file; none while it does not exist yet."""
         if not self.db_path.exists():
             return []
-        with closing_connection(self.db_path) as conn:
+        with closing_connection(self.db_path, self.folder / "data") as conn:
             try:
                 return conn.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:  # no such table: the migrations have not run yet
+            except DRIVER_ERRORS as exc:  # no such table: the migrations have not run yet
                 if "no such table" in str(exc) or "locked" in str(exc):
                     return []
                 raise
@@ -303,9 +304,18 @@ class Station:
 
 
 @contextmanager
-def closing_connection(path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    conn.row_factory = sqlite3.Row
+def closing_connection(path: Path, data: Path) -> Iterator[sqlite3.Connection]:
+    """Read-only, with the station's key from its data folder when the file is encrypted (``db.cipher``)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from db.cipher import apply_key, is_plain
+    from db.crypt_key import KeyStore
+
+    key = None if is_plain(path) else KeyStore(data).load()
+    module: Any = sqlite3 if key is None else sqlcipher
+    conn = module.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    apply_key(conn, key)
+    conn.row_factory = module.Row
     try:
         yield conn
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
+import sqlite3  # another program's database is plain SQLite
 import threading
 from pathlib import Path
 
@@ -12,18 +12,19 @@ import pytest
 from db.backup import DatabaseInUse, NotABackup, backup_database, inspect_database, restore_database
 from db.migrate import head_revision
 from tests.installer.helpers import digest, make_database
+from tests.sqlite_files import connect_file
 from ui.cli.db import add_db_commands
 
 BATCH = 50
 
 
 def rows(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         return connection.execute("SELECT count(*) FROM ledger").fetchone()[0]
 
 
 def add_rows(path: Path, count: int) -> None:
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         connection.executemany("INSERT INTO ledger (n) VALUES (?)", [(i,) for i in range(count)])
     connection.close()
 
@@ -33,7 +34,7 @@ def station(tmp_path: Path) -> Path:
     """A migrated fever_desk database in WAL mode with an extra ``ledger`` table to count rows in."""
     path = tmp_path / "station.sqlite3"
     make_database(path)
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
     connection.close()
@@ -53,7 +54,7 @@ def test_backup_while_a_writer_is_active_is_consistent(station: Path, tmp_path: 
     started = threading.Event()
 
     def writer() -> None:
-        connection = sqlite3.connect(station, timeout=30)
+        connection = connect_file(station, timeout=30)
         try:
             while not stop.is_set():
                 with connection:  # one transaction of BATCH rows: a snapshot sees all or none of it
@@ -127,7 +128,7 @@ def test_another_programs_database_and_a_newer_schema_are_refused(station: Path,
     connection.close()
     newer = tmp_path / "newer.sqlite3"
     make_database(newer)
-    with sqlite3.connect(newer) as connection:
+    with connect_file(newer) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     connection.close()
     before = digest(station)
@@ -141,7 +142,7 @@ def test_restore_is_refused_while_the_database_is_open(station: Path, tmp_path: 
     backup = tmp_path / "b.sqlite3"
     backup_database(station, backup)
     add_rows(station, 7)
-    desk = sqlite3.connect(station)  # the desk, holding the file open in WAL mode
+    desk = connect_file(station)  # the desk, holding the file open in WAL mode
     try:
         desk.execute("SELECT count(*) FROM ledger").fetchone()
         with pytest.raises(DatabaseInUse):

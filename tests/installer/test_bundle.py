@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from db.migrate import head_revision
 from fever_desk import __version__
 from tests.installer.helpers import digest, make_database, report_marks
 from tests.services import service_missing
+from tests.sqlite_files import connect_file
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,8 @@ def executable(bundle: Path) -> Path:
 
 
 @pytest.fixture
-def station(tmp_path: Path) -> dict[str, str]:
+def station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))  # this process shares the bundle's key
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "FEVER_DESK_"))}
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -60,6 +61,7 @@ def station(tmp_path: Path) -> dict[str, str]:
         FEVER_DESK_DATA=str(tmp_path / "data"),
         XDG_DATA_HOME=str(tmp_path / "xdg-data"),
         XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        FEVER_DESK_KEY_STORE="file",  # the database key in the data folder, never this machine's keyring
     )
     (tmp_path / "data").mkdir()
     return env
@@ -114,7 +116,7 @@ def test_migrations_run_from_the_bundle(bundle: Path, station: dict[str, str]) -
     result = run(bundle, station, "demo", "--screenings", "20")
     assert result.returncode == 0, result.stdout + result.stderr
     db = Path(station["FEVER_DESK_DB"])
-    with sqlite3.connect(db) as connection:
+    with connect_file(db) as connection:  # encrypted, with the key the bundle made
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         assert connection.execute("SELECT count(*) FROM screening").fetchone()[0] == 20
     connection.close()

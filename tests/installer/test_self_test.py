@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from db.migrate import head_revision
 from fever_desk.i18n import tr_in
 from tests.installer.helpers import digest, make_database, report_marks
+from tests.sqlite_files import connect_file
 from ui.desk import self_test
 from ui.desk.self_test import run_self_test
 
@@ -52,7 +52,7 @@ def test_an_older_database_is_reported_not_upgraded(tmp_path: Path) -> None:
     assert report_marks(report)["Migrations"] == "!"
     assert "0001" in report and head_revision() in report
     assert digest(db) == before
-    with sqlite3.connect(db) as connection:
+    with connect_file(db) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from tests.ui.conftest import Desk
 from ui.cli.main import main
 from ui.services.audit_hooks import set_actor
@@ -34,7 +35,7 @@ def test_save_and_correction_are_in_the_trail_and_the_chain_verifies(desk: Desk,
     form.correction_reason.setText("typo")
     with qtbot.waitSignal(window.day_loaded, timeout=10000):
         kb.key(Qt.Key.Key_Return)
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT action, record_kind, record_id, operator, detail FROM audit_log ORDER BY sequence")
@@ -80,7 +81,7 @@ def test_full_id_from_the_list_only_for_a_permitted_role_and_always_logged(
     reveal.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     assert shown == ["11010519491231002X"]
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     with engine.connect() as conn:
         views = conn.execute(text("SELECT record_kind FROM audit_log WHERE action = 'view_full_id'")).all()
     engine.dispose()

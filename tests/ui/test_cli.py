@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from fever_desk import __version__
 from fever_desk.guidelines import get_guideline
 from ui.cli.main import main
@@ -83,7 +84,7 @@ def test_guideline_check_names_file_key_and_problem(
 def test_demo_fills_the_given_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'training.sqlite3'}"
     assert main(["--db", url, "demo", "--screenings", "120", "--days", "3"]) == 0
-    engine = create_engine(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         count, fevers = conn.execute(text("SELECT count(*), sum(fever) FROM screening")).one()
     engine.dispose()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from db import open_database
+from tests.sqlite_files import connect_file
 from ui.cli.failures import OPENS_DATABASE, REPLACES_DATABASE
 from ui.cli.main import build_parser, main
 
@@ -32,6 +32,8 @@ WITHOUT_DATABASE = {
     ("devices", "list"),
     ("devices", "read"),
     ("verify-slip",),
+    ("key", "export"),  # the key, not the database: import is how a "no key" database is mended
+    ("key", "import"),
 }
 
 
@@ -53,7 +55,9 @@ def command_line(words: tuple[str, ...], out: Path) -> list[str]:
     parser = COMMANDS[words]
     argv = list(words)
     for action in parser._actions:
-        if action.dest == "help" or not (action.required or not action.option_strings):
+        if action.dest == "help" or not (
+            action.required or not action.option_strings or action.dest == "out"
+        ):
             continue
         if action.choices:
             value = sorted(action.choices)[0]
@@ -73,7 +77,7 @@ def uses(words: tuple[str, ...]) -> str | None:
 
 def migrated(path: Path) -> Path:
     open_database(f"sqlite:///{path}").close()
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
     return path
@@ -92,7 +96,7 @@ def truncated(path: Path) -> Path:
 
 def newer(path: Path) -> Path:
     migrated(path)
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff_from_a_newer_build'")
     connection.close()
     return path
@@ -143,16 +147,22 @@ def test_every_database_command_names_a_bad_database_in_one_line(
         # db restore is how a broken database is replaced: it must work over each of them (last).
         status, _out, err = run(["--db", str(database), *words, str(backup)], capsys)
         assert status == 0 and err == "", (words, err)
-        assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connect_file(database).execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert len(checked) == len(COMMANDS) - len(WITHOUT_DATABASE) - 1
 
 
 def test_messages_follow_the_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    database = random_bytes(tmp_path / "station.sqlite3")
-    status, _out, err = run(["--db", str(database), "user", "list"], capsys)
+    text = tmp_path / "station.sqlite3"
+    text.write_text("name,phone\n王,138\n", encoding="utf-8")
+    status, _out, err = run(["--db", str(text), "user", "list"], capsys)
     assert status == 2 and "不是预检分诊工作站的数据库" in err and "不是 SQLite 文件" in err
-    status, _out, err = run(["--language", "en", "--db", str(database), "user", "list"], capsys)
+    status, _out, err = run(["--language", "en", "--db", str(text), "user", "list"], capsys)
     assert status == 2 and "is not a fever_desk database" in err and "not an SQLite file" in err
+    database = random_bytes(tmp_path / "random.sqlite3")  # as an encrypted file looks without its key
+    status, _out, err = run(["--db", str(database), "user", "list"], capsys)
+    assert status == 2 and "没有解密它的密钥" in err and "fever-desk key import" in err
+    status, _out, err = run(["--language", "en", "--db", str(database), "user", "list"], capsys)
+    assert status == 2 and "no key to decrypt it" in err
     missing = missing_folder(tmp_path / "x.sqlite3")
     status, _out, err = run(["--language", "en", "--db", str(missing), "purge"], capsys)
     assert err.strip() == f"The database {missing} cannot be opened: its folder does not exist."
@@ -202,7 +212,7 @@ def test_a_database_damaged_inside_fails_the_command_in_one_line(
     """Header and size intact, pages overwritten: only SQLite notices, while the command runs."""
     database = migrated(tmp_path / "station.sqlite3")
     data = bytearray(database.read_bytes())
-    page = int.from_bytes(data[16:18], "big")
+    page = 4096  # SQLite's default page size, also SQLCipher's (whose header is encrypted)
     data[2 * page :] = random.Random(5).randbytes(len(data) - 2 * page)
     database.write_bytes(bytes(data))
     for argv in (

@@ -139,24 +139,24 @@ def test_a_backup_copied_in_steps_for_the_bar_is_one_snapshot_under_a_writer(
 ) -> None:
     """With a progress line the copy goes page by page while the desk keeps saving 50-row batches:
     every step must read the same snapshot, so the copy holds whole batches only."""
-    import sqlite3
     import threading
 
     import db.backup
     from db.backup import backup_database
     from tests.installer.helpers import make_database
+    from tests.sqlite_files import connect_file
 
     monkeypatch.setattr(db.backup, "BACKUP_STEP_PAGES", 1)
     station = tmp_path / "station.sqlite3"
     make_database(station)
-    with sqlite3.connect(station) as connection:
+    with connect_file(station) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)")
     connection.close()
     stop, started = threading.Event(), threading.Event()
 
     def writer() -> None:
-        connection = sqlite3.connect(station, timeout=30)
+        connection = connect_file(station, timeout=30)
         try:
             while not stop.is_set():
                 with connection:
@@ -180,7 +180,7 @@ def test_a_backup_copied_in_steps_for_the_bar_is_one_snapshot_under_a_writer(
     done = [position[0] for position in bar.positions]
     assert done == sorted(done), "the copy started over: a step saw a newer snapshot"
     assert bar.positions[-1][0] == bar.positions[-1][1]
-    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+    with connect_file(tmp_path / "copy.sqlite3") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         count = copy.execute("SELECT count(*) FROM ledger").fetchone()[0]
     copy.close()

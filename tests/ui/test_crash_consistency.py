@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+
+from db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 40
@@ -75,7 +77,7 @@ def test_sigkill_at_random_points_never_splits_a_save_from_its_audit_entry(tmp_p
     for _ in range(KILLS):
         acknowledged += _run_and_kill(url, rng.uniform(0.0, 0.25))
 
-    engine = create_engine(url)
+    engine = make_engine(url)
     with engine.connect() as connection:
         stored = {row[0].replace("-", "") for row in connection.execute(text("SELECT id FROM screening"))}
         audited = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from fever_desk.settings import save_settings
 from tests.db.factories import make_screening
 from tests.fever_desk import slip_cases
 from tests.installer.helpers import make_database
+from tests.sqlite_files import connect_file
 from tests.windows_files import WindowsFiles
 from ui.cli.main import main  # the real entry point, in this process so the simulation applies
 from ui.services.problems import describe_error
@@ -200,9 +200,12 @@ def test_a_purge_that_rolls_back_deletes_no_pdf(tmp_path, monkeypatch) -> None:
     assert not (data / "slips" / PENDING_FILE).exists()
 
 
-def dump(path: Path) -> list[str]:
-    with closing(sqlite3.connect(path)) as connection:
-        return list(connection.iterdump())
+def dump(path: Path) -> list[object]:
+    """Every table's rows (SQLCipher's driver has no ``iterdump``)."""
+    with closing(connect_file(path)) as connection:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        tables = [row[0] for row in connection.execute(query)]
+        return [(name, connection.execute(f'SELECT * FROM "{name}"').fetchall()) for name in tables]
 
 
 def test_restore_onto_a_held_database_changes_nothing(tmp_path, windows, capsys) -> None:

@@ -17,6 +17,7 @@ from db.retention import PENDING_FILE, read_pending
 from db.slip_repository import SqlSlipPrintRepository
 from fever_desk.accounts import Role
 from tests.db.factories import make_screening
+from tests.sqlite_files import use_data_folder
 from tests.ui.conftest import Desk
 from tests.ui.test_settings import log_in_as
 from tests.windows_files import WindowsFiles
@@ -47,7 +48,7 @@ def test_the_desk_purge_names_a_pdf_open_in_a_viewer(
     desk: Desk, qtbot, tmp_path, windows, monkeypatch
 ) -> None:
     data = tmp_path / "data"
-    monkeypatch.setenv("FEVER_DESK_DATA", str(data))
+    use_data_folder(monkeypatch, data)
     database = open_database(desk.db_url)
     pdfs = []
     for n in range(2):

@@ -81,7 +81,9 @@ def test_a_bad_date_is_refused_by_the_parser(db_url: str, tmp_path: Path) -> Non
 
 
 def test_an_export_from_the_command_line_is_in_the_audit_trail(db_url: str, tmp_path: Path) -> None:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
+
+    from db.engine import make_engine
 
     out = tmp_path / "r.csv"
     assert (
@@ -101,7 +103,7 @@ def test_an_export_from_the_command_line_is_in_the_audit_trail(db_url: str, tmp_
         )
         == 0
     )
-    engine = create_engine(db_url)
+    engine = make_engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT action, record_kind, operator, detail FROM audit_log")).all()
     engine.dispose()

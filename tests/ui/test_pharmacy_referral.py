@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from fever_desk.settings import Hospital
 from tests.fever_desk.test_pharmacy_referral import purchase
+from tests.sqlite_files import use_data_folder
 from ui.desk.slips.printing import pdf_printer
 
 
 def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_record(
     desk, qtbot, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    use_data_folder(monkeypatch, tmp_path / "data")
     window = desk.window
     station = window.station
     station.settings = dataclasses.replace(  # a set-up station: without a hospital the panel only warns
@@ -41,7 +43,7 @@ def test_pharmacy_slip_is_printed_once_referred_and_reprinted_without_a_second_r
         referral.stop()
     assert (first.args[0].kind, second.args[0].kind) == ("print", "reprint")
     assert len(list(outputs.iterdir())) == 2
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT name, disposition, note FROM screening")).all()
     engine.dispose()

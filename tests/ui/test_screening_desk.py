@@ -7,8 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from fever_desk.model import Disposition, TemperatureSource
 from tests.ui.conftest import Desk
 
@@ -23,7 +24,7 @@ def type_chinese(widget: QLineEdit, text_: str) -> None:
 
 
 def saved_rows(desk: Desk) -> list[dict]:
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(text("SELECT * FROM screening"))]
     engine.dispose()
@@ -164,7 +165,7 @@ def test_correction_keeps_the_earlier_version(desk: Desk, qtbot) -> None:
         kb.key(Key.Key_Return)
     rows = saved_rows(desk)
     assert len(rows) == 1 and rows[0]["age"] == 41 and rows[0]["version"] == 2
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     with engine.connect() as conn:
         revision = conn.execute(text("SELECT replaced_by, reason FROM screening_revision")).one()
     engine.dispose()

@@ -7,8 +7,9 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings
 from tests.ui.conftest import Desk
@@ -67,7 +68,7 @@ def test_settings_dialog_changes_threshold_language_and_guideline(desk: Desk, qt
 
 
 def audit_rows(desk: Desk) -> list[tuple[str, str]]:
-    engine = create_engine(desk.db_url)
+    engine = make_engine(desk.db_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(

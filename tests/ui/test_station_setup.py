@@ -14,8 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from db.engine import make_engine
 from fever_desk.accounts import Operator, Role
 from fever_desk.settings import Settings, load_settings, save_settings
 from tests.fever_desk import slip_cases
@@ -102,7 +103,7 @@ def setup_dialog(qtbot) -> StationSetupDialog:
 
 
 def audit_details(url: str) -> list[str]:
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT detail FROM audit_log WHERE action = 'settings_change'")).all()

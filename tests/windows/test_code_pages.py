@@ -45,6 +45,7 @@ def station_env(folder: Path, code_page: str) -> dict[str, str]:
         FEVER_DESK_DB=f"sqlite:///{(folder / 'station.sqlite3').as_posix()}",
         FEVER_DESK_DATA=str(folder / "data"),
         FEVER_DESK_LOG_DIR=str(folder / "logs"),
+        FEVER_DESK_KEY_STORE="file",  # the database key in the data folder, never a real keyring
         XDG_DATA_HOME=str(folder / "xdg-data"),
         XDG_CONFIG_HOME=str(folder / "xdg-config"),
         XDG_STATE_HOME=str(folder / "xdg-state"),

@@ -51,6 +51,7 @@ def desk_env(tmp_path: Path) -> dict[str, str]:
         FEVER_DESK_CONFIG=str(tmp_path / "config" / "settings.json"),
         FEVER_DESK_DB=f"sqlite:///{(tmp_path / 'station.sqlite3').as_posix()}",
         FEVER_DESK_DATA=str(tmp_path / "data"),
+        FEVER_DESK_KEY_STORE="file",  # the database key in the data folder, never a real keyring
         XDG_DATA_HOME=str(tmp_path / "xdg-data"),
         XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
         XDG_STATE_HOME=str(tmp_path / "xdg-state"),

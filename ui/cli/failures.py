@@ -192,10 +192,10 @@ def _unexpected(exc: BaseException) -> str:
 
 def _driver_error(exc: BaseException) -> str | None:
     """The database driver's complaint, translated when it is a common SQLite one; else None."""
-    import sqlite3
+    from db.cipher import DRIVER_ERRORS  # sqlite3's, and SQLCipher's for an encrypted file
 
     original = getattr(exc, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's exception
-    if original is None and not isinstance(exc, sqlite3.Error):
+    if original is None and not isinstance(exc, DRIVER_ERRORS):
         return None
     text = _first_line(original if original is not None else exc)
     phrase = _SQLITE_MESSAGES.get(text.lower().rstrip("."))

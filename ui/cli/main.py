@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ui.cli.db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli.devices import add_device_commands  # no Qt: `devices` runs over SSH
+    from ui.cli.key import add_key_commands
     from ui.cli.pharmacy import add_pharmacy_commands
     from ui.cli.slips import add_slip_commands
     from ui.cli.users import add_user_commands
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_slip_commands(sub)
     add_user_commands(sub)
+    add_key_commands(sub)
     return parser
 
 
@@ -202,6 +204,7 @@ def _log_start(argv: Sequence[str]) -> None:
     from ui.services.logs import setup_logging
 
     setup_logging()
+    _private_files(argv)
     logging.getLogger("fever_desk.startup").info(
         "fever-desk %s, Python %s, %s: %s",
         __version__,
@@ -211,8 +214,33 @@ def _log_start(argv: Sequence[str]) -> None:
     )
 
 
+def _private_files(argv: Sequence[str]) -> None:
+    """Files an earlier version left readable by others become private (``ui.services.private_files``)."""
+    from db.location import chosen_database
+    from ui.services.private_files import tighten_station_files
+
+    words = list(argv)
+    if "--self-test" in words:
+        return  # the self-test changes nothing: it reports what is too open instead
+    chosen = next((words[i + 1] for i, w in enumerate(words[:-1]) if w == "--db"), None)
+    chosen = next((w.partition("=")[2] for w in words if w.startswith("--db=")), chosen)
+    try:
+        url = chosen_database(chosen)
+    except OSError:
+        url = None  # the command itself reports a data folder it cannot create
+    if words:
+        tighten_station_files(url)
+    else:  # the desk: a year's slip archive is thousands of files, walked beside the window, not before it
+        import threading
+
+        threading.Thread(target=tighten_station_files, args=(url,), name="private-files", daemon=True).start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from fever_desk.files import use_private_modes
     from ui.cli.console import prepare_streams
+
+    use_private_modes()  # before anything is written: every file 0600, every folder 0700 (POSIX)
 
     prepare_streams()  # before anything prints: a GBK or cp1252 console, or none at all (windowed)
     arguments = list(sys.argv[1:] if argv is None else argv)

@@ -14,7 +14,6 @@ inside the printer check, so the rest runs over SSH on a PC whose display is bro
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from contextlib import closing
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from db.location import sqlite_uri, sqlite_url
+from db.location import sqlite_url
 from fever_desk.i18n import set_language, tr
 from fever_desk.settings import Settings
 
@@ -69,8 +68,11 @@ def check_settings(path: Path, problem: str | None) -> Result:
 
 def _copy_to_scratch(path: Path, scratch: Path) -> None:
     """A consistent copy even while the desk writes: the backup API reads one snapshot of a WAL database."""
-    source = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
-    target = sqlite3.connect(scratch)
+    from db.cipher import connect, key_for
+
+    key = key_for(path, create=False)  # the copy is encrypted like the database, with the same key
+    source = connect(path, key, read_only=True)
+    target = connect(scratch, key)
     try:
         source.backup(target)
     finally:
@@ -135,7 +137,9 @@ def _check_sqlite(path: Path) -> list[Result]:
             finally:
                 probe.dispose()
             _copy_to_scratch(path, scratch)
-            with closing(sqlite3.connect(scratch)) as connection:
+            from db.cipher import connect, key_for
+
+            with closing(connect(scratch, key_for(scratch, create=False))) as connection:
                 verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
             if verdict != "ok":
                 detail = tr("{path} is damaged: {problem}", path=str(path), problem=verdict)
@@ -292,8 +296,15 @@ def _guarded(name: str, essential: bool, check: Callable[[], Result | list[Resul
     return outcome if isinstance(outcome, list) else [outcome]
 
 
+def _privacy_line(name: str, check: Callable[[str], tuple[str, str]], db_url: str) -> Result:
+    """A line of ``ui.services.private_files`` (encryption, permissions): a warning at most, never fatal."""
+    status, detail = check(db_url)
+    return Result({"ok": OK, "warn": WARN}.get(status, FAIL), name, detail, False)
+
+
 def run_self_test(db_url: str, out: TextIO) -> int:
     """Print the report for the database at ``db_url`` to ``out``; 0 if every essential check passed."""
+    from ui.services.private_files import check_encryption, check_file_modes
     from ui.services.settings import config_path
 
     path = config_path()
@@ -301,6 +312,12 @@ def run_self_test(db_url: str, out: TextIO) -> int:
     set_language(settings.language if settings.language in ("zh_CN", "en") else "zh_CN")
     results = [check_settings(path, problem)]
     results += _guarded(tr("Database"), True, lambda: check_database(db_url))
+    results += _guarded(
+        tr("Encryption"), False, lambda: _privacy_line(tr("Encryption"), check_encryption, db_url)
+    )
+    results += _guarded(
+        tr("File permissions"), False, lambda: _privacy_line(tr("File permissions"), check_file_modes, db_url)
+    )
     results += _guarded(tr("Fonts"), True, lambda: check_fonts(settings))
     results += _guarded(tr("Guidelines"), True, lambda: check_guidelines(settings))
     results += _guarded(tr("Translations"), True, lambda: check_translations(settings))
