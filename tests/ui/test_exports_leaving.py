@@ -205,3 +205,23 @@ def test_the_operations_return_the_password_and_log_the_zip(db_url: str, tmp_pat
         assert archive.read("d.pdf").startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".zip") == ["d.pdf.zip", "r.csv.zip"]
     assert not (tmp_path / "r.csv").exists() and not (tmp_path / "d.pdf").exists()
+
+
+@POSIX
+def test_a_slip_saved_as_pdf_from_the_cli_is_0600_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.repositories import SqlScreeningRepository
+    from tests.fever_desk import slip_cases
+
+    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    save_settings(slip_cases.settings(), Path(os.environ["FEVER_DESK_CONFIG"]))
+    database = open_database(os.environ["FEVER_DESK_DB"])
+    SqlScreeningRepository(database.session_factory).add(slip_cases.screening())
+    database.close()
+    out = tmp_path / "out" / "slip.pdf"
+    out.parent.mkdir()
+    result = fever_desk("slip", str(slip_cases.SCREENING_ID)[:8], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert mode(out) == 0o600 and out.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in out.parent.iterdir()] == ["slip.pdf"]

@@ -150,24 +150,22 @@ def issue_and_archive(screening: Screening, settings: Settings, layout: str | No
 
 
 def export_pdf(screening: Screening, settings: Settings, layout: str | None, target: Path) -> ArchivedSlip:
-    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…); a reader never sees half a file.
+    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…), mode 0600 like every export; a
+    reader never sees half a file.
 
     Raises ``fever_desk.files.FileInUse`` when ``target`` is open in a PDF viewer (Windows refuses to
     replace it); then neither ``target`` nor the archive has changed."""
-    from fever_desk.files import replace_file
+    from fever_desk.export_files import write_private_bytes
 
     archived = issue_and_archive(screening, settings, layout)
-    partial = target.with_name(target.name + ".part")
     try:
-        partial.write_bytes(archived.slip.pdf)
-        replace_file(partial, target)  # a PDF still open in a viewer: FileInUse, naming it
+        # 0600 beside the target, then swapped in; a PDF still open in a viewer: FileInUse, naming it
+        write_private_bytes(target, archived.slip.pdf)
     except BaseException:
         # Nothing left the station: the archive copy (ours alone, created exclusively) goes too, so no
         # archived PDF exists without the print record that the caller writes only on success.
         archived.archive_path.unlink(missing_ok=True)
         raise
-    finally:
-        partial.unlink(missing_ok=True)
     return archived
 
 
