@@ -54,11 +54,12 @@ def pending_deletions(base: Path | None = None) -> Path:
 
 
 def files_left_message(files: list[str]) -> str:
-    """What the user reads when a purge could not delete some slip PDFs yet (open in a viewer)."""
+    """What the user reads when a purge could not delete some files yet (a slip PDF open in a viewer, an
+    export open in Excel)."""
     from fever_desk.i18n import tr
 
     return tr(
-        "{count} slip PDF(s) are open in another program and were not deleted yet: {files}. Close them; "
+        "{count} file(s) are open in another program and were not deleted yet: {files}. Close them; "
         "they are deleted at the next purge.",
         count=len(files),
         files=", ".join(files[:3]) + (" …" if len(files) > 3 else ""),
