@@ -225,3 +225,20 @@ def test_a_slip_saved_as_pdf_from_the_cli_is_0600_and_leaves_no_temporary(
     assert result.returncode == 0, result.stderr
     assert mode(out) == 0o600 and out.read_bytes().startswith(b"%PDF")
     assert [p.name for p in out.parent.iterdir()] == ["slip.pdf"]
+
+
+def test_the_one_time_password_is_kept_nowhere(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Database, audit trail, settings, logs, data folder, the ZIP itself: not one copy of the password."""
+    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    out = tmp_path / "data" / "exports" / "register.csv"  # under the data folder: listed for retention
+    out.parent.mkdir(parents=True)
+    result = export(out, "--zip")
+    assert result.returncode == 0, result.stderr
+    (password,) = PASSWORD_LINE.findall(result.stdout)
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert {p.name for p in files} >= {"station.sqlite3", "register.csv.zip", "settings.json"}
+    assert (tmp_path / "data" / "exports-ledger.txt") in files
+    holding = [p for p in files if password.encode() in p.read_bytes()]
+    assert holding == []
