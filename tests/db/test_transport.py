@@ -7,13 +7,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from db.engine import make_engine
-from db.resilient import SyncStatus
 from db.transport import PlainTextTransport, Transport, check_transport, transport_of, transport_warning
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,28 +71,6 @@ def test_the_warning_is_only_for_weaker_than_verified() -> None:
     assert "not checked" in template
     template, values = transport_warning(SERVER + "?sslmode=prefer") or ("", {})
     assert "may be unencrypted" in template and values == {"mode": "prefer"}
-
-
-def test_the_status_bar_says_when_the_server_is_not_verified(qtbot) -> None:
-    from ui.desk.widgets.server_status import ServerStatus
-
-    store = SimpleNamespace(
-        handle=SimpleNamespace(engine=SimpleNamespace(url=make_url(SERVER + "?sslmode=require"))),
-        status=lambda: SyncStatus(online=True, pending=0),
-        start_replaying=lambda *_args, **_kwargs: None,
-    )
-    label = ServerStatus()
-    qtbot.addWidget(label)
-    label.attach(store)
-    assert "已连接" in label.text()
-    assert "未核验服务器身份" in label.text() and "verify-full" in label.text()
-
-
-def test_the_desk_explains_the_refusal_in_its_window() -> None:
-    from ui.services.problems import describe_error
-
-    message = describe_error(PlainTextTransport(host="clinic-server"))
-    assert "clinic-server" in message and "?sslmode=require" in message and "意外" not in message
 
 
 def test_the_real_cli_refuses_a_plain_text_server_in_one_line() -> None:
