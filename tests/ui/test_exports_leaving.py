@@ -137,6 +137,8 @@ def test_register_zip_from_the_cli_opens_with_the_printed_password_only(db_url: 
         assert mode(zipped) == 0o600
     with pyzipper.AESZipFile(zipped) as archive:
         assert archive.namelist() == ["register.xlsx"]
+        extra = archive.getinfo("register.xlsx").extra  # WinZip AES field: id 0x9901, "AE", strength
+        assert extra[:2] == b"\x01\x99" and extra[6:8] == b"AE" and extra[8] == 3  # 3 = AES-256
         with pytest.raises(RuntimeError):  # encrypted: no password, no content
             archive.read("register.xlsx")
         archive.setpassword(b"ABCD-EFGH-JKMN-PQRS-TUVW")
