@@ -2,9 +2,8 @@
 
 The confirmation shows the record count and the files that go with them (archived slips, exports written
 under the data folder), with the list under "Show Details…".  Counting and deleting run on the database
-worker; the confirmation is a non-modal message box, so the
-worker never waits on a dialog.  The audit entry is written in the purge's own transaction: either both
-happen or neither does.
+worker; the confirmation is a non-modal message box, so the worker never waits on a dialog.  The audit
+entry is written in the purge's own transaction: either both happen or neither does.
 """
 
 from __future__ import annotations
@@ -67,6 +66,12 @@ class PurgeAction(QObject):
                 count=count,
                 cutoff=f"{cutoff:%Y-%m-%d}",
                 files=len(files),
+            )
+            if files
+            else tr(
+                "Delete {count} records created before {cutoff}? This cannot be undone.",
+                count=count,
+                cutoff=f"{cutoff:%Y-%m-%d}",
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.window,
