@@ -64,8 +64,19 @@ class SaveDialog:
         return str(self.answer), ""
 
 
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user whose Documents folder exists (Qt reads $HOME and the XDG user dirs at each call)."""
+    folder = tmp_path / "home"
+    (folder / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
 def documents() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    assert folder == Path(os.environ["HOME"]) / "Documents"
+    return folder
 
 
 def open_zip(path: Path, password: str, member: str) -> bytes:
@@ -151,3 +162,13 @@ def test_the_register_csv_written_at_the_desk_is_marked(qtbot, station: Station,
         screen.export_to(out, date.today(), date.today())
     first, headers = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))[:2]
     assert first == [MARKER] and headers[1] == "姓名" and screen.password_dialog is None
+
+
+def test_without_a_documents_folder_the_dialogs_start_at_home(
+    qapp, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.screens.export_privacy import start_path
+
+    assert start_path("r.xlsx") == str(home / "Documents" / "r.xlsx")
+    (home / "Documents").rmdir()
+    assert start_path("r.xlsx") == str(home / "r.xlsx")

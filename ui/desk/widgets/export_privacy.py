@@ -30,10 +30,11 @@ from fever_desk.i18n import tr
 
 
 def start_path(file_name: str) -> str:
-    """``file_name`` in the user's Documents (home when the platform has none): the save dialogs'
+    """``file_name`` in the user's Documents (the home folder when there is none): the save dialogs'
     starting point, the same every time."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return str(Path(folder or Path.home()) / file_name)
+    documents = Path(folder) if folder else None
+    return str((documents if documents and documents.is_dir() else Path.home()) / file_name)
 
 
 def zip_checkbox(parent: QWidget, name: str) -> QCheckBox:
