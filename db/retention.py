@@ -119,7 +119,7 @@ PENDING_FILE = "pending-deletion.txt"
 @dataclass(frozen=True)
 class PurgeResult:
     """Rows deleted per table, the slip PDFs still on the to-do list (held by another program), and the
-    files this purge deleted (filled in by ``ui.admin_operations.purge_older_than``)."""
+    files this purge deleted (filled in by ``ui.services.admin.purge_older_than``)."""
 
     counts: dict[str, int]
     files_left: list[str]

@@ -167,7 +167,7 @@ def test_the_register_csv_written_at_the_desk_is_marked(qtbot, station: Station,
 def test_without_a_documents_folder_the_dialogs_start_at_home(
     qapp, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.screens.export_privacy import start_path
+    from ui.desk.widgets.export_privacy import start_path
 
     assert start_path("r.xlsx") == str(home / "Documents" / "r.xlsx")
     (home / "Documents").rmdir()
