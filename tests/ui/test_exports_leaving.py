@@ -244,3 +244,15 @@ def test_the_one_time_password_is_kept_nowhere(
     assert (tmp_path / "data" / "exports-ledger.txt") in files
     holding = [p for p in files if password.encode() in p.read_bytes()]
     assert holding == []
+
+
+def test_every_page_of_a_long_pdf_register_carries_the_marker(tmp_path: Path) -> None:
+    from fever_desk.registers import RegisterMeta, write_register
+
+    day = date(2020, 2, 3)
+    buyers = [purchase(name=f"王{n:03d}", at=datetime(2020, 2, 3, 9, 0).astimezone()) for n in range(90)]
+    out = tmp_path / "long.pdf"
+    write_register(out, buyers, RegisterMeta("同心大药房", day, day))
+    pages = pdf_text(out).split("\f")
+    assert len(pages) >= 3
+    assert all(MARKER_ZH in page.replace("\n", "") for page in pages)
