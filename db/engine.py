@@ -85,9 +85,15 @@ def compact_json(value: Any) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the station's connection settings; PostgreSQL needs only its driver installed."""
+    """An engine with the station's connection settings; PostgreSQL needs only its driver installed.
+
+    A plain-text connection to a server that is not on this PC is refused here, before any connection
+    (``db.transport``): every engine the station makes comes through this function."""
+    from db.transport import check_transport  # db.transport imports db.migrate, which imports us
+
     kwargs.setdefault("json_serializer", compact_json)
     parsed = make_url(url)
+    check_transport(parsed)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
         connect_args = dict(kwargs.get("connect_args") or {})
         for key, value in PG_CONNECT_DEFAULTS.items():

@@ -117,10 +117,12 @@ PENDING_FILE = "pending-deletion.txt"
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """Rows deleted per table, and the slip PDFs still on the to-do list (held by another program)."""
+    """Rows deleted per table, the slip PDFs still on the to-do list (held by another program), and the
+    files this purge deleted (filled in by ``ui.services.admin.purge_older_than``)."""
 
     counts: dict[str, int]
     files_left: list[str]
+    files_deleted: tuple[str, ...] = ()
 
 
 def read_pending(pending: Path) -> set[str]:

@@ -5,7 +5,9 @@ document number and phone, so those stay; internal ids, station ids and device n
 station.  Headers and values are in Chinese whatever the UI language, because the recipient reads
 Chinese.  Cells that a spreadsheet would run as a formula (a name typed as ``=cmd|…``) are prefixed with
 an apostrophe in XLSX and CSV.  Files are written to a temporary name and renamed, so an interrupted
-export never leaves half a list that looks complete.
+export never leaves half a list that looks complete.  The list is full personal data: each file is 0600
+and says so first (``fever_desk.export_files.MARKER``: the CSV's first line, the sheet's first row, the
+PDF's page header).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from fever_desk.documents import DOCUMENT_LABELS_ZH
+from fever_desk.export_files import MARKER, write_atomic
 from fever_desk.pharmacy import CATEGORY_LABELS_ZH, Advice, Purchase
 
 COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -133,11 +136,8 @@ def _safe(value: str) -> str:
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write beside ``path`` and swap it in: a reader never sees half a file; an export still open in
-    Excel/WPS raises ``fever_desk.files.FileInUse`` naming it, and the old file stays as it was."""
-    from fever_desk.files import write_atomic
-
-    write_atomic(path, write)
+    """Write beside ``path`` (mode 0600) and swap it in (``fever_desk.export_files.write_atomic``)."""
+    write_atomic(path, write, prefix=".register-")
 
 
 def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | None = None) -> None:
@@ -146,6 +146,7 @@ def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | N
     def write(target: Path) -> None:
         with target.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
+            writer.writerow([MARKER])
             writer.writerow(HEADERS)
             for done, row in enumerate(rows, 1):
                 writer.writerow([_safe(row[key]) for key, _, _ in COLUMNS])
@@ -157,7 +158,8 @@ def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | N
 def write_xlsx(
     path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta, progress: Progress | None = None
 ) -> None:
-    """Title in row 1, subtitle in row 2, headers in row 3; every value a text cell (IDs keep their
+    """The personal-data marker in row 1, title in row 2, subtitle in row 3, headers in row 4; every
+    value a text cell (IDs keep their
     digits: as numbers Excel would show 4.3E+17 and drop the last three)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -168,7 +170,10 @@ def write_xlsx(
         sheet = book.create_sheet("登记表")
         for index, (_, _, width) in enumerate(COLUMNS):
             sheet.column_dimensions[_column_letter(index)].width = width * 1.6
-        sheet.freeze_panes = "A4"
+        sheet.freeze_panes = "A5"
+        marker = WriteOnlyCell(sheet, MARKER)
+        marker.font = Font(bold=True, color="B00020")
+        sheet.append([marker])
         title = WriteOnlyCell(sheet, TITLE)
         title.font = Font(bold=True, size=14)
         sheet.append([title])
@@ -197,7 +202,8 @@ def _column_letter(index: int) -> str:
 def write_pdf(
     path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta, progress: Progress | None = None
 ) -> None:
-    """Landscape A4, the header row repeated on every page, in the slips' Chinese font.
+    """Landscape A4, the header row repeated on every page, in the slips' Chinese font; the personal-data
+    marker heads every page.
 
     Laying out a long table is slow (20,000 rows take minutes), so ``progress`` hears the rows placed
     as each page's part of the table is drawn."""
@@ -243,6 +249,7 @@ def write_pdf(
 
     def number_pages(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
         canvas.setFont(font, 7)
+        canvas.drawString(margin, page[1] - 6 * mm, MARKER)
         canvas.drawRightString(page[0] - margin, 6 * mm, f"第 {doc.page} 页")
 
     def write(target: Path) -> None:

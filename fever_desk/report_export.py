@@ -4,7 +4,10 @@ As with the regulator's register (``fever_desk.registers``, whose atomic write a
 reused): the text is Chinese whatever the UI language, because the recipient reads Chinese; the format
 follows the file's extension; a file is written under a temporary name and renamed, so an interrupted
 export never leaves half a report that looks complete.  A day with nothing found says 零报告 in words
-on every format — a blank table could be mistaken for a report that was never filled in.
+on every format — a blank table could be mistaken for a report that was never filled in.  Like the
+register, each file is 0600 and starts with the personal-data marker (``fever_desk.export_files``): the
+report names the operator who generated it, and the desk treats every file that leaves the station the
+same way.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fever_desk.export_files import MARKER
 from fever_desk.i18n import tr_in
 from fever_desk.registers import UnknownFormat, _atomic, _safe
 from fever_desk.reporting import FIGURE_LABELS, DayPoint, ReportingDay, ReportRevision
@@ -85,6 +89,7 @@ def write_csv(path: Path, doc: ReportDocument) -> None:
     def write(target: Path) -> None:
         with target.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
+            writer.writerow([MARKER])
             writer.writerow([TITLE])
             for key, value in doc.header_lines():
                 writer.writerow([key, _safe(value)])
@@ -98,7 +103,8 @@ def write_csv(path: Path, doc: ReportDocument) -> None:
 
 
 def write_xlsx(path: Path, doc: ReportDocument) -> None:
-    """Sheet 日报告 (header lines, then the figures as numbers) and sheet 近14日 (the chart's data)."""
+    """Sheet 日报告 (the marker, the title, header lines, then the figures as numbers) and sheet 近14日
+    (the chart's data)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -106,8 +112,10 @@ def write_xlsx(path: Path, doc: ReportDocument) -> None:
         book = Workbook()
         sheet = book.active
         sheet.title = "日报告"
+        sheet.append([MARKER])
+        sheet["A1"].font = Font(bold=True, color="B00020")
         sheet.append([TITLE])
-        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"].font = Font(bold=True, size=14)
         for key, value in doc.header_lines():
             sheet.append([key, _safe(value)])
         if doc.zero:
@@ -162,7 +170,8 @@ def _chart(doc: ReportDocument, font: str, width: float, height: float) -> Drawi
 
 
 def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> None:
-    """Portrait A4: the header lines, a 零报告 line when nothing was found, the figures, the chart."""
+    """Portrait A4: the marker heading each page, the header lines, a 零报告 line when nothing was found,
+    the figures, the chart."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -205,6 +214,10 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
         story += [para(doc.zero_sentence(), zero), Spacer(1, 3 * mm)]
     story += [figures, Spacer(1, 6 * mm), _chart(doc, font, usable, 62 * mm)]
 
+    def marked(canvas, _doc) -> None:  # noqa: ANN001 - reportlab callback
+        canvas.setFont(font, 7)
+        canvas.drawString(margin, A4[1] - 10 * mm, MARKER)
+
     def write(target: Path) -> None:
         pdf = SimpleDocTemplate(
             str(target),
@@ -216,7 +229,7 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
             title=TITLE,
             initialFontName=font,  # the canvas starts in our font, not Helvetica
         )
-        pdf.build(story)
+        pdf.build(story, onFirstPage=marked, onLaterPages=marked)
 
     _atomic(path, write)
 

@@ -85,7 +85,7 @@ def test_a_failed_correction_leaves_record_and_history_untouched(repo):
 
 def test_a_server_url_gets_a_short_connect_timeout_and_pre_ping():
     pytest.importorskip("psycopg")
-    engine = make_engine("postgresql+psycopg://desk@server/fever")
+    engine = make_engine("postgresql+psycopg://desk@server/fever?sslmode=require")
     assert engine.pool._pre_ping
-    engine = make_engine("postgresql+psycopg://desk@server/fever?connect_timeout=9")
+    engine = make_engine("postgresql+psycopg://desk@server/fever?connect_timeout=9&sslmode=require")
     assert engine.url.query["connect_timeout"] == "9"

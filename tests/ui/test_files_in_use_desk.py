@@ -80,7 +80,7 @@ def test_the_desk_purge_names_a_pdf_open_in_a_viewer(
     assert read_pending(data / "slips" / PENDING_FILE) == {str(pdfs[0])}
     windows.release(pdfs[0])
     told.clear()
-    window.purge._confirm(0, cutoff)  # nothing old is left: the held PDF is retried all the same
+    window.purge._confirm(0, [], cutoff)  # nothing old is left: the held PDF is retried all the same
     qtbot.waitUntil(lambda: bool(told), timeout=20000)
     assert not pdfs[0].exists() and not (data / "slips" / PENDING_FILE).exists()
     assert os.listdir(data / "slips" / "2025" / "10") == []

@@ -183,7 +183,7 @@ def test_export_writes_the_day_on_the_worker(qtbot, counter: Counter, tmp_path: 
     out = tmp_path / "out" / "register.xlsx"
     with qtbot.waitSignal(screen.exported, timeout=20000):
         screen.export_to(out, date.today(), date.today())
-    values = [c.value for c in list(load_workbook(out).active.iter_rows())[3]]
+    values = [c.value for c in list(load_workbook(out).active.iter_rows())[4]]
     assert "王建国" in values and ID_NUMBER in values
 
 

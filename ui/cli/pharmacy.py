@@ -2,7 +2,9 @@
 
 The format follows the extension (.xlsx, .csv with a UTF-8 BOM, .pdf), so a scheduled task can send the
 day's list without anyone opening the desk.  Dates are local calendar days, both inclusive; ``--to``
-defaults to ``--from``, which defaults to today.  Exit codes as for the rest of the command: 0 written,
+defaults to ``--from``, which defaults to today.  The file is 0600 and marked as personal information;
+``--zip`` writes an AES-256 ZIP (``FILE.zip``) instead and prints its one-time password, once: it is
+stored nowhere (``fever_desk.export_files``).  Exit codes as for the rest of the command: 0 written,
 1 nothing could be written (bad format, no font), 2 usage.
 """
 
@@ -13,6 +15,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from fever_desk.export_files import ExportedFile
 from fever_desk.i18n import tr
 from ui.cli.common import open_context, problem_text
 from ui.cli.failures import OPENS_DATABASE
@@ -41,6 +44,7 @@ def add_pharmacy_commands(subparsers: argparse._SubParsersAction) -> None:
     purchases.add_argument(
         "--out", required=True, metavar="FILE", help=tr("output file: .xlsx, .csv or .pdf")
     )
+    add_zip_option(purchases)
     purchases.set_defaults(func=cmd_export_purchases, database=OPENS_DATABASE)
 
 
@@ -66,13 +70,41 @@ def cmd_export_purchases(args: argparse.Namespace) -> int:
     try:
         with progress(None, tr("Writing the register"), tr("rows")) as bar:
             institution = settings.institution or settings.station_name
-            rows = export_register(
-                context, first, last, out, institution, settings.slip_font_path, bar and bar.at
+            written = export_register(
+                context,
+                first,
+                last,
+                out,
+                institution,
+                settings.slip_font_path,
+                bar and bar.at,
+                zipped=args.zip,
             )
     except (UnknownFormat, OSError, RuntimeError) as exc:
         print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1
     finally:
         context.close()
-    print(tr("{rows} purchases written to {file}", rows=rows, file=str(out)))
+    print(tr("{rows} purchases written to {file}", rows=written.rows, file=str(written.file.path)))
+    print_password(written.file)
     return 0
+
+
+def add_zip_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--zip",
+        action="store_true",
+        help=tr("write an AES-256 encrypted ZIP (FILE.zip) and print its one-time password"),
+    )
+
+
+def print_password(file: ExportedFile) -> None:
+    """The one-time password of a zipped export, printed once; nothing when the file is plain."""
+    if file.zipped:
+        print(
+            tr(
+                "Password of the ZIP (shown only now, read it out by phone; type it with the dashes): "
+                "{password}",
+                password=file.password,
+            )
+        )

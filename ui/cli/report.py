@@ -4,6 +4,8 @@ No Qt here: a scheduled task at 15:50 can send the day's report (or its 零报�
 the desk.  The format follows the extension (.pdf, .xlsx, .csv).  Generating stores a revision only when
 the figures changed since the last one (or ``--note`` adds a correction), exactly as the desk does, so
 running the command twice records one revision.  ``--date`` defaults to the reporting day in progress.
+The file is 0600 and marked as personal information; ``--zip`` writes an AES-256 ZIP with a one-time
+password printed once (as ``export purchases --zip``).
 Exit codes: 0 written, 1 nothing could be written (no font, disk), 2 usage.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 from fever_desk.i18n import tr
 from ui.cli.common import open_context, problem_text
 from ui.cli.failures import OPENS_DATABASE
+from ui.cli.pharmacy import add_zip_option, print_password
 
 
 def _day(text: str) -> date:
@@ -41,6 +44,7 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     daily.add_argument("--out", required=True, metavar="FILE", help=tr("output file: .pdf, .xlsx or .csv"))
     daily.add_argument("--note", default="", help=tr("a correction note, stored with a new revision"))
+    add_zip_option(daily)
     daily.set_defaults(func=cmd_report_daily, database=OPENS_DATABASE)
 
 
@@ -64,7 +68,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
     day = args.day or reporting_day_of(datetime.now().astimezone(), station.cutoff).day
     context = open_context(args, settings.station_id)
     try:
-        result = export_report(context, station, day, out, args.note)
+        result = export_report(context, station, day, out, args.note, zipped=args.zip)
     except (UnknownFormat, OSError, RuntimeError) as exc:
         print(tr("Export failed: {problem}", problem=problem_text(exc, settings.language)), file=sys.stderr)
         return 1
@@ -82,7 +86,9 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
             kind=kind,
             day=f"{day:%Y-%m-%d}",
             status=status,
-            file=str(out),
+            file=str(result.file.path if result.file else out),
         )
     )
+    if result.file is not None:
+        print_password(result.file)
     return 0

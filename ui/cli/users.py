@@ -3,7 +3,9 @@ from a console, for clinic IT over SSH.  No Qt here.
 
 Every change made here is written to the audit trail as ``cli:<system user>`` so that work done behind
 the desk's back is as visible as work done at it.  ``purge`` is a dry run unless ``--yes`` is given:
-deleting patients' records is the one command that must show what it would do first.
+deleting patients' records is the one command that must show what it would do first.  The dry run
+(also ``--dry-run``) lists the files that go with the records: archived slips and the exports written
+under the data folder.
 """
 
 from __future__ import annotations
@@ -65,7 +67,13 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:
 
     purge = subparsers.add_parser("purge", help=tr("delete records past the retention period"))
     purge.add_argument("--older-than-days", type=int, metavar="N", help=tr("default: the settings"))
-    purge.add_argument("--yes", action="store_true", help=tr("really delete (without it: only count)"))
+    how = purge.add_mutually_exclusive_group()
+    how.add_argument("--yes", action="store_true", help=tr("really delete (without it: only count)"))
+    how.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=tr("only count the records and list the files a purge would delete (the default)"),
+    )
     purge.set_defaults(func=cmd_purge, database=OPENS_DATABASE)
 
 
@@ -244,9 +252,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return 2
     cutoff = datetime.now().astimezone() - timedelta(days=days)
     context = _context(args)
+    files: list[str] = []
     try:
         if not args.yes:
             counts = admin.count_older_than(context, cutoff)
+            files = admin.files_older_than(context, cutoff)
         else:
 
             def total() -> int:
@@ -261,8 +271,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print(f"{table}\t{count}")
     if args.yes:
         print(tr("Deleted the records created before {cutoff}.", cutoff=f"{cutoff:%Y-%m-%d %H:%M}"))
+        print(tr("Files deleted: {count}", count=len(result.files_deleted)))
         if files_left:
             print(files_left_message(files_left), file=sys.stderr)
     else:
+        print(tr("Files to delete (archived slips, exports in the data folder): {count}", count=len(files)))
+        for path in files:
+            print(f"  {path}")
         print(tr("Dry run: nothing was deleted. Add --yes to delete these records."))
     return 0

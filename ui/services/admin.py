@@ -128,20 +128,41 @@ def count_older_than(ctx: DeskContext, cutoff: datetime) -> dict[str, int]:
     return count(ctx.handle.session_factory, cutoff)
 
 
+def files_older_than(ctx: DeskContext, cutoff: datetime, data_folder: Path | None = None) -> list[str]:
+    """The files a purge at ``cutoff`` deletes, for the dry run: the archived slip PDFs of the purged
+    screenings and the exports written under the data folder that cover only purged days (those that
+    exist now; nothing is changed)."""
+    from db import retention
+    from fever_desk import export_ledger
+    from ui.services.slips import data_dir
+
+    archives = retention.slip_archives_older_than(ctx.handle.session_factory, cutoff)
+    exports = export_ledger.due(data_folder or data_dir(), cutoff.date())
+    return sorted({path for path in archives if Path(path).exists()} | set(exports))
+
+
 def purge_older_than(
     ctx: DeskContext,
     cutoff: datetime,
     days: int,
     pending: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    data_folder: Path | None = None,
 ) -> PurgeResult:
     """Delete the records created before ``cutoff`` and log the purge in the same transaction; then
     remove their archived slip PDFs from a to-do list written before the commit (``db.retention``): a
-    failed purge loses no PDF, and a PDF a viewer holds is named and deleted at the next purge."""
-    from db import retention
-    from ui.services.slips import pending_deletions
+    failed purge loses no PDF, and a PDF a viewer holds is named and deleted at the next purge.
 
-    pending = pending or pending_deletions()
+    Exports the station wrote under its data folder that cover only days before ``cutoff``'s date
+    (``fever_desk.export_ledger``) join the to-do list *after* the commit, so a purge that rolled back
+    deletes none of them; a crash before they join leaves them in the ledger, and the next purge finds
+    them again.  A held file (Windows) stays on the list, as a slip PDF does."""
+    from db import retention
+    from fever_desk import export_ledger
+    from ui.services.slips import data_dir, pending_deletions
+
+    folder = data_folder or data_dir()
+    pending = pending or pending_deletions(folder)
     factory = ctx.handle.session_factory
     archives = retention.slip_archives_older_than(factory, cutoff)
     if archives:
@@ -150,4 +171,11 @@ def purge_older_than(
         counts = retention.purge_older_than(factory, cutoff, session=session, progress=progress)
         detail = f"before={cutoff:%Y-%m-%d} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         audit(ctx, AuditAction.PURGE, "retention", str(days), detail, session=session)
-    return retention.PurgeResult(counts, retention.delete_pending_archives(factory, pending))
+    exports = export_ledger.due(folder, cutoff.date())
+    if exports:
+        retention._write_pending(pending, retention.read_pending(pending) | set(exports))
+    export_ledger.forget_before(folder, cutoff.date())
+    listed = [path for path in retention.read_pending(pending) if Path(path).exists()]
+    left = retention.delete_pending_archives(factory, pending)
+    deleted = tuple(sorted(path for path in listed if not Path(path).exists()))
+    return retention.PurgeResult(counts, left, deleted)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
+from fever_desk.export_files import ExportedFile, write_export, zip_path
 from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
 from fever_desk.registers import Progress, RegisterMeta, write_register
@@ -46,6 +47,14 @@ class SaveResult:
     def changes(self) -> Changes:
         """What the save wrote, for the screens (``ui.services.changes``): nothing when it stopped."""
         return Changes(purchases=True, records=(self.saved,)) if self.saved is not None else NOTHING
+
+
+@dataclass(frozen=True)
+class RegisterExport:
+    """``rows`` written to ``file`` (its path, and the one-time password when zipped)."""
+
+    rows: int
+    file: ExportedFile
 
 
 @dataclass(frozen=True)
@@ -142,26 +151,43 @@ def export_register(
     institution: str,
     font_path: str = "",
     progress: Progress | None = None,
-) -> int:
-    """Write the register for the local days [first_day, last_day] to ``path``; returns the row count.
+    *,
+    zipped: bool = False,
+) -> RegisterExport:
+    """Write the register for the local days [first_day, last_day] to ``path`` (0600, marked as personal
+    information), or with ``zipped`` to an AES-256 ZIP beside it (``fever_desk.export_files``).
     ``font_path`` is the settings' ``slip_font_path`` (empty: the shipped font).  The rows are read, the
     file written and the export logged in one transaction: a failed write logs nothing, a failed entry
-    removes the file, and the entry names exactly the rows the file holds."""
+    removes the file, and the entry names exactly the rows the file holds and whether it was zipped.  A
+    file written under the station's data folder is listed for retention (``fever_desk.export_ledger``).
+    """
     start, _ = local_day_bounds(first_day)
     _, end = local_day_bounds(last_day)
-    with removed_on_failure(path), ctx.unit_of_work() as session:
+    target = zip_path(path) if zipped else path
+    note_station_copy(target, last_day)
+    with removed_on_failure(target), ctx.unit_of_work() as session:
         purchases = ctx.purchases.export_rows(start, end, session=session)
         meta = RegisterMeta(institution, first_day, last_day, font_path)
-        rows = write_register(path, purchases, meta, progress)
+        written, rows = write_export(
+            path, lambda plain: write_register(plain, purchases, meta, progress), zipped=zipped
+        )
         audit(
             ctx,
             AuditAction.EXPORT,
             "purchase_register",
             f"{first_day}..{last_day}",
-            f"rows={rows}",
+            f"rows={rows} zip={'yes' if zipped else 'no'}",
             session=session,
         )
-    return rows
+    return RegisterExport(rows, written)
+
+
+def note_station_copy(target: Path, last_day: date) -> None:
+    """List ``target`` for retention when it is written under the station's data folder."""
+    from fever_desk.export_ledger import record
+    from ui.services.slips import data_dir
+
+    record(data_dir(), target, last_day)
 
 
 def refer_to_clinic(ctx: PharmacyContext, screening: Screening, purchase_id: uuid.UUID) -> Screening:

@@ -11,12 +11,13 @@ work), and name the logged-in operator (``ctx.actor``) as the entry does.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fever_desk.audit import AuditAction
+from fever_desk.export_files import ExportedFile, write_export, zip_path
 from fever_desk.report_export import ReportDocument, write_report
 from fever_desk.reporting import (
     HISTORY_DAYS,
@@ -91,6 +92,7 @@ class ReportView:
 class Generated:
     revision: ReportRevision
     created: bool
+    file: ExportedFile | None = None  # set by an export: the path, and the password when zipped
 
     @property
     def changes(self) -> Changes:
@@ -165,19 +167,31 @@ def generate_report(ctx: ReportContext, station: ReportingStation, day: date, no
 
 
 def export_report(
-    ctx: ReportContext, station: ReportingStation, day: date, path: Path, note: str = ""
+    ctx: ReportContext,
+    station: ReportingStation,
+    day: date,
+    path: Path,
+    note: str = "",
+    *,
+    zipped: bool = False,
 ) -> Generated:
-    """Generate (as above), then write the revision in force to ``path`` (format from the extension).
+    """Generate (as above), then write the revision in force to ``path`` (format from the extension),
+    0600 and marked as personal information, or with ``zipped`` to an AES-256 ZIP beside it
+    (``fever_desk.export_files``); the entry says whether it was zipped.
 
     Exporting always writes the figures the database holds now: a file that disagrees with the stored
     revisions could not be traced back to one.  The revision, the file and both entries are one unit:
     a file that cannot be written leaves no revision and no entry behind, and a unit that fails after
     writing it removes the file.
     """
+    from ui.services.pharmacy import note_station_copy
+
     period = reporting_day(day, station.cutoff)
+    target = zip_path(path) if zipped else path
+    note_station_copy(target, day)
 
     def unit() -> Generated:
-        with removed_on_failure(path), ctx.unit_of_work() as session:
+        with removed_on_failure(target), ctx.unit_of_work() as session:
             generated = _generate(ctx, station, day, note, session)
             history = ctx.reports.history(history_periods(day, station.cutoff))
             anchor = "{}:{}".format(*ctx.audit.head(session=session))
@@ -189,9 +203,13 @@ def export_report(
                 history,
                 audit_anchor=anchor,
             )
-            write_report(path, document, font_path=station.font_path or None)
-            audit(ctx, AuditAction.EXPORT, "daily_report", str(day), path.name, session=session)
-        return generated
+            font = station.font_path or None
+            written, _ = write_export(
+                path, lambda plain: write_report(plain, document, font_path=font), zipped=zipped
+            )
+            detail = f"{written.path.name} zip={'yes' if zipped else 'no'}"
+            audit(ctx, AuditAction.EXPORT, "daily_report", str(day), detail, session=session)
+        return replace(generated, file=written)
 
     return _retrying(unit)
 

@@ -54,11 +54,12 @@ def pending_deletions(base: Path | None = None) -> Path:
 
 
 def files_left_message(files: list[str]) -> str:
-    """What the user reads when a purge could not delete some slip PDFs yet (open in a viewer)."""
+    """What the user reads when a purge could not delete some files yet (a slip PDF open in a viewer, an
+    export open in Excel)."""
     from fever_desk.i18n import tr
 
     return tr(
-        "{count} slip PDF(s) are open in another program and were not deleted yet: {files}. Close them; "
+        "{count} file(s) are open in another program and were not deleted yet: {files}. Close them; "
         "they are deleted at the next purge.",
         count=len(files),
         files=", ".join(files[:3]) + (" …" if len(files) > 3 else ""),
@@ -147,15 +148,17 @@ def issue_and_archive(screening: Screening, settings: Settings, layout: str | No
 
 
 def export_pdf(screening: Screening, settings: Settings, layout: str | None, target: Path) -> ArchivedSlip:
-    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…); a reader never sees half a file.
+    """Issue, archive, and write the exact PDF to ``target`` (Save PDF…), mode 0600 like every export; a
+    reader never sees half a file.
 
     Raises ``fever_desk.files.FileInUse`` when ``target`` is open in a PDF viewer (Windows refuses to
     replace it); then neither ``target`` nor the archive has changed."""
-    from fever_desk.files import write_atomic
+    from fever_desk.export_files import write_private_bytes
 
     archived = issue_and_archive(screening, settings, layout)
     try:
-        write_atomic(target, archived.slip.pdf, mode=0o666)  # open in a PDF viewer: FileInUse, naming it
+        # 0600 beside the target, then swapped in; a PDF still open in a viewer: FileInUse, naming it
+        write_private_bytes(target, archived.slip.pdf)
     except BaseException:
         # Nothing left the station: the archive copy (ours alone, created exclusively) goes too, so no
         # archived PDF exists without the print record that the caller writes only on success.

@@ -1,8 +1,9 @@
 """The administrator's "delete old records" action: count first, confirm, purge with an audit entry.
 
-Counting and deleting run on the database worker; the confirmation is a non-modal message box, so the
-worker never waits on a dialog.  The audit entry is written in the purge's own transaction: either both
-happen or neither does.
+The confirmation shows the record count and the files that go with them (archived slips, exports written
+under the data folder), with the list under "Show Details…".  Counting and deleting run on the database
+worker; the confirmation is a non-modal message box, so the worker never waits on a dialog.  The audit
+entry is written in the purge's own transaction: either both happen or neither does.
 """
 
 from __future__ import annotations
@@ -39,21 +40,21 @@ class PurgeAction(QObject):
     def start(self) -> None:
         cutoff = self.cutoff()
 
-        def count(ctx: Any) -> int:
-            from ui.services.admin import count_older_than
+        def count(ctx: Any) -> tuple[int, list[str]]:
+            from ui.services.admin import count_older_than, files_older_than
 
-            return sum(count_older_than(ctx, cutoff).values())
+            return sum(count_older_than(ctx, cutoff).values()), files_older_than(ctx, cutoff)
 
-        self.station.worker.submit(count, lambda n: self._confirm(n, cutoff), self.station.report)
+        self.station.worker.submit(count, lambda found: self._confirm(*found, cutoff), self.station.report)
 
-    def _confirm(self, count: int, cutoff: datetime) -> None:
-        if count == 0:
+    def _confirm(self, count: int, files: list[str], cutoff: datetime) -> None:
+        if count == 0 and not files:
 
-            def retry(ctx: Any) -> tuple[int, list[str]]:
+            def retry(ctx: Any) -> tuple[int, list[str], int]:
                 from db.retention import delete_pending_archives
                 from ui.services.slips import pending_deletions
 
-                return 0, delete_pending_archives(ctx.handle.session_factory, pending_deletions())
+                return 0, delete_pending_archives(ctx.handle.session_factory, pending_deletions()), 0
 
             self.station.worker.submit(retry, self._done, self.station.report)
             return
@@ -61,6 +62,14 @@ class PurgeAction(QObject):
             QMessageBox.Icon.Warning,
             tr("Delete old records…"),
             tr(
+                "Delete {count} records created before {cutoff} and {files} file(s) that hold their "
+                "data (archived slips, exports in the data folder)? This cannot be undone.",
+                count=count,
+                cutoff=f"{cutoff:%Y-%m-%d}",
+                files=len(files),
+            )
+            if files
+            else tr(
                 "Delete {count} records created before {cutoff}? This cannot be undone.",
                 count=count,
                 cutoff=f"{cutoff:%Y-%m-%d}",
@@ -68,6 +77,9 @@ class PurgeAction(QObject):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.window,
         )
+        box.setObjectName("purge_confirm")
+        if files:
+            box.setDetailedText("\n".join(files))
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.finished.connect(lambda result: self._answered(result, cutoff))
         self._box = box
@@ -79,20 +91,23 @@ class PurgeAction(QObject):
             return
         days = self.station.settings.retention_days
 
-        def purge(ctx: Any) -> tuple[int, list[str]]:
+        def purge(ctx: Any) -> tuple[int, list[str], int]:
             from ui.services.admin import purge_older_than
 
             result = purge_older_than(ctx, cutoff, days)
-            return sum(result.counts.values()), result.files_left
+            return sum(result.counts.values()), result.files_left, len(result.files_deleted)
 
         self.station.perform(purge, self._done, self.station.report, changes=Changes(purged=True))
 
-    def _done(self, outcome: tuple[int, list[str]]) -> None:
-        """Say how many records went; PDFs a viewer still holds are named (they go at the next purge)."""
+    def _done(self, outcome: tuple[int, list[str], int]) -> None:
+        """Say how many records and files went; files another program still holds are named (they go
+        at the next purge)."""
         from ui.services.slips import files_left_message
 
-        deleted, files_left = outcome
+        deleted, files_left, files_deleted = outcome
         text = tr("{count} records deleted.", count=deleted)
+        if files_deleted:
+            text += "\n" + tr("Files deleted: {count}", count=files_deleted)
         if files_left:
             text += "\n" + files_left_message(files_left)
         QMessageBox.information(self.window, tr("Delete old records…"), text)

@@ -1,4 +1,5 @@
-"""Choose the days for the regulator's register, then the file; the file is written on the worker."""
+"""Choose the days for the regulator's register (and whether to zip it), then the file; the file is written
+on the worker.  The save dialog starts in the user's Documents every time (``export_privacy``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fever_desk.i18n import tr
+from ui.desk.widgets.export_privacy import start_path, zip_checkbox
 
 
 class ExportDialog(QDialog):
@@ -34,6 +36,8 @@ class ExportDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         layout.addRow(tr("From"), self.first)
         layout.addRow(tr("To"), self.last)
+        self.zipped = zip_checkbox(self, "export_zip")
+        layout.addRow(self.zipped)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
         )
@@ -46,8 +50,8 @@ class ExportDialog(QDialog):
         return (first, last) if first <= last else (last, first)
 
 
-def ask_export(parent: QWidget, institution: str) -> tuple[date, date, str] | None:
-    """The days and the file name, or None if the pharmacist cancelled either step."""
+def ask_export(parent: QWidget, institution: str) -> tuple[date, date, str, bool] | None:
+    """The days, the file name and whether to zip it, or None if the pharmacist cancelled either step."""
     dialog = ExportDialog(parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -56,7 +60,7 @@ def ask_export(parent: QWidget, institution: str) -> tuple[date, date, str] | No
     path, _ = QFileDialog.getSaveFileName(
         parent,
         tr("Save the register"),
-        suggested,
+        start_path(suggested),
         tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv);;PDF (*.pdf)"),
     )
-    return (first, last, path) if path else None
+    return (first, last, path, dialog.zipped.isChecked()) if path else None

@@ -65,6 +65,7 @@ class PharmacyScreen(QWidget):
         self.station = station
         self._saving = False
         self._lookup_key = ("", "")
+        self.password_dialog: QWidget | None = None  # a zipped export's password, until dismissed
         guideline = get_guideline(station.settings.guideline_id)
         self.form = PharmacyForm(guideline, self._load_catalogue())
         self.advice = AdvicePanel(self)
@@ -278,21 +279,28 @@ class PharmacyScreen(QWidget):
 
         chosen = ask_export(self, self.station.settings.institution)
         if chosen is not None:
-            first, last, path = chosen
-            self.export_to(Path(path), first, last)
+            first, last, path, zipped = chosen
+            self.export_to(Path(path), first, last, zipped=zipped)
 
-    def export_to(self, path: Path, first: date, last: date) -> None:
-        """Write the register on the worker; the screen only reports the outcome."""
+    def export_to(self, path: Path, first: date, last: date, *, zipped: bool = False) -> None:
+        """Write the register on the worker; the screen only reports the outcome (and a ZIP's password,
+        in a dialog that stays until dismissed)."""
         institution = self.station.settings.institution or self.station.settings.station_name
         font_path = self.station.settings.slip_font_path
         self.status.setText(tr("Writing {file}…", file=path.name))
 
-        def done(rows: int) -> None:
-            self.status.setText(tr("{rows} purchases written to {file}", rows=rows, file=str(path)))
-            self.exported.emit((path, rows))
+        def done(written: ops.RegisterExport) -> None:
+            from ui.desk.widgets.export_privacy import show_password
+
+            file = written.file
+            self.status.setText(
+                tr("{rows} purchases written to {file}", rows=written.rows, file=str(file.path))
+            )
+            self.password_dialog = show_password(self, file)
+            self.exported.emit((file.path, written.rows))
 
         self.station.worker.submit(
-            lambda ctx: ops.export_register(ctx, first, last, path, institution, font_path),
+            lambda ctx: ops.export_register(ctx, first, last, path, institution, font_path, zipped=zipped),
             done,
             lambda error: self.station.report(error, tr("Export failed: {problem}")),
         )

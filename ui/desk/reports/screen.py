@@ -29,6 +29,13 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui.desk.station import Station
+from ui.desk.widgets.export_privacy import (
+    PasswordDialog,
+    retranslate_zip,
+    show_password,
+    start_path,
+    zip_checkbox,
+)
 from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
 from ui.services import reports as ops
@@ -90,8 +97,11 @@ class ReportsScreen(QWidget):
         self.generate_button.setObjectName("generate_report")
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("export_report")
+        self.zip_box = zip_checkbox(self, "export_report_zip")
+        self.password_dialog: PasswordDialog | None = None
         bottom.addWidget(self.note, 1)
         bottom.addWidget(self.generate_button)
+        bottom.addWidget(self.zip_box)
         bottom.addWidget(self.export_button)
         layout.addLayout(bottom)
         self.today_button.clicked.connect(self.go_to_current_day)
@@ -163,14 +173,15 @@ class ReportsScreen(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             tr("Save the daily report"),
-            f"日报告_{name}_{day:%Y%m%d}.pdf",
+            start_path(f"日报告_{name}_{day:%Y%m%d}.pdf"),
             tr("PDF (*.pdf);;Excel workbook (*.xlsx);;CSV for Excel (*.csv)"),
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(Path(path), zipped=self.zip_box.isChecked())
 
-    def export_to(self, path: Path) -> None:
-        """Generate if needed, then write ``path`` on the worker (format from the extension)."""
+    def export_to(self, path: Path, *, zipped: bool = False) -> None:
+        """Generate if needed, then write ``path`` on the worker (format from the extension); a ZIP's
+        password is shown in a dialog that stays until dismissed."""
         if not self.station.db_ready:
             return
         station, day, note = self._station(), self.selected_day(), self.note.text().strip()
@@ -178,11 +189,17 @@ class ReportsScreen(QWidget):
 
         def done(result: ops.Generated) -> None:
             self._generated(result)
-            self.status.setText(tr("Written to {file}", file=str(path)))
-            self.exported.emit(path)
+            written = result.file.path if result.file else path
+            self.status.setText(tr("Written to {file}", file=str(written)))
+            if result.file is not None:
+                self.password_dialog = show_password(self, result.file)
+            self.exported.emit(written)
 
         self.station.perform(
-            lambda ctx: ops.export_report(ctx, station, day, path, note), done, self._failed, initiator=self
+            lambda ctx: ops.export_report(ctx, station, day, path, note, zipped=zipped),
+            done,
+            self._failed,
+            initiator=self,
         )
 
     def _failed(self, error: BaseException) -> None:
@@ -200,6 +217,7 @@ class ReportsScreen(QWidget):
         self.note.setPlaceholderText(tr("Correction note (optional)"))
         self.generate_button.setText(tr("Generate / regenerate"))
         self.export_button.setText(tr("Export…"))
+        retranslate_zip(self.zip_box)
         self.figures.setHorizontalHeaderLabels([tr("Figure"), tr("Count")])
         self.revisions.setHorizontalHeaderLabels(
             [tr("Revision"), tr("Generated at"), tr("By"), tr("Cutoff"), tr("Zero report"), tr("Note")]

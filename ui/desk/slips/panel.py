@@ -40,6 +40,7 @@ from ui.desk.slips.printing import (
     printer_label,
 )
 from ui.desk.station import Station
+from ui.desk.widgets.export_privacy import start_path
 from ui.desk.widgets.inputs import set_style
 from ui.services import slips as slip_service
 from ui.services.changes import Changes
@@ -345,7 +346,9 @@ class SlipPanel(QFrame):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(tr("PDF files (*.pdf)"))
         dialog.setDefaultSuffix("pdf")
-        dialog.selectFile(f"{slip_service.number_of(screening, self.station.settings)}.pdf")
+        start = Path(start_path(f"{slip_service.number_of(screening, self.station.settings)}.pdf"))
+        dialog.setDirectory(str(start.parent))  # the user's Documents every time, never the last folder
+        dialog.selectFile(start.name)
         dialog.fileSelected.connect(lambda path: self.export_pdf(Path(path)))
         self._keep(dialog)
 

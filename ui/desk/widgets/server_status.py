@@ -2,7 +2,9 @@
 
 Shown only when the desk works on a shared server (``ctx.store`` is a ``db.offline.store.ResilientStore``).
 The store replays its outbox on a thread of its own (``start_replaying``) and reports each result from
-there; the ``received`` signal carries it to the GUI thread, where the text is set.
+there; the ``received`` signal carries it to the GUI thread, where the text is set.  A connection that is
+encrypted without checking the server's certificate, or that may fall back to plain text, adds a short
+note (``db.transport``); a plain-text connection to a remote server never gets this far.
 """
 
 from __future__ import annotations
@@ -25,12 +27,17 @@ class ServerStatus(QLabel):
         self.setObjectName("server_status")
         self.hide()
         self._status: Any = None
+        self._transport: tuple[str, dict[str, str]] | None = None  # db.transport.transport_warning
         self.received.connect(self.show_status)
 
     def attach(self, store: Any) -> None:
         """Start the store's replaying and show its state; call once the database worker is ready."""
         if store is None:
             return
+        from db.transport import transport_warning
+
+        engine = getattr(getattr(store, "handle", None), "engine", None)
+        self._transport = transport_warning(engine.url) if engine is not None else None
         self.show_status(store.status())
         store.start_replaying(REPLAY_SECONDS, on_status=self.received.emit)
 
@@ -51,6 +58,11 @@ class ServerStatus(QLabel):
             )
             self.setText(text)
             self.setStyleSheet("color: #b00020; font-weight: bold;")
+        if self._transport is not None:
+            template, values = self._transport
+            self.setText(self.text() + " · " + tr(template, **values))
+            if status.online and not status.pending:
+                self.setStyleSheet("color: #8a6d00;")
         self.show()
 
     def retranslate(self) -> None:
