@@ -72,9 +72,11 @@ def mode(path: Path) -> int:
 
 
 def audit_details() -> list[tuple[str, str, str]]:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(os.environ["FEVER_DESK_DB"])
+    from db.engine import make_engine
+
+    engine = make_engine(os.environ["FEVER_DESK_DB"])
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT action, record_kind, detail FROM audit_log ORDER BY sequence"))
         found = [tuple(row) for row in rows]
@@ -233,7 +235,9 @@ def test_the_one_time_password_is_kept_nowhere(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Database, audit trail, settings, logs, data folder, the ZIP itself: not one copy of the password."""
-    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
+    from tests.sqlite_files import use_data_folder
+
+    use_data_folder(monkeypatch, tmp_path / "data")  # the station's key goes along with its folder
     out = tmp_path / "data" / "exports" / "register.csv"  # under the data folder: listed for retention
     out.parent.mkdir(parents=True)
     result = export(out, "--zip")
