@@ -110,6 +110,10 @@ class CardResponder(Responder):
         self._card: IdCard | None = None if self.manual else self.cards[0]
         self._next = 1 % len(self.cards)
         self._finds_left = self.dwell
+        self._failing = 0
+        self._holding = False
+        #: How many find commands came: lets a test wait until the station has polled an empty reader.
+        self.finds = 0
         #: Every read reply sent intact, in order: what the station may legitimately decode.
         self.served: list[IdCard] = []
 
@@ -121,6 +125,16 @@ class CardResponder(Responder):
         with self._lock:
             self._card = None
 
+    def hold_reads(self, hold: bool = True) -> None:
+        """Leave reads unanswered (a reader that hangs mid-read) until called with False."""
+        with self._lock:
+            self._holding = hold
+
+    def fail_next_reads(self, count: int) -> None:
+        """Answer the next ``count`` reads with SW 41 (read failed), as a card held askew does."""
+        with self._lock:
+            self._failing = count
+
     def respond(self, data: bytes) -> bytes:
         out = bytearray()
         for command in self._parser.feed(data):
@@ -129,16 +143,22 @@ class CardResponder(Responder):
 
     def _answer(self, cmd: bytes, data: bytes) -> bytes:
         with self._lock:
-            if tuple(cmd) == frame.CMD_FIND and not self.manual:
-                self._advance()
+            if tuple(cmd) == frame.CMD_FIND:
+                self.finds += 1
+                if not self.manual:
+                    self._advance()
             card = self._card
+            failing = tuple(cmd) == frame.CMD_READ and self._failing > 0
+            self._failing -= failing
+            if tuple(cmd) == frame.CMD_READ and self._holding:
+                return b""
         match tuple(cmd):
             case frame.CMD_FIND:
                 reply = frame.reply(frame.SW_FOUND, bytes(4)) if card else frame.reply(frame.SW_NO_CARD)
             case frame.CMD_SELECT:
                 reply = frame.reply(frame.SW_OK, bytes(8)) if card else frame.reply(frame.SW_SELECT_FAILED)
             case frame.CMD_READ:
-                if card is None:
+                if card is None or failing:
                     return frame.reply(frame.SW_READ_FAILED)
                 reply = read_reply(card, self.photo)
                 damaged = self._damage(reply)
@@ -155,14 +175,13 @@ class CardResponder(Responder):
 
     def _advance(self) -> None:
         """One find command passes: the card stays ``dwell`` finds, then the reader is empty ``gap`` finds."""
+        if self._finds_left == 0:
+            if self._card is not None:
+                self._card, self._finds_left = None, self.gap
+            else:
+                self._card, self._finds_left = self.cards[self._next], self.dwell
+                self._next = (self._next + 1) % len(self.cards)
         self._finds_left -= 1
-        if self._finds_left > 0:
-            return
-        if self._card is not None:
-            self._card, self._finds_left = None, self.gap
-        else:
-            self._card, self._finds_left = self.cards[self._next], self.dwell
-            self._next = (self._next + 1) % len(self.cards)
 
     def _damage(self, reply: bytes) -> bytes:
         if self.corrupt_rate <= 0 or self.rng.random() >= self.corrupt_rate:
