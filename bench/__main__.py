@@ -11,6 +11,7 @@ MODULES = [
     "bench.bench_save",
     "bench.bench_device",
     "bench.bench_device_gui",
+    "bench.bench_idcard",
     "bench.bench_slip",
     "bench.bench_pharmacy",
     "bench.bench_report",

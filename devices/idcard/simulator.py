@@ -101,8 +101,8 @@ class CardResponder(Responder):
         self.rng = random.Random(None if seed is None else int(seed))
         self.cards = tuple(cards) or SAMPLE_CARDS
         self.manual = str(self.options.get("mode", "cycle")) == "manual"
-        self.dwell = max(1, int(self.options.get("dwell", 8)))
-        self.gap = max(1, int(self.options.get("gap", 4)))
+        self.dwell = max(1, int(self.options.get("dwell", 4)))
+        self.gap = max(1, int(self.options.get("gap", 2)))
         self.corrupt_rate = float(self.options.get("corrupt_rate", 0.15))
         self.photo = bytes(self.rng.getrandbits(8) for _ in range(PHOTO_LENGTH))
         self._parser = frame.FrameParser()
