@@ -34,6 +34,8 @@ LAYOUT: tuple[tuple[str, int], ...] = (
     ("reserved", 36),
 )
 LONG_TERM = "长期"
+#: fever_desk.identity's own message, so the desk translates it like a typed number's.
+_EIGHTEEN = "An ID number has 18 characters: 17 digits and a digit or X."
 
 #: GB 3304 ethnic group codes as the card prints them ("汉", not "汉族"), plus GA 467's 97 and 98.
 _GB3304 = (
@@ -203,7 +205,10 @@ def parse_text_block(block: bytes, *, today: date | None = None) -> IdCard:
     except InvalidIdNumber as exc:
         raise CardDataError("the card's ID number failed the check", str(exc)) from None
     if resident.number != fields["id_number"]:  # a 15-digit number converted: never on a 2nd-gen card
-        raise CardDataError("the card's ID number failed the check", "not 18 characters")
+        raise CardDataError(
+            "the card's ID number failed the check",
+            "An ID number has 18 characters: 17 digits and a digit or X.",
+        )
     sex = _SEX[fields["sex"]]
     if resident.birth_date != birth or (sex is not Sex.UNKNOWN and sex is not resident.sex):
         raise CardDataError("the card's birth date or sex disagrees with its ID number")

@@ -8,6 +8,7 @@ nothing are told apart: a reader that answers "no card" (place one) and a port w
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -80,3 +81,28 @@ def read_cards(
         if stats is not None:
             for key, value in device.stats.as_dict().items():
                 setattr(stats, key, value)
+
+
+def probe(port: str, baud: int | None = None, timeout: float = 0.3) -> bool:
+    """True if a GA 467 reader answers on ``port``: one SAM status command (``11 FF``), one reply.
+
+    It writes to the port, so it is only run when asked (``devices list --probe``): a thermometer or
+    another device on that port receives 10 bytes it does not understand.  A port that cannot be opened
+    (absent, in use) is simply not a reader here.
+    """
+    from devices import transport
+    from devices.idcard import frame
+    from devices.idcard.reader import BAUDRATE
+
+    try:
+        serial_port = transport.open_port(port, baud or BAUDRATE)
+    except DeviceUnavailable:
+        return False
+    try:
+        driver = Ga467Driver(serial_port, frame.FrameParser(), {})
+        return driver.exchange(frame.CMD_SAM_STATUS, timeout) is not None
+    except IO_ERRORS:
+        return False
+    finally:
+        with contextlib.suppress(IO_ERRORS):
+            serial_port.close()
