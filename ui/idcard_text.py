@@ -36,7 +36,7 @@ def card_error_text(error: CardReadError) -> str:
         code = f"0x{error.code:02X}"
         reason = tr("the reader reported status {code}", code=code) if error.code else error.reason
     if error.detail:
-        reason = f"{reason}: {tr(error.detail)}"
+        reason = tr("{reason}: {detail}", reason=reason, detail=tr(error.detail))
     return tr("Card not read: {reason}", reason=reason)
 
 
