@@ -15,8 +15,9 @@ unchanged.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +27,7 @@ from devices.base import Driver, ProtocolError, SerialPort
 from devices.idcard import frame
 from devices.idcard.card import TEXT_LENGTH, CardDataError, IdCard, parse_text_block
 from devices.registry import Device, DeviceConfig, ProtocolFamily
-from devices.session import DeviceSession
+from devices.session import DeviceSession, SessionStatus
 
 NAME = "ga467"
 SIMULATOR = "ga467_simulator"
@@ -104,7 +105,7 @@ class Ga467Driver(Driver):
         port: SerialPort,
         parser: frame.FrameParser,  # type: ignore[override]
         options: Mapping[str, Any] | None = None,
-        cancel: Any = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         super().__init__(port, parser, options, cancel)
         self.parser: frame.FrameParser = parser
@@ -238,12 +239,17 @@ class CardReaderSession(DeviceSession):
 
     thread_name = "idcard"
 
-    def __init__(self, config: ReaderConfig, on_card: Any, on_status: Any = None) -> None:
-        super().__init__(config, on_card, on_status)
+    def __init__(
+        self,
+        config: ReaderConfig,
+        on_card: Callable[[CardItem], None],
+        on_status: Callable[[SessionStatus], None] | None = None,
+    ) -> None:
+        super().__init__(config, on_card, on_status)  # type: ignore[arg-type]  # card items, not readings
+        self._replies_seen = 0
 
     def _answered(self, device: Device, items: list[Any]) -> bool:
-        driver = device.driver
-        replies = getattr(driver, "replies", 0)
-        heard = replies != getattr(self, "_replies_seen", 0)
-        self._replies_seen = replies
+        """Any valid frame since the last cycle, "no card" included, shows the reader is there."""
+        replies = getattr(device.driver, "replies", 0)
+        heard, self._replies_seen = replies != self._replies_seen, replies
         return heard or bool(items)
