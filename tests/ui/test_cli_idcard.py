@@ -19,8 +19,8 @@ from devices.idcard.reader import CardReadError
 from devices.idcard.simulator import SAMPLE_CARDS, CardResponder, card_pty
 from devices.simulator import PtySimulator
 from fever_desk.i18n import set_language
-from ui.cli_devices import main
-from ui.idcard_text import card_error_text, card_summary, known_reasons
+from ui.cli.devices import main
+from ui.services.idcard import card_error_text, card_summary, known_reasons
 
 FEVER_DESK = Path(sys.executable).with_name("fever-desk")
 

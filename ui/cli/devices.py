@@ -164,7 +164,7 @@ def cmd_read_cards(args: argparse.Namespace) -> int:
     from datetime import date
 
     from devices.idcard.reader import CardRead
-    from ui.idcard_text import card_error_text, card_summary
+    from ui.services.idcard import card_error_text, card_summary
 
     count = 1 if args.count is None else args.count
     timeout = 30.0 if args.timeout is None else args.timeout
