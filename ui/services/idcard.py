@@ -1,8 +1,8 @@
 """A card read, in the user's language: the masked one-line summary and the reason a read failed.
 
-Qt-free, so ``fever-desk devices read`` (over SSH, without Qt) and, once the forms read cards (not yet),
-the desk say the same.  The device layer speaks short fixed English reasons (``devices.idcard``); they are translated here, at the
-edge, through literals so that the catalogue test sees each one.
+Qt-free, so ``fever-desk devices read`` (over SSH, without Qt) and, once the forms read cards (not
+yet), the desk say the same.  The device layer speaks short fixed English reasons (``devices.idcard``);
+they are translated here, at the edge, through literals so that the catalogue test sees each one.
 """
 
 from __future__ import annotations
