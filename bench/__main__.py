@@ -13,6 +13,7 @@ MODULES = [
     "bench.bench_crypt",
     "bench.bench_device",
     "bench.bench_device_gui",
+    "bench.bench_idcard",
     "bench.bench_slip",
     "bench.bench_pharmacy",
     "bench.bench_report",

@@ -3,7 +3,8 @@
 Layers, outermost first: :class:`DeviceSession` (one thread, reconnects, status), :class:`Device` (one
 open port with its family's driver and parser), the protocol families in :mod:`devices.protocols`, and
 :mod:`devices.transport` (pyserial).  :mod:`devices.on_demand` is the session that measures only when
-asked (the simulator's F9); :mod:`devices.diagnostics` holds what the command line calls.
+asked (the simulator's F9); :mod:`devices.diagnostics` holds what the command line calls.  Resident ID
+card readers live in :mod:`devices.idcard` and reuse the session, the device and the transport.
 """
 
 from devices.base import (

@@ -208,7 +208,7 @@ class DeviceSession(SessionBase):
                 for item in items:
                     self._deliver(item)
                 now = time.monotonic()
-                if items:
+                if self._answered(device, items):
                     last_item = now
                     if self._status.state is not State.CONNECTED:
                         self._report(State.CONNECTED, "")
@@ -233,6 +233,10 @@ class DeviceSession(SessionBase):
             self._stop.wait()
             return
         device.close()
+
+    def _answered(self, device: Device, items: list[Item]) -> bool:
+        """Whether the device showed it is alive this cycle; a card reader answers "no card" with no item."""
+        return bool(items)
 
     def _path_present(self) -> bool:
         """Only meaningful for POSIX device paths; URLs and COM names are left to the read errors."""

@@ -169,9 +169,15 @@ class SimulatedPort:
     tell the difference and no loop ever spins.
     """
 
-    def __init__(self, protocol: str, options: Mapping[str, Any] | None = None, timeout: float = 0.1) -> None:
+    def __init__(
+        self,
+        protocol: str,
+        options: Mapping[str, Any] | None = None,
+        timeout: float = 0.1,
+        responder: Responder | None = None,
+    ) -> None:
         options = dict(options or {})
-        self.responder = make_responder(protocol, options)
+        self.responder = responder or make_responder(protocol, options)
         self.timeout = timeout
         self.stream_interval = float(options.get("stream_interval", 1.0))
         self._rx = bytearray()
@@ -229,6 +235,7 @@ class PtySimulator:
     reply back as a request) and kept open here, so the master never sees EIO while the reader reopens.
     ``unplug()`` closes both ends, which is what a pulled USB cable looks like to the reader.
     ``on_write(data, t)`` is called with ``time.perf_counter()`` taken just before each reply is written.
+    ``responder`` replaces the protocol's own (the ID card reader's simulator brings its own).
     """
 
     def __init__(
@@ -236,9 +243,10 @@ class PtySimulator:
         protocol: str = lu90614.NAME,
         options: Mapping[str, Any] | None = None,
         on_write: Callable[[bytes, float], None] | None = None,
+        responder: Responder | None = None,
     ) -> None:
         self.options = dict(options or {})
-        self.responder = make_responder(protocol, self.options)
+        self.responder = responder or make_responder(protocol, self.options)
         self.stream_interval = float(self.options.get("stream_interval", 0.2))
         self.on_write = on_write
         import tty  # POSIX only (needs termios): imported here so the package still loads on Windows

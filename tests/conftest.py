@@ -31,7 +31,7 @@ def isolated_station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     set_language("zh_CN")
 
 
-PTY_WORDS = ("PtySimulator", "openpty", "pty.fork")
+PTY_WORDS = ("PtySimulator", "card_pty", "openpty", "pty.fork")
 
 
 def _uses_a_pty(item: pytest.Item) -> bool:

@@ -70,7 +70,7 @@ def test_commands_plug_into_any_parser() -> None:
     args = parser.parse_args(
         ["devices", "read", "--port", "loop://", "--protocol", "ascii", "--baud", "19200"]
     )
-    assert (args.port, args.protocol, args.baud, args.count) == ("loop://", "ascii", 19200, 5)
+    assert (args.port, args.protocol, args.baud, args.count) == ("loop://", "ascii", 19200, None)
 
 
 def test_the_device_commands_import_no_qt() -> None:

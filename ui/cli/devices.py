@@ -1,9 +1,12 @@
-"""``fever-desk devices list`` and ``fever-desk devices read``: is the thermometer there, and does it talk?
+"""``fever-desk devices list`` and ``fever-desk devices read``: is the thermometer (or the ID card reader)
+there, and does it talk?
 
 Support staff run these at the counter or over SSH, so there is no Qt here.  ``read`` prints one reading
 per line in °C (the same line format as the diagnostics module) on stdout and every explanation on
-stderr, so the output can be piped.  Exit codes follow the rest of the command: 0 the readings came,
-1 the device stayed silent (or said too little) within the timeout, 2 the settings or the port are unusable.
+stderr, so the output can be piped.  With a card reader's protocol (``ga467``, ``ga467_simulator``) it
+prints one masked line per card instead (name and ID number masked, no address).  Exit codes follow the
+rest of the command: 0 the readings came, 1 the device stayed silent (or said too little) within the
+timeout, 2 the settings or the port are unusable.
 """
 
 from __future__ import annotations
@@ -16,15 +19,24 @@ from typing import Any
 
 from devices import diagnostics, registry
 from devices.base import DeviceUnavailable, ProtocolError
+from devices.idcard import diagnostics as card_diagnostics
+from devices.idcard import reader as card_reader
 from fever_desk.i18n import tr
 from ui.services.device_config import translate_reason
 
 
 def add_device_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register ``devices list`` and ``devices read`` on the ``fever-desk`` command's subparsers."""
-    devices = subparsers.add_parser("devices", help=tr("find the thermometer's port and test its readings"))
+    devices = subparsers.add_parser(
+        "devices", help=tr("find the thermometer's or the ID card reader's port and test it")
+    )
     dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
     listing = dsub.add_parser("list", help=tr("list serial ports and the USB-serial chip behind each"))
+    listing.add_argument(
+        "--probe",
+        action="store_true",
+        help=tr("ask each port whether an ID card reader answers (writes a command to every port)"),
+    )
     listing.set_defaults(func=cmd_devices_list)
     read = dsub.add_parser("read", help=tr("open a port and print readings in °C, one per line"))
     read.add_argument(
@@ -33,12 +45,21 @@ def add_device_commands(subparsers: argparse._SubParsersAction) -> None:
     read.add_argument(
         "--protocol",
         metavar="NAME",
-        help=tr("protocol family: {names} (default: settings)", names=", ".join(registry.names())),
+        help=tr(
+            "protocol family: {names}; ID card readers: {readers} (default: settings)",
+            names=", ".join(registry.names()),
+            readers=", ".join(card_reader.names()),
+        ),
     )
     read.add_argument("--baud", type=int, metavar="B", help=tr("baud rate (default: the protocol's)"))
-    read.add_argument("--count", type=int, default=5, metavar="N", help=tr("stop after N readings"))
     read.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help=tr("give up after S silent seconds")
+        "--count", type=int, metavar="N", help=tr("stop after N readings (default 5; cards: 1)")
+    )
+    read.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help=tr("give up after S silent seconds (default 10; cards: 30)"),
     )
     read.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE", help=tr("protocol option")
@@ -46,13 +67,19 @@ def add_device_commands(subparsers: argparse._SubParsersAction) -> None:
     read.set_defaults(func=cmd_devices_read)
 
 
-def cmd_devices_list(_args: argparse.Namespace) -> int:
+def cmd_devices_list(args: argparse.Namespace) -> int:
     ports = diagnostics.list_ports()
     for port in ports:
-        print(diagnostics.format_port(port))
+        line = diagnostics.format_port(port)
+        if getattr(args, "probe", False) and card_diagnostics.probe(port.path):
+            line += "  " + tr("ID card reader (GA 467) answers")
+        print(line)
     if not ports:
         print(
-            tr("No serial port found. Plug the thermometer in, or give a URL to 'devices read'."),
+            tr(
+                "No serial port found. Plug the thermometer or the ID card reader in, "
+                "or give a URL to 'devices read'."
+            ),
             file=sys.stderr,
         )
     return 0
@@ -88,6 +115,10 @@ def _defaults(args: argparse.Namespace) -> tuple[str, str, int | None, dict[str,
 
 
 def cmd_devices_read(args: argparse.Namespace) -> int:
+    if args.protocol in card_reader.names():
+        return cmd_read_cards(args)
+    args.count = 5 if args.count is None else args.count
+    args.timeout = 10.0 if args.timeout is None else args.timeout
     if args.count < 1 or args.timeout <= 0:
         print(tr("--count must be at least 1 and --timeout above 0."), file=sys.stderr)
         return 2
@@ -122,6 +153,66 @@ def cmd_devices_read(args: argparse.Namespace) -> int:
             print(
                 tr("No reading from {port}: {problem}", port=port or protocol, problem=exc), file=sys.stderr
             )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def cmd_read_cards(args: argparse.Namespace) -> int:
+    """``devices read --protocol ga467``: one masked line per card placed on the reader."""
+    from datetime import date
+
+    from devices.idcard.reader import CardRead
+    from ui.services.idcard import card_error_text, card_summary
+
+    count = 1 if args.count is None else args.count
+    timeout = 30.0 if args.timeout is None else args.timeout
+    if count < 1 or timeout <= 0:
+        print(tr("--count must be at least 1 and --timeout above 0."), file=sys.stderr)
+        return 2
+    port = args.port or ""
+    if not port and args.protocol != card_reader.SIMULATOR:
+        print(tr("Give the card reader's port with --port (e.g. COM3 or /dev/ttyUSB0)."), file=sys.stderr)
+        return 2
+    got = 0
+    try:
+        options = _options(args.option)
+        for item in card_diagnostics.read_cards(port, args.protocol, args.baud, count, timeout, options):
+            if isinstance(item, CardRead):
+                print(card_summary(item.card, date.today()), flush=True)
+            else:
+                print(card_error_text(item), flush=True)
+            got += 1
+    except ProtocolError as exc:
+        print(tr("Bad device settings: {problem}", problem=exc), file=sys.stderr)
+        return 2
+    except DeviceUnavailable as exc:
+        print(
+            tr("Cannot use {port}: {reason}", port=port, reason=translate_reason(exc.reason)),
+            file=sys.stderr,
+        )
+        return 2
+    except card_diagnostics.ReaderSilent:
+        print(
+            tr(
+                "Nothing answers on {port}: is it the card reader, at {baud} baud?",
+                port=port,
+                baud=args.baud or card_reader.BAUDRATE,
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    except card_diagnostics.NoCard:
+        print(
+            tr(
+                "The reader answers, but {got} of {count} cards came within {seconds} s.",
+                got=got,
+                count=count,
+                seconds=f"{timeout:g}",
+            ),
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

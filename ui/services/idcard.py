@@ -1,0 +1,100 @@
+"""A card read, in the user's language: the masked one-line summary and the reason a read failed.
+
+Qt-free, so ``fever-desk devices read`` (over SSH, without Qt) and, once the forms read cards (not
+yet), the desk say the same.  The device layer speaks short fixed English reasons (``devices.idcard``);
+they are translated here, at the edge, through literals so that the catalogue test sees each one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from devices.idcard.card import IdCard
+from devices.idcard.reader import CardReadError
+from fever_desk.i18n import tr
+from fever_desk.identity import mask_id, mask_name
+from fever_desk.model import Sex
+
+
+def card_summary(card: IdCard, today: date) -> str:
+    """``王*明  男  汉  1101**********0011  有效期至 2035-04-01``: masked like every list of the station
+    (name and ID number), with no address and no birth date; an expired card says so."""
+    sex = {Sex.MALE: tr("Male"), Sex.FEMALE: tr("Female")}.get(card.sex, tr("Unknown"))
+    if card.valid_until is None:
+        validity = tr("valid for life")
+    elif card.expired_on(today):
+        validity = tr("expired on {date}", date=card.valid_until.isoformat())
+    else:
+        validity = tr("valid until {date}", date=card.valid_until.isoformat())
+    return "  ".join((mask_name(card.name), sex, card.ethnic_group, mask_id(card.id_number), validity))
+
+
+def card_error_text(error: CardReadError) -> str:
+    """Why a card on the reader gave no card, e.g. "读卡失败：请将身份证平放在读卡器上"."""
+    reason = _reasons().get(error.reason)
+    if reason is None:
+        code = f"0x{error.code:02X}"
+        reason = tr("the reader reported status {code}", code=code) if error.code else error.reason
+    if error.detail:
+        reason = tr("{reason}: {detail}", reason=reason, detail=tr(error.detail))
+    return tr("Card not read: {reason}", reason=reason)
+
+
+def _reasons() -> dict[str, str]:
+    """English reason → its translation, built per call so that the current language is used."""
+    return {
+        # devices/idcard/frame.py STATUS
+        "the reader got a command with a bad checksum": tr("the reader got a command with a bad checksum"),
+        "the reader got a command with a bad length": tr("the reader got a command with a bad length"),
+        "the reader did not recognise the command": tr("the reader did not recognise the command"),
+        "operation not permitted by the reader": tr("operation not permitted by the reader"),
+        "the reader reported an unidentified error": tr("the reader reported an unidentified error"),
+        "the card failed to authenticate the reader's security module": tr(
+            "the card failed to authenticate the reader's security module"
+        ),
+        "the reader's security module failed to authenticate the card": tr(
+            "the reader's security module failed to authenticate the card"
+        ),
+        "the card's data failed verification": tr("the card's data failed verification"),
+        "not a resident ID card": tr("not a resident ID card"),
+        "reading the card failed: hold it still on the reader": tr(
+            "reading the card failed: hold it still on the reader"
+        ),
+        "the reader could not get a random number from the card": tr(
+            "the reader could not get a random number from the card"
+        ),
+        "the reader's security module failed its self-test": tr(
+            "the reader's security module failed its self-test"
+        ),
+        "the reader's security module is not authorised": tr(
+            "the reader's security module is not authorised"
+        ),
+        "no card on the reader": tr("no card on the reader"),
+        "the card could not be selected: place it flat on the reader": tr(
+            "the card could not be selected: place it flat on the reader"
+        ),
+        "the card has no content for this item": tr("the card has no content for this item"),
+        # devices/idcard/reader.py
+        "the reader's reply has the wrong layout": tr("the reader's reply has the wrong layout"),
+        # devices/idcard/card.py REASONS
+        "the card's text is not valid UCS-2": tr("the card's text is not valid UCS-2"),
+        "a field of the card contains control characters": tr(
+            "a field of the card contains control characters"
+        ),
+        "the card has no name": tr("the card has no name"),
+        "the card's sex code is unknown": tr("the card's sex code is unknown"),
+        "the card's ethnic group code is unknown": tr("the card's ethnic group code is unknown"),
+        "the card's birth date is not a date": tr("the card's birth date is not a date"),
+        "the card's ID number failed the check": tr("the card's ID number failed the check"),
+        "the card's birth date or sex disagrees with its ID number": tr(
+            "the card's birth date or sex disagrees with its ID number"
+        ),
+        "the card has no issuing authority": tr("the card has no issuing authority"),
+        "the card's validity dates are not dates": tr("the card's validity dates are not dates"),
+        "the card's validity ends before it starts": tr("the card's validity ends before it starts"),
+    }
+
+
+def known_reasons() -> frozenset[str]:
+    """Every fixed reason this module translates (a test checks the device layer has no other)."""
+    return frozenset(_reasons())
