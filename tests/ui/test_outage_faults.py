@@ -29,11 +29,11 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,7 +147,13 @@ class Counter:
         box = self.folder / "outbox.sqlite3"
         if not box.exists():
             return 0
-        with sqlite3.connect(box, timeout=5) as connection:
+        from unittest import mock
+
+        from tests.sqlite_files import connect_file
+
+        # The outbox is encrypted with the counter's key, kept in its data folder (no keyring in tests).
+        folder = {"FEVER_DESK_DATA": str(self.folder)}
+        with mock.patch.dict(os.environ, folder), closing(connect_file(box, timeout=5)) as connection:
             return int(connection.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
 
