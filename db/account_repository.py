@@ -190,10 +190,13 @@ class SqlAccountRepository:
             raise AccountProblem("No user {username}.", username=username)
 
     # ---- logging in -----------------------------------------------------------------------------------
-    def authenticate(self, username: str, password: str) -> LoginOutcome:
+    def authenticate(self, username: str, password: str, *, session: Session | None = None) -> LoginOutcome:
+        """Check a password.  ``session``: the caller's unit of work, in which a successful login's reset
+        of the failure count is written, so it commits with the login's audit entry.  A failure's count
+        is committed at once, on its own (a refused attempt must count even if nothing else happens)."""
         c = OPERATOR.c
-        with self._sessions() as session:
-            row = session.execute(select(OPERATOR).where(c.username == username.strip())).first()
+        with self._sessions() as reading:
+            row = reading.execute(select(OPERATOR).where(c.username == username.strip())).first()
         now = self._clock()
         if row is not None:
             wait = seconds_left(row.locked_until.timestamp() if row.locked_until else None, now.timestamp())
@@ -203,11 +206,15 @@ class SqlAccountRepository:
             if row is None:
                 return LoginOutcome(LoginStatus.WRONG)
             return LoginOutcome(LoginStatus.WRONG, retry_after_s=self._count_failure(row.id, now))
-        with self._sessions() as session, session.begin():
-            values: dict[str, Any] = {"failed_count": 0, "locked_until": None}
-            if needs_rehash(row.password_hash):
-                values["password_hash"] = hash_password(password)
-            session.execute(update(OPERATOR).where(c.id == row.id).values(**values))
+        values: dict[str, Any] = {"failed_count": 0, "locked_until": None}
+        if needs_rehash(row.password_hash):
+            values["password_hash"] = hash_password(password)
+        reset = update(OPERATOR).where(c.id == row.id).values(**values)
+        if session is not None:
+            session.execute(reset)
+        else:
+            with self._sessions() as own, own.begin():
+                own.execute(reset)
         operator = _operator(row)
         if operator.disabled:
             return LoginOutcome(LoginStatus.DISABLED)

@@ -199,6 +199,39 @@ def purge(ctx: Any, tmp: Path) -> tuple[Callable[[], object], Callable[[], bool]
     )
 
 
+def _failed_count(ctx: Any, username: str) -> int:
+    from sqlalchemy import select
+
+    from db.models_accounts import OPERATOR
+
+    with ctx.handle.session_factory() as session:
+        query = select(OPERATOR.c.failed_count).where(OPERATOR.c.username == username)
+        return int(session.execute(query).scalar_one())
+
+
+def log_in(ctx: Any, tmp: Path) -> tuple[Callable[[], object], Callable[[], bool], str]:
+    """A login resets the count of failed attempts: that write and the login's entry commit together."""
+    ctx.accounts.add("wang", PASSWORD, Role.NURSE, must_change=False)
+    ctx.accounts.authenticate("wang", "not the password")
+    assert _failed_count(ctx, "wang") == 1
+    return (
+        lambda: admin.log_in(ctx, "wang", PASSWORD, "desk-1"),
+        lambda: _failed_count(ctx, "wang") == 0,
+        "login",
+    )
+
+
+def reveal_full_id(ctx: Any, tmp: Path) -> tuple[Callable[[], object], Callable[[], bool], str]:
+    """An action whose only write is its entry (a full ID shown) is a unit of work of its own too."""
+    from ui.services.audit_hooks import record
+
+    return (
+        lambda: record(ctx, "view_full_id", "screening", "a-record"),
+        lambda: bool(ctx.audit.entries(action="view_full_id")),
+        "view_full_id",
+    )
+
+
 CASES: list[Case] = [
     save_screening,
     correct_screening,
@@ -215,6 +248,8 @@ CASES: list[Case] = [
     change_password,
     first_admin,
     purge,
+    log_in,
+    reveal_full_id,
 ]
 
 

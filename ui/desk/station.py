@@ -126,9 +126,9 @@ class Station(QObject):
 
         def job(ctx: Any) -> None:
             from fever_desk.audit import AuditAction
-            from ui.services.audit_hooks import audit
+            from ui.services.audit_hooks import record
 
-            audit(ctx, AuditAction.SETTINGS_CHANGE, "settings", station_id, detail)
+            record(ctx, AuditAction.SETTINGS_CHANGE, "settings", station_id, detail)
 
         self.worker.submit(job, None, lambda error: self.report(error))
 

@@ -49,10 +49,11 @@ def log_in(ctx: DeskContext, username: str, password: str, station_id: str) -> L
     (the desk keeps no copy of the password hashes): the dialog says why and lets the nurse retry."""
 
     def check() -> LoginOutcome:
-        outcome = ctx.accounts.authenticate(username, password)
-        if outcome.status == LoginStatus.OK and outcome.operator is not None:
-            set_actor(ctx, outcome.operator.username, station_id)
-            audit(ctx, AuditAction.LOGIN, "operator", outcome.operator.username)
+        with ctx.unit_of_work() as session:  # the failure count's reset and the login entry, together
+            outcome = ctx.accounts.authenticate(username, password, session=session)
+            if outcome.status == LoginStatus.OK and outcome.operator is not None:
+                set_actor(ctx, outcome.operator.username, station_id)
+                audit(ctx, AuditAction.LOGIN, "operator", outcome.operator.username, session=session)
         return outcome
 
     return on_server(ctx, check)

@@ -72,3 +72,13 @@ def audit(
         detail=detail[:500],
     )
     return ctx.audit.append(draft, session=session)
+
+
+def record(
+    ctx: Any, action: AuditAction | str, record_kind: str = "", record_id: str = "", detail: str = ""
+) -> AuditEntry:
+    """An action whose only write is its audit entry (a full ID shown, the settings file changed), as an
+    operation of its own: one unit of work, like every other write, so the desk never appends outside
+    one."""
+    with ctx.unit_of_work() as session:
+        return audit(ctx, action, record_kind, record_id, detail, session=session)

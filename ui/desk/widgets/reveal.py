@@ -20,7 +20,7 @@ from fever_desk.i18n import tr
 from fever_desk.identity import mask_id
 from fever_desk.privacy import Permission, Permissions
 from ui.desk.station import Station
-from ui.services.audit_hooks import audit
+from ui.services.audit_hooks import record
 
 
 def may_reveal(station: Station) -> bool:
@@ -42,7 +42,7 @@ def request_reveal(
         return False
 
     def log(ctx: Any) -> None:
-        audit(ctx, AuditAction.VIEW_FULL_ID, record_kind, record_id)
+        record(ctx, AuditAction.VIEW_FULL_ID, record_kind, record_id)
 
     station.worker.submit(
         log,
