@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.pharmacy import Advice, Purchase
+from ui.desk.widgets.day_table import DayTableModel
 from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
 
 if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the window opens
@@ -27,62 +28,19 @@ if TYPE_CHECKING:  # SQLAlchemy loads on the database worker, not while the wind
 _ALARM = QColor("#b00020")
 
 
-class PurchaseTableModel(QAbstractTableModel):
+class PurchaseTableModel(DayTableModel):
     COLUMNS = ("Time", "Name", "Document number", "Phone", "°C", "Medicines")
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Purchase] = []
-        self._texts: list[tuple[str, ...]] = []  # made once per row (see the screenings' model)
         self._alarm = QBrush(_ALARM)
 
-    def set_rows(self, rows: Sequence[Purchase]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self._texts = [self._row_texts(p) for p in self.rows]
-        self.endResetModel()
-
-    def upsert(self, purchase: Purchase, limit: int) -> None:
-        """Insert one stored purchase on top (newest first), dropping the oldest row beyond ``limit``;
-        a purchase already shown is left as it is (purchases are never corrected)."""
-        if any(shown.id == purchase.id for shown in self.rows):
-            return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.rows.insert(0, purchase)
-        self._texts.insert(0, self._row_texts(purchase))
-        self.endInsertRows()
-        if len(self.rows) > limit:
-            self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
-            del self.rows[limit:]
-            del self._texts[limit:]
-            self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
-        purchase = self.rows[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole and purchase.advice is Advice.FEVER_CLINIC:
+    def style(self, record: Purchase, role: int) -> object:
+        if role == Qt.ItemDataRole.ForegroundRole and record.advice is Advice.FEVER_CLINIC:
             return self._alarm
-        if role == Qt.ItemDataRole.UserRole:
-            return purchase
         return None
 
-    def _row_texts(self, purchase: Purchase) -> tuple[str, ...]:
-        return tuple(self._text(purchase, column) for column in range(len(self.COLUMNS)))
-
-    @staticmethod
-    def _text(purchase: Purchase, column: int) -> str:
+    def text(self, purchase: Purchase, column: int) -> str:
         who = purchase.purchaser
         match column:
             case 0:
@@ -98,9 +56,6 @@ class PurchaseTableModel(QAbstractTableModel):
             case 5:
                 return "、".join(f"{d.name}×{d.quantity}" for d in purchase.drugs)
         return ""
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
 
 class PurchaseList(QWidget):

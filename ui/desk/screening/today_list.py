@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -17,74 +17,25 @@ from fever_desk.i18n import current_language, tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.model import DayCounts, Disposition, Screening
 from fever_desk.triage import disposition_label
+from ui.desk.widgets.day_table import DayTableModel
 from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
 
 _ROW_COLOURS = {Disposition.FEVER_CLINIC: "#fff1e0", Disposition.SUSPECTED: "#fde7ea"}
 
 
-class ScreeningTableModel(QAbstractTableModel):
+class ScreeningTableModel(DayTableModel):
     COLUMNS = ("Time", "Name", "Sex", "Age", "Temp. °C", "Outcome", "Phone", "ID number")
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Screening] = []
-        # Each row's texts, made once when the row arrives (and again on a language change): the view
-        # asks for them on every paint and header resize, and formatting dates and masks each time
-        # was most of the GUI thread's work in a long day.
-        self._texts: list[tuple[str, ...]] = []
         self._brushes = {d: QBrush(QColor(colour)) for d, colour in _ROW_COLOURS.items()}
 
-    def set_rows(self, rows: Sequence[Screening]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self._texts = [self._row_texts(s) for s in self.rows]
-        self.endResetModel()
-
-    def upsert(self, screening: Screening, limit: int) -> None:
-        """Show one stored screening: replace its row after a correction, else insert it on top (the
-        list is newest first), dropping the oldest row beyond ``limit``.  Views keep their selection
-        and scroll position, and nothing else is re-read."""
-        for row, shown in enumerate(self.rows):
-            if shown.id == screening.id:
-                self.rows[row] = screening
-                self._texts[row] = self._row_texts(screening)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-                return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.rows.insert(0, screening)
-        self._texts.insert(0, self._row_texts(screening))
-        self.endInsertRows()
-        if len(self.rows) > limit:
-            self.beginRemoveRows(QModelIndex(), limit, len(self.rows) - 1)
-            del self.rows[limit:]
-            del self._texts[limit:]
-            self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
+    def style(self, record: Screening, role: int) -> object:
+        if role == Qt.ItemDataRole.BackgroundRole and record.outcome is not None:
+            return self._brushes.get(record.outcome.disposition)
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
-        s = self.rows[index.row()]
-        if role == Qt.ItemDataRole.BackgroundRole and s.outcome is not None:
-            return self._brushes.get(s.outcome.disposition)
-        if role == Qt.ItemDataRole.UserRole:
-            return s
-        return None
-
-    def _row_texts(self, s: Screening) -> tuple[str, ...]:
-        return tuple(self._text(s, column) for column in range(len(self.COLUMNS)))
-
-    def _text(self, s: Screening, column: int) -> str:
+    def text(self, s: Screening, column: int) -> str:
         p = s.person
         match column:
             case 0:
@@ -104,12 +55,6 @@ class ScreeningTableModel(QAbstractTableModel):
             case 7:
                 return mask_id(p.id_number) if p.id_number else ""
         return ""
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        self._texts = [self._row_texts(s) for s in self.rows]
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
 
 
 class TodayList(QWidget):
