@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from devices import transport
@@ -45,12 +45,33 @@ def read_readings(
     If ``stats`` is given, the parser's counters are copied into it at the end.
     """
     config = DeviceConfig(protocol=protocol, port=port, baudrate=baud, options=dict(options or {}))
+
+    def expired(device: Device, _opened: float, now: float, deadline: float) -> None:
+        if now >= deadline:
+            raise TimeoutError(f"no reading within {timeout:g} s; {_describe(device.stats)}")
+
+    return poll_items(config, count, timeout, expired, stats)
+
+
+def poll_items(
+    config: DeviceConfig,
+    count: int,
+    timeout: float,
+    expired: Callable[[Device, float, float, float], None],
+    stats: ParserStats | None = None,
+) -> Iterator[Item]:
+    """Open the device of ``config``, yield up to ``count`` items, close it: the loop of every family's
+    ``devices read``.  After each poll that left items to wait for, ``expired(device, opened, now,
+    deadline)`` raises the family's own "nothing came" error (``deadline``: ``timeout`` after the last
+    item).  A failing port is :class:`~devices.base.DeviceUnavailable`; ``stats`` gets the parser's
+    counters at the end."""
     stop = threading.Event()
     device = Device(config, cancel=stop)
     device.open()
     try:
         delivered = 0
-        deadline = time.monotonic() + timeout
+        opened = time.monotonic()
+        deadline = opened + timeout
         while delivered < count:
             started = time.monotonic()
             try:
@@ -62,10 +83,9 @@ def read_readings(
                 delivered += 1
                 deadline = time.monotonic() + timeout
                 if delivered >= count:
-                    break
+                    return
             now = time.monotonic()
-            if delivered < count and now >= deadline:
-                raise TimeoutError(f"no reading within {timeout:g} s; {_describe(device.stats)}")
+            expired(device, opened, now, deadline)
             pause = device.poll_interval - (now - started)
             if pause > 0:
                 stop.wait(min(pause, max(0.0, deadline - now)))

@@ -9,15 +9,14 @@ nothing are told apart: a reader that answers "no card" (place one) and a port w
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from devices.base import DeviceUnavailable, ParserStats
+from devices.diagnostics import poll_items
 from devices.idcard.reader import CardItem, Ga467Driver, ReaderConfig
 from devices.registry import Device
-from devices.transport import IO_ERRORS, describe_io_error
+from devices.transport import IO_ERRORS
 
 #: How long a port may stay silent before it is called "not a card reader (or wrong baud rate)".
 SILENCE_S = 3.0
@@ -47,40 +46,15 @@ def read_cards(
     :data:`SILENCE_S` seconds, and :class:`NoCard` when ``timeout`` seconds pass without a new item.
     """
     config = ReaderConfig(protocol=protocol, port=port, baudrate=baud, options=dict(options or {}))
-    stop = threading.Event()
-    device = Device(config, cancel=stop)
-    device.open()
-    try:
-        delivered = 0
-        opened = time.monotonic()
-        deadline = opened + timeout
-        while delivered < count:
-            started = time.monotonic()
-            try:
-                items = device.poll()
-            except IO_ERRORS as exc:
-                raise DeviceUnavailable(describe_io_error(exc), absent=True) from exc
-            for item in items:
-                yield item  # type: ignore[misc]  # the reader's driver yields card items
-                delivered += 1
-                deadline = time.monotonic() + timeout
-                if delivered >= count:
-                    return
-            now = time.monotonic()
-            driver = device.driver
-            if isinstance(driver, Ga467Driver) and driver.replies == 0 and now - opened >= SILENCE_S:
-                raise ReaderSilent(f"no answer within {SILENCE_S:g} s")
-            if now >= deadline:
-                raise NoCard(f"no card within {timeout:g} s")
-            pause = device.poll_interval - (now - started)
-            if pause > 0:
-                stop.wait(min(pause, max(0.0, deadline - now)))
-    finally:
-        stop.set()
-        device.close()
-        if stats is not None:
-            for key, value in device.stats.as_dict().items():
-                setattr(stats, key, value)
+
+    def expired(device: Device, opened: float, now: float, deadline: float) -> None:
+        driver = device.driver
+        if isinstance(driver, Ga467Driver) and driver.replies == 0 and now - opened >= SILENCE_S:
+            raise ReaderSilent(f"no answer within {SILENCE_S:g} s")
+        if now >= deadline:
+            raise NoCard(f"no card within {timeout:g} s")
+
+    return poll_items(config, count, timeout, expired, stats)  # type: ignore[return-value]  # card items
 
 
 def probe(port: str, baud: int | None = None, timeout: float = 0.3) -> bool:
