@@ -17,10 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fever_desk.barcode import barcode_problem
 from fever_desk.pharmacy import DrugCategory
 
 FILE_NAME = "drugs.toml"
-_KEYS = ("name", "category", "unit")
+_KEYS = ("name", "category", "unit", "barcode")
+_REQUIRED = ("name", "category", "unit")
 
 
 class CatalogueError(ValueError):
@@ -32,6 +34,8 @@ class Drug:
     name: str
     category: DrugCategory
     unit: str = "盒"
+    #: The box's EAN-13 code, "" when not known; a scanner's code finds the drug (``find_barcode``).
+    barcode: str = ""
 
 
 def parse_catalogue(text: str, *, file: str) -> list[Drug]:
@@ -48,6 +52,7 @@ def parse_catalogue(text: str, *, file: str) -> list[Drug]:
         raise CatalogueError(f"{file}: drug: must be an array of tables ([[drug]])")
     drugs: list[Drug] = []
     seen: set[str] = set()
+    codes: set[str] = set()
     for index, entry in enumerate(entries):
         where = f"{file}: drug[{index}]"
         if not isinstance(entry, dict):
@@ -56,7 +61,7 @@ def parse_catalogue(text: str, *, file: str) -> list[Drug]:
             if key not in _KEYS:
                 raise CatalogueError(f"{where}.{key}: unknown key (expected one of: {', '.join(_KEYS)})")
         values: dict[str, Any] = {"unit": "盒", **entry}
-        for key in _KEYS:
+        for key in _REQUIRED:
             if key not in values:
                 raise CatalogueError(f"{where}.{key}: missing")
             if not isinstance(values[key], str) or not values[key].strip():
@@ -72,8 +77,21 @@ def parse_catalogue(text: str, *, file: str) -> list[Drug]:
         if name in seen:
             raise CatalogueError(f"{where}.name: {name!r} is listed twice")
         seen.add(name)
-        drugs.append(Drug(name, category, values["unit"].strip()))
+        barcode = values.get("barcode", "")
+        if not isinstance(barcode, str) or barcode_problem(barcode.strip()):
+            problem = barcode_problem(barcode.strip()) if isinstance(barcode, str) else "must be a string"
+            raise CatalogueError(f"{where}.barcode: {barcode!r}: {problem}")
+        barcode = barcode.strip()
+        if barcode and barcode in codes:
+            raise CatalogueError(f"{where}.barcode: {barcode} is listed twice")
+        codes.add(barcode)
+        drugs.append(Drug(name, category, values["unit"].strip(), barcode))
     return drugs
+
+
+def find_barcode(drugs: Sequence[Drug], code: str) -> Drug | None:
+    """The drug whose box carries ``code``, or None when the catalogue does not know it."""
+    return next((drug for drug in drugs if code and drug.barcode == code), None)
 
 
 def default_catalogue() -> list[Drug]:
@@ -102,6 +120,7 @@ def render_catalogue(drugs: Sequence[Drug]) -> str:
             f"name = {json.dumps(drug.name, ensure_ascii=False)}",
             f"category = {json.dumps(drug.category.value)}",
             f"unit = {json.dumps(drug.unit, ensure_ascii=False)}",
+            *([f"barcode = {json.dumps(drug.barcode)}"] if drug.barcode else []),
             "",
         ]
     return "\n".join(lines)
