@@ -65,6 +65,12 @@ class Settings:
     device_port: str = ""
     device_baudrate: int | None = None
     device_options: dict[str, Any] = field(default_factory=dict)
+    # The ID card reader: "" (none) until clinic IT picks one; "ga467_simulator" serves sample cards.
+    idcard_protocol: str = ""
+    idcard_port: str = ""
+    idcard_baudrate: int | None = None
+    # Keyboard-wedge barcode scanners: keystrokes closer than this are a scan, not a person typing.
+    scanner_max_gap_ms: int = 35
     extra: dict[str, Any] = field(default_factory=dict)
 
     def problems(self) -> list[tuple[str, str]]:
@@ -94,6 +100,10 @@ class Settings:
             kwargs.pop("designated_hospital", None)
         if kwargs.get("device_baudrate") is not None:
             kwargs["device_baudrate"] = int(kwargs["device_baudrate"])
+        if kwargs.get("idcard_baudrate") is not None:
+            kwargs["idcard_baudrate"] = int(kwargs["idcard_baudrate"])
+        if "scanner_max_gap_ms" in kwargs:
+            kwargs["scanner_max_gap_ms"] = int(kwargs["scanner_max_gap_ms"])
         if not isinstance(kwargs.get("device_options", {}), dict):
             raise ValueError("device_options must be an object")
         if "area_code" in kwargs:  # a hand-edited file may write it as a number

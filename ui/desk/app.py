@@ -116,6 +116,7 @@ def run_gui(db_url: str) -> int:
         QTimer.singleShot(0, lambda: print("shown", flush=True))
     QTimer.singleShot(0, worker.start)
     window.screens_ready.connect(lambda: window.devices.start(window.settings))
+    window.screens_ready.connect(lambda: window.card_reader.start(window.settings))
     collectors: list[GuiThreadCollector] = []
     window.screens_ready.connect(lambda: collectors.append(end_of_start_up(window)))
     if timing:
@@ -129,4 +130,5 @@ def run_gui(db_url: str) -> int:
         gc.enable()  # also when the screens were never built
         if window.has_screens:
             window.devices.stop()
+            window.card_reader.stop()
         worker.stop()

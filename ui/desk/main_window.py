@@ -158,11 +158,13 @@ class MainWindow(QMainWindow):
 
     def _load_desk(self) -> None:
         # Loaded now, used by the next step.
+        from ui.desk.idcard import controller as _card_reader  # noqa: F401
         from ui.desk.screening import desk  # noqa: F401
         from ui.desk.thermometer import controller  # noqa: F401
         from ui.desk.widgets import reveal  # noqa: F401
 
     def _build_desk(self) -> None:
+        from ui.desk.idcard.controller import CardReaderController
         from ui.desk.screening.desk import ScreeningDesk
         from ui.desk.thermometer.controller import DeviceController
         from ui.desk.widgets.reveal import install_reveal_action
@@ -181,6 +183,14 @@ class MainWindow(QMainWindow):
         self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
         self.station_menu.insertAction(self.find_action, self.devices.measure_action)
         self._stoppers.append(self.devices.stop)
+        # The ID card reader, beside the thermometer: a card fills the form in front (ui/desk/idcard).
+        self.card_reader = CardReaderController(self.station, self)
+        self.card_reader.form = self.form
+        self.statusBar().addPermanentWidget(self.card_reader.status_widget)
+        self.card_reader.settings_requested.connect(self.open_device_settings)
+        self.station.settings_changed.connect(lambda _old: self.card_reader.apply_settings(self.settings))
+        self.station_menu.insertAction(self.find_action, self.card_reader.present_action)
+        self._stoppers.append(self.card_reader.stop)
         # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
         self.reveal_actions = (install_reveal_action(self.today.table, self.station, self._screening_id_at),)
 
@@ -383,6 +393,7 @@ class MainWindow(QMainWindow):
         form = getattr(screen, "form", None)
         if form is not None and hasattr(form, "set_device_reading"):
             self.devices.form = form
+            self.card_reader.form = form
         first = getattr(form, "name", None) or getattr(screen, "search", None)
         if isinstance(first, QWidget):
             first.setFocus()
@@ -440,6 +451,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.users_screen), tr("Operators"))
         self.pharmacy_referral.retranslate()
         self.devices.retranslate()
+        self.card_reader.retranslate()
         for index in range(self.tabs.count()):
             retranslate = getattr(self.tabs.widget(index), "retranslate", None)
             if callable(retranslate):

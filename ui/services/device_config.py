@@ -1,4 +1,5 @@
-"""The thermometer settings as the device layer wants them, and its status reasons in the nurse's language.
+"""The thermometer's and the ID card reader's settings as the device layer wants them, and their status
+reasons in the nurse's language.
 
 Qt-free on purpose: the command line (``fever-desk devices read``) and the desk share these, and the CLI
 must run over SSH on a machine without Qt.  The device layer speaks short English sentences
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import copy
 
+from devices.idcard.reader import SIMULATOR as READER_SIMULATOR
+from devices.idcard.reader import ReaderConfig
 from devices.registry import DeviceConfig
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
@@ -67,3 +70,29 @@ def translate_reason(reason: str) -> str:
         if reason.startswith(prefix):
             return tr(template, problem=reason[len(prefix) :])
     return reason
+
+
+#: Each poll of the simulated reader moves to the next sample card, undamaged (see the bridge).
+SIMULATED_READER = {"dwell": 1, "gap": 1, "corrupt_rate": 0.0}
+
+
+def reader_config(settings: Settings) -> ReaderConfig | None:
+    """The configured ID card reader, or None when the counter has none (the default)."""
+    if not settings.idcard_protocol:
+        return None
+    return ReaderConfig(
+        protocol=settings.idcard_protocol,
+        port=settings.idcard_port or "",
+        baudrate=settings.idcard_baudrate or None,
+        # The simulated reader runs on demand in the desk (F11): each request places the next sample card.
+        options=dict(SIMULATED_READER) if settings.idcard_protocol == READER_SIMULATOR else {},
+    )
+
+
+def with_reader_config(settings: Settings, config: ReaderConfig | None) -> Settings:
+    """A copy of ``settings`` remembering the reader (None: no reader at this counter)."""
+    new = copy.deepcopy(settings)
+    new.idcard_protocol = config.protocol if config else ""
+    new.idcard_port = config.port if config else ""
+    new.idcard_baudrate = config.baudrate if config else None
+    return new

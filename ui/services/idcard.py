@@ -1,16 +1,19 @@
-"""A card read, in the user's language: the masked one-line summary and the reason a read failed.
+"""A card read, in the user's language: the masked one-line summary and the reason a read failed; and the
+audit entry of a card read into a form.
 
-Qt-free, so ``fever-desk devices read`` (over SSH, without Qt) and, once the forms read cards (not
-yet), the desk say the same.  The device layer speaks short fixed English reasons (``devices.idcard``);
-they are translated here, at the edge, through literals so that the catalogue test sees each one.
+Qt-free, so ``fever-desk devices read`` (over SSH, without Qt) and the desk's forms say the same.  The
+device layer speaks short fixed English reasons (``devices.idcard``); they are translated here, at the
+edge, through literals so that the catalogue test sees each one.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from devices.idcard.card import IdCard
 from devices.idcard.reader import CardReadError
+from fever_desk.audit import AuditAction, AuditEntry
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_name
 from fever_desk.model import Sex
@@ -27,6 +30,33 @@ def card_summary(card: IdCard, today: date) -> str:
     else:
         validity = tr("valid until {date}", date=card.valid_until.isoformat())
     return "  ".join((mask_name(card.name), sex, card.ethnic_group, mask_id(card.id_number), validity))
+
+
+#: ``record_kind`` of the entry: what the card was read for (the record id is the form's next record id).
+READ_INTO = ("screening", "purchase", "observation")
+
+
+def record_card_read(
+    ctx: Any, record_kind: str, record_id: str, *, expired: bool = False, other_person: bool = False
+) -> AuditEntry:
+    """A card read into a form, logged as a full-ID view (``view_full_id``) before the form shows it.
+
+    An operation of its own (:func:`ui.services.audit_hooks.record`: one unit of work whose only write is
+    the entry), not part of the save's: the full number is on the screen from the moment the form is
+    filled, and a purchaser who leaves before the save has still had the card read.  ``record_id`` is the
+    id the form will save its record under, so a saved record and its read are found together; a form
+    that is never saved leaves the read with an id no record has.  The detail names neither the holder
+    nor the number, not even masked: the log outlives the records (retention purges records, never the
+    log), and the id is enough while the record exists.
+    """
+    from ui.services.audit_hooks import record
+
+    if record_kind not in READ_INTO:
+        raise ValueError(f"unknown record kind {record_kind!r}")
+    detail = "read from ID card" + (" (expired card)" if expired else "")
+    if other_person:
+        detail += "; the person bought for"
+    return record(ctx, AuditAction.VIEW_FULL_ID, record_kind, record_id, detail)
 
 
 def card_error_text(error: CardReadError) -> str:

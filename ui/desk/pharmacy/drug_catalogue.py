@@ -1,8 +1,11 @@
-"""Edit the pharmacy's medicine catalogue: name, category, unit; saved beside the settings file.
+"""Edit the pharmacy's medicine catalogue: name, category, unit, barcode; saved beside the settings file.
 
 The file is small and local (not the database), so it is read and written here on the GUI thread.  The
 same strict loader that reads it checks it before it is written, and problems (an empty name, a name
-listed twice) are shown in the dialog, which stays open with everything typed.
+listed twice, a barcode whose check digit is wrong) are shown in the dialog, which stays open with
+everything typed.  The barcode column is what a scan at the counter looks up
+(``ui/desk/pharmacy/scanner.py``); a scanner pointed at the box while the cursor is in that cell types the
+code in.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fever_desk.barcode import barcode_problem
 from fever_desk.drugs import CatalogueError, Drug, default_catalogue, save_catalogue
 from fever_desk.i18n import tr
 from fever_desk.pharmacy import DrugCategory, category_label
@@ -37,9 +41,9 @@ class DrugCatalogueDialog(QDialog):
         self.path = path
         self._saved: list[Drug] = list(drugs)
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 3, self)
+        self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("catalogue_table")
-        self.table.setHorizontalHeaderLabels([tr("Medicine"), tr("Category"), tr("Unit")])
+        self.table.setHorizontalHeaderLabels([tr("Medicine"), tr("Category"), tr("Unit"), tr("Barcode")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 240)
@@ -83,6 +87,7 @@ class DrugCatalogueDialog(QDialog):
         combo.setCurrentIndex(list(DrugCategory).index(drug.category))
         self.table.setCellWidget(row, 1, combo)
         self.table.setItem(row, 2, QTableWidgetItem(drug.unit))
+        self.table.setItem(row, 3, QTableWidgetItem(drug.barcode))
         if edit:
             self.table.setCurrentCell(row, 0)
             self.table.editItem(self.table.item(row, 0))
@@ -98,14 +103,37 @@ class DrugCatalogueDialog(QDialog):
             combo = self.table.cellWidget(row, 1)
             name = name_item.text().strip() if name_item else ""
             unit = (unit_item.text().strip() if unit_item else "") or "盒"
+            code_item = self.table.item(row, 3)
+            barcode = code_item.text().strip() if code_item else ""
             if name:
-                found.append(Drug(name, combo.currentData(), unit))  # type: ignore[union-attr]
+                found.append(Drug(name, combo.currentData(), unit, barcode))  # type: ignore[union-attr]
         return found
+
+    def barcode_problems(self, drugs: Sequence[Drug]) -> str:
+        """The first wrong or repeated barcode, in the user's language ("" when all can be saved)."""
+        seen: dict[str, str] = {}
+        for drug in drugs:
+            problem = barcode_problem(drug.barcode)
+            if problem:
+                return tr("{drug}: {problem}", drug=drug.name, problem=tr(problem))
+            if drug.barcode and drug.barcode in seen:
+                return tr(
+                    "{drug} and {other} have the same barcode {code}.",
+                    drug=drug.name,
+                    other=seen[drug.barcode],
+                    code=drug.barcode,
+                )
+            seen[drug.barcode] = drug.name
+        return ""
 
     def save(self) -> None:
         drugs = self.drugs()
         if not drugs:
             self.error.setText(tr("The catalogue needs at least one medicine."))
+            return
+        problem = self.barcode_problems(drugs)
+        if problem:
+            self.error.setText(problem)
             return
         try:
             save_catalogue(drugs, self.path)

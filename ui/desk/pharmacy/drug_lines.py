@@ -10,6 +10,7 @@ line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fever_desk.drugs import Drug
+from fever_desk.drugs import Drug, find_barcode
 from fever_desk.i18n import tr
 from fever_desk.pharmacy import MAX_QUANTITY, DrugCategory, DrugDraft, category_label
 from ui.desk.widgets.inputs import read_only_rows
@@ -122,6 +123,21 @@ class DrugLines(QWidget):
         self.drug.setFocus(Qt.FocusReason.OtherFocusReason)
         self._render()
         self.changed.emit()
+
+    def add_drug(self, drug: Drug) -> None:
+        """One box of ``drug`` (a scanned barcode): a new line, or one more on its line if it has one; what
+        is typed in the entry stays."""
+        for row, line in enumerate(self._lines):
+            if line.name == drug.name and line.quantity.isdigit():
+                self._lines[row] = replace(line, quantity=str(min(int(line.quantity) + 1, MAX_QUANTITY)))
+                break
+        else:
+            self._lines.append(DrugDraft(drug.name, drug.category, "1", drug.unit))
+        self._render()
+        self.changed.emit()
+
+    def find_barcode(self, code: str) -> Drug | None:
+        return find_barcode(list(self._catalogue.values()), code)
 
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)

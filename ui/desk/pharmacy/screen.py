@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fever_desk.barcode import is_ean13
 from fever_desk.drugs import CatalogueError, Drug, default_catalogue, load_catalogue, user_catalogue_path
 from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import current_language, tr
@@ -44,6 +45,7 @@ from fever_desk.validation import check_temperature
 from ui.desk.pharmacy.form import PharmacyForm
 from ui.desk.pharmacy.panels import AdvicePanel, RepeatPanel
 from ui.desk.pharmacy.purchase_list import PurchaseList
+from ui.desk.pharmacy.scanner import ScannerFilter
 from ui.desk.station import Station
 from ui.desk.widgets.day_list import DayListLoader
 from ui.services import pharmacy as ops
@@ -105,6 +107,8 @@ class PharmacyScreen(QWidget):
         self.live = self.day.live
         self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
+        self.scanner = ScannerFilter(self.form, station.settings.scanner_max_gap_ms)
+        self.scanner.scanned.connect(self.scanned)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.repeats.confirm, context=context)
         QShortcut(QKeySequence(Qt.Key.Key_F10), self, self.request_slip, context=context)
@@ -163,6 +167,7 @@ class PharmacyScreen(QWidget):
         new = self.station.settings
         if new.guideline_id != old.guideline_id:
             self.form.set_guideline(get_guideline(new.guideline_id))
+        self.scanner.set_max_gap_ms(new.scanner_max_gap_ms)
         self._form_changed()
 
     def _item_texts(self) -> dict[str, str]:
@@ -192,6 +197,23 @@ class PharmacyScreen(QWidget):
         if draft.for_other and other_c is not None:
             probe.other = OtherPerson("", "", temperature_c=other_c)
         self.advice.show_advice(advice(probe, self.station.fever_rule), item_texts=self._item_texts())
+
+    def scanned(self, code: str) -> None:
+        """A barcode scanner's code: the catalogue's drug is added, else the status line says why not."""
+        drug = self.form.drugs.find_barcode(code)
+        if drug is not None:
+            self.form.drugs.add_drug(drug)
+            self.status.setText(tr("Scanned {code}: {drug} added.", code=code, drug=drug.name))
+        elif not is_ean13(code):
+            self.status.setText(tr("Scanned {code}: not an EAN-13 barcode. Scan the box again.", code=code))
+        else:
+            self.status.setText(
+                tr(
+                    "Scanned {code}: no medicine in the catalogue has this barcode. Add it in "
+                    '"Medicine catalogue…", then scan again.',
+                    code=code,
+                )
+            )
 
     def set_device_reading(self, celsius: float, mode: MeasureMode, device: str, at: datetime) -> None:
         self.form.set_device_reading(celsius, mode, device, at)
