@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.card_reader = CardReaderController(self.station, self)
         self.card_reader.form = self.form
         self.statusBar().addPermanentWidget(self.card_reader.status_widget)
-        self.card_reader.settings_requested.connect(self.open_device_settings)
+        self.card_reader.settings_requested.connect(self.open_settings)  # Settings → Devices
         self.station.settings_changed.connect(lambda _old: self.card_reader.apply_settings(self.settings))
         self.station_menu.insertAction(self.find_action, self.card_reader.present_action)
         self._stoppers.append(self.card_reader.stop)

@@ -59,6 +59,41 @@ def record_card_read(
     return record(ctx, AuditAction.VIEW_FULL_ID, record_kind, record_id, detail)
 
 
+def check_reader(port: str, baud: int | None) -> str:
+    """Settings → "Test the reader": one SAM status command on ``port``, the answer in a sentence.
+
+    Blocking (up to about a second): the dialog runs it on a look-up thread.  Tells apart the three
+    things clinic IT needs to know: the port is absent or held by another program (pyserial's reason,
+    translated), the port opens but nothing answers (wrong port or baud rate), a reader answers.
+    """
+    import contextlib
+
+    from devices import transport
+    from devices.base import DeviceUnavailable
+    from devices.idcard import frame
+    from devices.idcard.reader import BAUDRATE, Ga467Driver
+    from ui.services.device_config import translate_reason
+
+    try:
+        serial_port = transport.open_port(port, baud or BAUDRATE)
+    except DeviceUnavailable as exc:
+        return tr("The card reader's port cannot be opened: {reason}", reason=translate_reason(str(exc)))
+    try:
+        driver = Ga467Driver(serial_port, frame.FrameParser(), {})
+        answered = driver.exchange(frame.CMD_SAM_STATUS, 0.5) is not None
+    except transport.IO_ERRORS as exc:
+        return tr(
+            "The card reader's port failed: {reason}",
+            reason=translate_reason(transport.describe_io_error(exc)),
+        )
+    finally:
+        with contextlib.suppress(*transport.IO_ERRORS):
+            serial_port.close()
+    if answered:
+        return tr("A card reader answers on {port}.", port=port)
+    return tr("The port opens, but no card reader answers: check the port and the baud rate.")
+
+
 def card_error_text(error: CardReadError) -> str:
     """Why a card on the reader gave no card, e.g. "读卡失败：请将身份证平放在读卡器上"."""
     reason = _reasons().get(error.reason)

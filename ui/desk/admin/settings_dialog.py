@@ -29,6 +29,7 @@ from fever_desk.guidelines import shipped_guidelines
 from fever_desk.i18n import LANGUAGES, current_language, tr
 from fever_desk.reporting import cutoff_of
 from fever_desk.settings import Hospital, Settings
+from ui.desk.idcard.settings import CardReaderSettingsSection
 from ui.desk.runtime.background import Lookup
 from ui.desk.thermometer.settings import DeviceSettingsSection
 
@@ -146,6 +147,8 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         self.device = DeviceSettingsSection(settings, self)
         layout.addWidget(self.device)
+        self.card_reader = CardReaderSettingsSection(settings, self)
+        layout.addWidget(self.card_reader)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
@@ -218,10 +221,10 @@ class SettingsDialog(QDialog):
         s.idle_lock_minutes = self.idle_minutes.value()
         s.retention_days = self.retention.value()
         s.area_code, s.setup_done = self._setup
-        return self.device.apply_to(s)
+        return self.card_reader.apply_to(self.device.apply_to(s))
 
     def accept(self) -> None:
-        if self.device.problem():  # the section names the problem beside its fields
+        if self.device.problem() or self.card_reader.problem():  # named beside their fields
             return
         result = self.result_settings()
         messages = [tr(message) for _field, message in result.problems()]

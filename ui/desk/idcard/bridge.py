@@ -22,7 +22,7 @@ from devices.idcard.reader import SIMULATOR, CardRead, CardReadError, CardReader
 from devices.on_demand import OnDemandSession
 from devices.registry import DeviceConfig
 from devices.session import SessionStatus
-from ui.desk.thermometer.bridge import DeviceBridge, Session, _Delivery
+from ui.desk.thermometer.bridge import DeviceBridge, Session, SessionFactory, _Delivery
 
 
 def default_reader_session(
@@ -42,7 +42,9 @@ class CardReaderBridge(DeviceBridge):
     card_read = Signal(object)
     card_failed = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, session_factory=default_reader_session):  # noqa: ANN001
+    def __init__(
+        self, parent: QObject | None = None, session_factory: SessionFactory = default_reader_session
+    ) -> None:
         super().__init__(parent, session_factory)
 
     @property
