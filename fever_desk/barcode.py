@@ -4,8 +4,14 @@ A handheld scanner at the counter is a USB keyboard: it "types" the digits of th
 within a few milliseconds of each other.  A person typing digits into a field needs 80 ms or more
 between keys (a fast typist on a number row still well above 40 ms), so the gap between keystrokes
 tells them apart: a run of at least ``min_length`` digits, each within ``max_gap_s`` of the one before,
-ended by Enter within the same gap, is a scan; anything slower is typing and is left alone.  The gap is
+ended by Enter within the same gap, is a burst; anything slower is typing and is left alone.  The gap is
 a setting (``scanner_max_gap_ms``) because scanners vary and a remote desktop adds jitter.
+
+A burst is taken for a scan only when it is a whole EAN-13 (or EAN-8) code with a correct check digit
+(:func:`is_scannable`): a scanner checks the digit before it sends anything, so a scanner never sends a
+broken code, while software typing for a person (an automation tool, a test robot, a remote-desktop
+paste) is also fast but types ID numbers (18 characters) and phone numbers (11 digits), which are never
+taken for a scan.
 
 Pure: the desk feeds keystrokes with their times (``ui/desk/pharmacy/scanner.py``), so the rule is
 tested with a fake clock and without Qt.
@@ -36,6 +42,21 @@ def is_ean13(code: str) -> bool:
         and code.isdigit()
         and ean13_check_digit(code[:12]) == code[12]
     )
+
+
+def ean8_check_digit(first7: str) -> str:
+    """EAN-8's last digit: weights 3, 1, 3 … over the first seven."""
+    if len(first7) != 7 or not first7.isascii() or not first7.isdigit():
+        raise ValueError(f"an EAN-8 check digit needs 7 digits, got {first7!r}")
+    total = sum(int(d) * (1 if i % 2 else 3) for i, d in enumerate(first7))
+    return str((10 - total % 10) % 10)
+
+
+def is_scannable(code: str) -> bool:
+    """A code a scanner sends: a valid EAN-13, or a valid EAN-8 (small boxes)."""
+    if len(code) == 8 and code.isascii() and code.isdigit():
+        return ean8_check_digit(code[:7]) == code[7]
+    return is_ean13(code)
 
 
 def barcode_problem(code: str) -> str:

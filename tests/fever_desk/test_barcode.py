@@ -99,3 +99,11 @@ def test_one_slow_key_anywhere_makes_it_typing(fast: list[float], slow: list[flo
 def test_the_threshold_is_the_setting() -> None:
     assert _feed(BurstDetector(max_gap_s=0.060), "6901234567892", [0.050] * 14) == "6901234567892"
     assert _feed(BurstDetector(max_gap_s=0.035), "6901234567892", [0.050] * 14) is None
+
+
+def test_only_whole_codes_with_their_check_digit_are_scannable() -> None:
+    from fever_desk.barcode import is_scannable
+
+    assert is_scannable("6901234567892") and is_scannable("96385074")  # EAN-13, EAN-8 (GS1's example)
+    assert not is_scannable("96385075") and not is_scannable("6901234567891")
+    assert not is_scannable("13800138000") and not is_scannable("110105194912310021")  # phone, ID

@@ -4,7 +4,7 @@ The scanner is a keyboard, so its digits land in whichever field has the cursor,
 it was not a person (``fever_desk.barcode.BurstDetector``; the gap is the ``scanner_max_gap_ms``
 setting).  The filter watches key presses inside the form (an application event filter: the key goes to
 the focused field, not to the form), lets every digit through as typed, and when Enter closes a burst
-fast enough to be a scan it
+fast enough to be a scan, holding a whole EAN-13 or EAN-8 code (``fever_desk.barcode.is_scannable``), it
 
 * puts the field back as it was before the burst's first digit (so a scan while the cursor is in the
   phone field leaves the phone number as typed),
@@ -27,7 +27,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from fever_desk.barcode import BurstDetector
+from fever_desk.barcode import BurstDetector, is_scannable
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -67,7 +67,7 @@ class ScannerFilter(QObject):
                 event.accept()
                 return True
             code = self.detector.enter(self.clock()) if self.detector.digits else None
-            if code is None:
+            if code is None or not is_scannable(code):
                 return False
             self._undo_burst()
             self._swallow_enter = kind is QEvent.Type.ShortcutOverride

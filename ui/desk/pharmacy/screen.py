@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fever_desk.barcode import is_ean13
 from fever_desk.drugs import CatalogueError, Drug, default_catalogue, load_catalogue, user_catalogue_path
 from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import current_language, tr
@@ -204,8 +203,6 @@ class PharmacyScreen(QWidget):
         if drug is not None:
             self.form.drugs.add_drug(drug)
             self.status.setText(tr("Scanned {code}: {drug} added.", code=code, drug=drug.name))
-        elif not is_ean13(code):
-            self.status.setText(tr("Scanned {code}: not an EAN-13 barcode. Scan the box again.", code=code))
         else:
             self.status.setText(
                 tr(
