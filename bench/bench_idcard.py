@@ -5,7 +5,8 @@ a pty and timestamps each 1295-byte read reply just before ``os.write``; a :clas
 reads the slave end through pyserial, as it reads a USB-serial reader, and the callback timestamps the
 card.  So the figure covers the read of 1295 bytes, the frame parser, the text block's checks and the
 callback.  The baseline is the floor the OS gives on the same pty: a thread blocked in ``os.read`` on the
-slave end collecting the same 1295 bytes.  The form filling is not included: there is no form yet.
+slave end collecting the same 1295 bytes.  The same run then measures the pharmacy form being filled and
+the keys a registration takes (``bench/idcard_form.py``).
 
 Also the fuzz of ``tests/devices/test_idcard_fuzz.py`` over at least 10^5 frames (the test suite runs a
 few thousand): a false read fails this benchmark.
@@ -26,6 +27,7 @@ from devices.idcard.simulator import SAMPLE_CARDS, card_pty, read_reply
 from devices.simulator import PtySimulator
 
 SAMPLES = 200
+FORM_SAMPLES = int(os.environ.get("FEVER_DESK_IDCARD_FORM_SAMPLES", "100"))
 TIMEOUT_S = 60.0
 FUZZ_FRAMES = int(os.environ.get("FEVER_DESK_IDCARD_FUZZ_FRAMES", "100000"))
 READ_REPLY_LENGTH = bytes.fromhex("0508")
@@ -106,6 +108,8 @@ def _card_latency(samples: int) -> tuple[list[float], list[float]]:
 
 def run() -> list[Figure]:
     latencies, baseline = _card_latency(SAMPLES)
+    from bench.idcard_form import figures as form_figures  # the desk's form, beside the same baseline
+
     figures = [
         Figure(
             "idcard: pty read reply → checked card, median",
@@ -124,6 +128,7 @@ def run() -> list[Figure]:
             "≤ 50 ms",
         ),
     ]
+    figures += form_figures(FORM_SAMPLES, baseline)
     from tests.devices.test_idcard_fuzz import run_fuzz  # the test's own property, with a larger budget
 
     started = time.perf_counter()
