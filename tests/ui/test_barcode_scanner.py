@@ -113,6 +113,10 @@ def test_an_unknown_code_says_so_and_a_broken_one_is_only_typing(qtbot, screen) 
     keys(clock, "6920152400197", SCANNER_GAP)
     assert form.drugs.line_count() == 0 and form.name.text() == ""
     assert "药品目录中没有此条码" in screen.status.text() and "6920152400197" in screen.status.text()
+    question = screen.scan_question
+    assert question is not None and "6920152400197" in question.text()
+    QTest.keyClick(question, Qt.Key.Key_Escape)  # not now
+    qtbot.waitUntil(lambda: screen.scan_question is None, timeout=2000)
     screen.status.clear()
     keys(clock, "6920152400190", SCANNER_GAP)  # a wrong check digit: no scanner sends that
     assert form.name.text() == "6920152400190" and screen.status.text() == ""
@@ -134,3 +138,23 @@ def test_the_threshold_follows_the_settings(qtbot, screen) -> None:
     focus(qtbot, screen.form.name)
     keys(clock, IBUPROFEN.barcode, slow_scanner)
     assert screen.form.drugs.line_count() == 1
+
+
+def test_an_unknown_code_can_be_added_to_the_catalogue_from_the_question(qtbot, screen) -> None:
+    from ui.desk.pharmacy.drug_catalogue import DrugCatalogueDialog
+
+    screen, clock = screen
+    focus(qtbot, screen.form.name)
+    keys(clock, "6920152400197", SCANNER_GAP)
+    qtbot.waitUntil(lambda: screen.scan_question is not None and screen.scan_question.isVisible())
+    QTest.keyClick(screen.scan_question, Qt.Key.Key_Return)  # "Add to the catalogue…" is the default
+    dialog = screen.catalogue_dialog
+    assert isinstance(dialog, DrugCatalogueDialog) and dialog.isVisible()
+    row = dialog.table.rowCount() - 1
+    assert dialog.table.item(row, 3).text() == "6920152400197"
+    assert dialog.table.currentRow() == row  # the cursor is on the new row's name
+    dialog.table.item(row, 0).setText("新的止咳糖浆")
+    dialog.save()
+    assert not dialog.isVisible()
+    keys(clock, "6920152400197", SCANNER_GAP)
+    assert [line.name for line in screen.form.drugs.drafts()] == ["新的止咳糖浆"]

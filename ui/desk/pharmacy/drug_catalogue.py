@@ -106,7 +106,9 @@ class DrugCatalogueDialog(QDialog):
             code_item = self.table.item(row, 3)
             barcode = code_item.text().strip() if code_item else ""
             if name:
-                found.append(Drug(name, combo.currentData(), unit, barcode))  # type: ignore[union-attr]
+                # Qt hands the StrEnum back as a plain str: without DrugCategory() the save failed.
+                category = DrugCategory(combo.currentData())  # type: ignore[union-attr]
+                found.append(Drug(name, category, unit, barcode))
         return found
 
     def barcode_problems(self, drugs: Sequence[Drug]) -> str:

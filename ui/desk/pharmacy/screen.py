@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -107,6 +108,8 @@ class PharmacyScreen(QWidget):
         self.day.loaded.connect(self.day_loaded)
         station.settings_changed.connect(self._settings_changed)
         self.scanner = ScannerFilter(self.form, station.settings.scanner_max_gap_ms)
+        self.scan_question: QMessageBox | None = None
+        self.catalogue_dialog: QWidget | None = None  # the last one opened (tests reach it here)
         self.scanner.scanned.connect(self.scanned)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.repeats.confirm, context=context)
@@ -211,6 +214,28 @@ class PharmacyScreen(QWidget):
                     code=code,
                 )
             )
+            self._offer_to_add(code)
+
+    def _offer_to_add(self, code: str) -> None:
+        """An unknown box: offer the catalogue with a new row holding the code (Esc: not now)."""
+        if self.scan_question is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Unknown barcode"), "", parent=self)
+        box.setObjectName("unknown_barcode")
+        box.setText(tr("No medicine in the catalogue has barcode {code}. Add it now?", code=code))
+        add = box.addButton(tr("&Add to the catalogue…"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(tr("&Not now"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(add)
+        box.setEscapeButton(later)
+        self.scan_question = box
+
+        def answered(_result: int) -> None:
+            self.scan_question = None
+            if box.clickedButton() is add:
+                self.edit_catalogue_adding(code)
+
+        box.finished.connect(answered)
+        box.open()
 
     def set_device_reading(self, celsius: float, mode: MeasureMode, device: str, at: datetime) -> None:
         self.form.set_device_reading(celsius, mode, device, at)
@@ -325,9 +350,18 @@ class PharmacyScreen(QWidget):
         )
 
     def edit_catalogue(self) -> None:
+        self.edit_catalogue_adding("")
+
+    def edit_catalogue_adding(self, barcode: str) -> None:
+        """The catalogue dialog (window-modal, no nested event loop); with ``barcode``, a new row holding
+        it, the cursor on its name.  A saved catalogue is used by the form at once."""
+        from fever_desk.pharmacy import DrugCategory
         from ui.desk.pharmacy.drug_catalogue import DrugCatalogueDialog
 
         path = user_catalogue_path(self.station.settings_path)
         dialog = DrugCatalogueDialog(self._load_catalogue(), path, self)
-        if dialog.exec():
-            self.form.drugs.set_catalogue(dialog.saved_catalogue())
+        self.catalogue_dialog = dialog
+        if barcode:
+            dialog.add_row(Drug("", DrugCategory.ANTIPYRETIC, "盒", barcode), edit=True)
+        dialog.accepted.connect(lambda: self.form.drugs.set_catalogue(dialog.saved_catalogue()))
+        dialog.open()
