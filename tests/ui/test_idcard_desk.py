@@ -183,3 +183,26 @@ def test_unplug_and_replug_show_in_the_status_bar_and_close_joins_the_thread(
     assert QApplication.activeModalWidget() is None or not isinstance(
         QApplication.activeModalWidget(), QMessageBox
     )
+
+
+def test_with_buying_for_someone_else_open_the_next_card_fills_that_person(
+    qtbot, desk: Desk, reader: tuple[PtySimulator, CardResponder]
+) -> None:
+    _sim, responder = reader
+    window = desk.window
+    window.station.operator = Operator(uuid.uuid4(), "zhang", "张药师", Role.PHARMACIST)
+    window.tabs.setCurrentWidget(window.pharmacy)
+    form = window.pharmacy.form
+    _place(qtbot, desk, responder, WANG)  # the buyer's own card first
+    qtbot.waitUntil(lambda: form.id_number.text() == WANG.id_number, timeout=5000)
+    responder.remove()
+    finds = responder.finds
+    qtbot.waitUntil(lambda: responder.finds > finds + 1, timeout=3000)
+    form.for_other.setChecked(True)  # then the card of the person the medicine is for
+    responder.present(LI)
+    qtbot.waitUntil(lambda: form.other_name.text() == LI.name, timeout=5000)
+    assert form.other_id_number.text() == LI.id_number
+    assert (form.name.text(), form.id_number.text()) == (WANG.name, WANG.id_number)
+    assert form.other_name.property("from_id_card") and form.name.property("from_id_card")
+    details = [row[2] for row in _views(desk)]
+    assert details == ["read from ID card", "read from ID card; the person bought for"]
