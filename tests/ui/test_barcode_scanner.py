@@ -88,6 +88,11 @@ def test_a_scanner_burst_adds_the_drug_and_leaves_the_field_as_typed(qtbot, scre
     assert "布洛芬缓释胶囊" in screen.status.text()
     keys(clock, IBUPROFEN.barcode, SCANNER_GAP)  # a second box of the same
     assert [(line.name, line.quantity) for line in form.drugs.drafts()] == [(IBUPROFEN.name, "2")]
+    focus(qtbot, form.drugs.quantity)  # a spin box: the scan is not taken for a quantity
+    clock.now += 2.0
+    keys(clock, IBUPROFEN.barcode, SCANNER_GAP)
+    assert [(line.name, line.quantity) for line in form.drugs.drafts()] == [(IBUPROFEN.name, "3")]
+    assert form.drugs.quantity.value() == 1
 
 
 def test_the_same_digits_typed_by_a_person_are_typing(qtbot, screen) -> None:
