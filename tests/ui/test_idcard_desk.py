@@ -206,3 +206,18 @@ def test_with_buying_for_someone_else_open_the_next_card_fills_that_person(
     assert form.other_name.property("from_id_card") and form.name.property("from_id_card")
     details = [row[2] for row in _views(desk)]
     assert details == ["read from ID card", "read from ID card; the person bought for"]
+
+
+def test_a_failed_read_is_a_hint_beside_the_thermometer_and_fills_nothing(
+    qtbot, desk: Desk, reader: tuple[PtySimulator, CardResponder]
+) -> None:
+    _sim, responder = reader
+    window = desk.window
+    status = window.card_reader.status_widget
+    qtbot.waitUntil(lambda: status.state == "connected", timeout=5000)
+    assert status.isVisible() and window.devices.status_widget.isVisible()
+    assert status.parent() is window.devices.status_widget.parent()  # both in the status bar
+    responder.fail_next_reads(1000)  # held askew: every read fails
+    responder.present(WANG)
+    qtbot.waitUntil(lambda: status.text().startswith("● 读卡失败："), timeout=5000)
+    assert window.form.name.text() == "" and _views(desk) == []
