@@ -93,6 +93,12 @@ def test_a_scanner_burst_adds_the_drug_and_leaves_the_field_as_typed(qtbot, scre
     keys(clock, IBUPROFEN.barcode, SCANNER_GAP)
     assert [(line.name, line.quantity) for line in form.drugs.drafts()] == [(IBUPROFEN.name, "3")]
     assert form.drugs.quantity.value() == 1
+    question = next(iter(form.symptoms.fields.values()))  # 1 and 0 answer yes and no there
+    focus(qtbot, question)
+    clock.now += 2.0
+    keys(clock, IBUPROFEN.barcode, SCANNER_GAP)
+    assert [(line.name, line.quantity) for line in form.drugs.drafts()] == [(IBUPROFEN.name, "4")]
+    assert question.value() is None
 
 
 def test_the_same_digits_typed_by_a_person_are_typing(qtbot, screen) -> None:

@@ -7,13 +7,14 @@ the focused field, not to the form), lets every digit through as typed, and when
 fast enough to be a scan, holding a whole EAN-13 or EAN-8 code (``fever_desk.barcode.is_scannable``), it
 
 * puts the field back as it was before the burst's first digit (so a scan while the cursor is in the
-  phone field leaves the phone number as typed),
+  phone field leaves the phone number as typed, and one on a yes/no question, where 1 and 0 are
+  answers, leaves the answer as it was),
 * swallows that Enter (which would otherwise save the form or add the medicine being typed), and
 * emits ``scanned`` with the code.
 
-Digits typed by a person are never touched: a slower key anywhere ends the burst.  A scan landing on a
-yes/no question (where 1 and 2 are answers) is not undone; the cursor is rarely there when a box is
-scanned, and the answer shows.
+Digits typed by a person are never touched: a slower key anywhere ends the burst.  Only the focus
+widget's copy of a key counts: a key a widget ignores (a digit on a yes/no question) travels on to its
+parents, and counting each copy would double the burst's digits.
 
 ``clock`` is injectable so that tests drive the timing with a fake clock, key by key.
 """
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from fever_desk.barcode import BurstDetector, is_scannable
 
@@ -42,7 +43,7 @@ class ScannerFilter(QObject):
         self.scope = scope
         self.clock = clock
         self.detector = BurstDetector(max_gap_s=max_gap_ms / 1000)
-        self._before: tuple[QLineEdit, str, int] | None = None
+        self._before: Callable[[], None] | None = None  # puts the field back as before the burst
         self._swallow_enter = False
         app = QCoreApplication.instance()
         if app is not None:
@@ -55,7 +56,7 @@ class ScannerFilter(QObject):
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
-        if not isinstance(watched, QWidget) or not self._inside(watched):
+        if watched is not QApplication.focusWidget() or not self._inside(watched):
             return False
         assert isinstance(event, QKeyEvent)
         key = event.key()
@@ -85,17 +86,27 @@ class ScannerFilter(QObject):
             self._before = None
         return False
 
-    def _inside(self, widget: QWidget) -> bool:
+    def _inside(self, widget: QObject) -> bool:
         return widget is self.scope or self.scope.isAncestorOf(widget)
 
     def _remember(self, widget: QWidget) -> None:
+        self._before = None
         edit = widget if isinstance(widget, QLineEdit) else widget.findChild(QLineEdit)
-        self._before = (edit, edit.text(), edit.cursorPosition()) if edit is not None else None
+        if edit is not None:
+            text, cursor = edit.text(), edit.cursorPosition()
+
+            def restore_text() -> None:
+                edit.setText(text)
+                edit.setCursorPosition(cursor)
+
+            self._before = restore_text
+            return
+        value, set_value = getattr(widget, "value", None), getattr(widget, "set_value", None)
+        if callable(value) and callable(set_value):  # a ChoiceField: 1 and 0 answer yes and no
+            answer = value()
+            self._before = lambda: set_value(answer)
 
     def _undo_burst(self) -> None:
-        if self._before is None:
-            return
-        edit, text, cursor = self._before
-        self._before = None
-        edit.setText(text)
-        edit.setCursorPosition(cursor)
+        restore, self._before = self._before, None
+        if restore is not None:
+            restore()
