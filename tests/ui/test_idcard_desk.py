@@ -34,6 +34,7 @@ def reader(desk: Desk) -> Iterator[tuple[PtySimulator, CardResponder]]:
     window.station.operator = Operator(uuid.uuid4(), "nurse.wang", "王护士", Role.NURSE)
     new = copy.deepcopy(window.settings)
     new.idcard_protocol, new.idcard_port = "ga467", sim.path
+    window.card_reader.start(window.settings)  # what run_gui does once the screens exist: no reader yet
     window.apply_settings(new)
     try:
         yield sim, responder
@@ -160,6 +161,7 @@ def test_unplug_and_replug_show_in_the_status_bar_and_close_joins_the_thread(
     link.symlink_to(first.path)
     new = copy.deepcopy(window.settings)
     new.idcard_protocol, new.idcard_port = "ga467", str(link)
+    window.card_reader.start(window.settings)
     window.apply_settings(new)
     status = window.card_reader.status_widget
     second: PtySimulator | None = None

@@ -55,6 +55,8 @@ def test_a_reader_without_a_port_is_refused_and_a_good_choice_is_saved(qtbot, de
     from ui.desk.admin.settings_dialog import SettingsDialog
 
     window = desk.window
+    window.card_reader.start(window.settings)  # no reader configured: nothing opened
+    assert window.card_reader.status_widget.state == "stopped" and not window.card_reader.bridge.active
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
     section = dialog.card_reader

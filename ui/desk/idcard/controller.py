@@ -53,6 +53,7 @@ class CardReaderController(QObject):
         self._fillers: dict[tuple[int, bool], CardFiller] = {}
         self._watched: set[int] = set()
         self.question: QMessageBox | None = None
+        self._started = False
         self.bridge = bridge or CardReaderBridge(self)
         self.status_widget = CardReaderStatusWidget()
         self.status_widget.clicked.connect(self.settings_requested)
@@ -97,6 +98,7 @@ class CardReaderController(QObject):
     # ---- lifecycle ------------------------------------------------------------------------------------
     def start(self, settings: Settings) -> None:
         """Open the configured reader; a counter without one shows "no card reader set up"."""
+        self._started = True
         config = reader_config(settings)
         if config is not None:
             self.bridge.start(config)
@@ -104,15 +106,19 @@ class CardReaderController(QObject):
             self._on_status(self.bridge.status)
 
     def apply_settings(self, settings: Settings) -> None:
-        config = reader_config(settings)
-        if config is None:
-            if self.bridge.active:
-                self.bridge.stop()
-        elif config != self.bridge.config or not self.bridge.active:
-            self.bridge.restart(config)
+        """Reopen the reader only if its settings changed; nothing before :meth:`start` or after
+        :meth:`stop` (the window may apply settings before the desk runs, or while it closes)."""
+        if self._started:
+            config = reader_config(settings)
+            if config is None:
+                if self.bridge.active:
+                    self.bridge.stop()
+            elif config != self.bridge.config or not self.bridge.active:
+                self.bridge.restart(config)
         self.retranslate()
 
     def stop(self) -> bool:
+        self._started = False
         if self.question is not None:
             self.question.reject()
         return self.bridge.stop()
