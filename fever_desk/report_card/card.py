@@ -95,7 +95,7 @@ FIELD_LABELS: dict[str, str] = {
     "id_number": "Valid ID number",
     "sex": "Sex",
     "birth_date": "Birth date or age",
-    "phone": "Phone",
+    "phone": "Contact phone",
     "belongs": "Patient belongs to",
     "address": "Current address (to the township/street)",
     "occupation": "Occupation group",
