@@ -56,7 +56,7 @@ def complete_card(**changes: object) -> ReportCard:
     return replace(card, **changes)
 
 
-# ---- age unit ---------------------------------------------------------------------------------------------
+# ---- age unit ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("born", "on", "expected"),
     [
@@ -79,7 +79,7 @@ def test_a_birth_date_after_the_day_is_refused() -> None:
         age_with_unit(date(2026, 12, 2), date(2026, 12, 1))
 
 
-# ---- 病人属于 ---------------------------------------------------------------------------------------------
+# ---- 病人属于 ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("station", "address", "foreign", "expected"),
     [
@@ -103,7 +103,7 @@ def test_belongs_is_suggested_from_the_two_area_codes(
     assert suggest_belongs(station, address, foreign=foreign) == expected
 
 
-# ---- address depth -------------------------------------------------------------------------------------
+# ---- address depth -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "levels", "missing"),
     [
@@ -136,7 +136,7 @@ def test_address_is_split_and_must_reach_the_township(
     assert address_missing(address) == missing
 
 
-# ---- required fields by classification -----------------------------------------------------------------
+# ---- required fields by classification -----------------------------------------------------
 @pytest.mark.parametrize(
     ("changes", "fields"),
     [
@@ -192,7 +192,7 @@ def test_the_card_has_the_eighteen_occupation_groups() -> None:
     assert len(OCCUPATIONS) == 18 == len(set(OCCUPATIONS))
 
 
-# ---- numbers and corrections --------------------------------------------------------------------------------
+# ---- numbers and corrections --------------------------------------------------------------------
 def test_card_number_is_day_and_sequence() -> None:
     assert card_number(date(2026, 12, 1), 3) == "20261201-0003"
     assert card_number(date(2026, 12, 1), 12345) == "20261201-12345"
@@ -232,7 +232,7 @@ def test_a_correction_that_changes_nothing_or_revives_an_exclusion_is_refused(
         correction_of(complete_card(case_class=current), new, DIAGNOSED)
 
 
-# ---- the 2-hour clock ----------------------------------------------------------------------------------------
+# ---- the 2-hour clock ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("after", "state", "minutes_left"),
     [
