@@ -25,10 +25,22 @@ ROLES_BEFORE = "role IN ('nurse', 'pharmacist', 'administrator')"
 ROLES_AFTER = "role IN ('nurse', 'pharmacist', 'administrator', 'doctor')"
 
 
-def _role_check(condition: str) -> None:
-    with op.batch_alter_table("operator") as batch:
-        batch.drop_constraint("ck_operator_role", type_="check")
-        batch.create_check_constraint("role", condition)
+#: 0005's CHECK got its name through the naming convention; this revision's is the plain one.
+CHECK_0005 = "ck_operator_ck_operator_role"
+CHECK_0008 = "ck_operator_role"
+
+
+def _role_check(old: str, new: str, condition: str) -> None:
+    """Replace the operator table's role CHECK ``old`` by ``new``.  op.f: the names are final (the naming
+    convention must not prefix them again)."""
+    if op.get_bind().dialect.name == "sqlite":
+        # A batch copy of the small table (nothing refers to it): SQLite cannot alter a CHECK in place.
+        with op.batch_alter_table("operator", recreate="always") as batch:
+            batch.drop_constraint(op.f(old), type_="check")
+            batch.create_check_constraint(op.f(new), sa.text(condition))
+    else:
+        op.execute(f"ALTER TABLE operator DROP CONSTRAINT IF EXISTS {old}")
+        op.create_check_constraint(op.f(new), "operator", sa.text(condition))
 
 
 def upgrade() -> None:
@@ -78,10 +90,10 @@ def upgrade() -> None:
     op.create_index("ix_report_card_diagnosed_at", "report_card", ["diagnosed_at"])
     op.create_index("ix_report_card_screening_id", "report_card", ["screening_id"])
     op.create_index("ix_report_card_corrects", "report_card", ["corrects"])
-    _role_check(ROLES_AFTER)
+    _role_check(CHECK_0005, CHECK_0008, ROLES_AFTER)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM operator WHERE role = 'doctor'")
-    _role_check(ROLES_BEFORE)
+    _role_check(CHECK_0008, CHECK_0005, ROLES_BEFORE)
     op.drop_table("report_card")
