@@ -143,7 +143,7 @@ ENGLISH: dict[str, str] = {
     "retired": "Retired",
     "housework_unemployed": "Housework or unemployed",
     "other": "Other",
-    "unknown": "Unknown",
+    "unknown": "Occupation unknown",
 }
 
 

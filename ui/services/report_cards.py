@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from db.offline.link import unit_of
@@ -279,3 +280,31 @@ def cards_of_day(ctx: DeskContext, day: date) -> list[ReportCard]:
     from ui.services.screening import local_day_bounds
 
     return ctx.report_cards.between(*local_day_bounds(day))
+
+
+# ---- output -------------------------------------------------------------------------------------------
+def save_card_pdf(
+    ctx: DeskContext, card_id: uuid.UUID, out: Path, *, font_path: str | None = None
+) -> ReportCard:
+    """The card as an A4 PDF at ``out`` (to enter online or fax), with its "export" entry in one unit of
+    work; a failed entry removes the file again (``removed_on_failure``)."""
+    from fever_desk.report_card.output import write_card_pdf
+    from ui.services.screening import removed_on_failure
+
+    with removed_on_failure(out), ctx.unit_of_work() as session:
+        card = _get(ctx, card_id, session)
+        write_card_pdf(out, card, font_path=font_path)
+        audit(ctx, AuditAction.EXPORT, KIND, str(card.id), "pdf", session=session)
+    return card
+
+
+def export_day(ctx: DeskContext, day: date, out: Path) -> list[ReportCard]:
+    """The cards diagnosed on ``day`` as XLSX at ``out``, with one "export" entry for the day."""
+    from fever_desk.report_card.output import write_cards_xlsx
+    from ui.services.screening import local_day_bounds, removed_on_failure
+
+    with removed_on_failure(out), ctx.unit_of_work() as session:
+        cards = ctx.report_cards.between(*local_day_bounds(day), session=session)
+        write_cards_xlsx(out, cards, title=f"传染病报告卡 {day:%Y-%m-%d}")
+        audit(ctx, AuditAction.EXPORT, KIND, "", f"xlsx day={day} cards={len(cards)}", session=session)
+    return cards
