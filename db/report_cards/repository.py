@@ -182,3 +182,38 @@ class SqlReportCardRepository:
                 .order_by(C.diagnosed_at, C.number)
             ).all()
         return [from_row(row) for row in rows]
+
+
+def card_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The daily report's card figures for the period ``(start, end]`` of diagnosis: cards by
+    classification (``cards_<class>``) and ``cards_late``, those marked reported after their 2 hours."""
+    from fever_desk.report_card.clock import reported_late
+
+    rows = session.execute(
+        select(C.case_class, C.diagnosed_at, C.reported_at).where(
+            C.diagnosed_at > to_utc(start), C.diagnosed_at <= to_utc(end)
+        )
+    ).all()
+    figures = {f"cards_{case.value}": 0 for case in CaseClass}
+    figures["cards_late"] = 0
+    for case_class, diagnosed_at, reported_at in rows:
+        figures[f"cards_{case_class}"] += 1
+        figures["cards_late"] += reported_late(ReportCard(diagnosed_at=diagnosed_at, reported_at=reported_at))
+    return figures
+
+
+def late_numbers(session: Session, start: datetime, end: datetime) -> list[str]:
+    """The numbers of the period's cards reported after their 2 hours, in diagnosis order (the report
+    names them)."""
+    from fever_desk.report_card.clock import reported_late
+
+    rows = session.execute(
+        select(C.number, C.diagnosed_at, C.reported_at)
+        .where(C.diagnosed_at > to_utc(start), C.diagnosed_at <= to_utc(end), C.reported_at.is_not(None))
+        .order_by(C.diagnosed_at, C.number)
+    ).all()
+    return [
+        number
+        for number, diagnosed_at, reported_at in rows
+        if reported_late(ReportCard(diagnosed_at=diagnosed_at, reported_at=reported_at))
+    ]
