@@ -220,3 +220,40 @@ def test_the_purge_removes_cards_past_retention(ctx: Database) -> None:
     assert card_rows(ctx) == 1
     counts = purge_older_than(ctx.handle.session_factory, datetime.now(UTC) + timedelta(days=1))
     assert counts["report_card"] == 1 and card_rows(ctx) == 0
+
+
+def test_a_doctor_logs_in_and_may_complete(ctx: Database) -> None:
+    from fever_desk.accounts import LoginStatus, Role
+    from ui.services.admin import log_in
+
+    outcome = log_in(ctx, "doc", "station-2026", "desk-1")
+    assert outcome.status is LoginStatus.OK and outcome.operator is not None
+    assert outcome.operator.role is Role.DOCTOR and ctx.actor.operator == "doc"
+
+
+def test_revision_0008_goes_down_and_up(ctx: Database) -> None:
+    """Down to 0006 the cards and the doctors go (the old role check could not hold them), the nurse
+    stays; up again a doctor can be added and a card stored."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from db.migrate import alembic_config
+
+    save_screening(ctx, suspected())
+
+    def migrate(step: str, revision: str) -> None:
+        config = alembic_config()
+        with ctx.handle.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, step)(config, revision)
+
+    migrate("downgrade", "0006")
+    with ctx.handle.engine.connect() as connection:
+        assert "report_card" not in inspect(connection).get_table_names()
+    assert ctx.accounts.get("doc") is None and ctx.accounts.get("nurse") is not None
+    with pytest.raises(Exception, match=r"(?i)check"):
+        ctx.accounts.add("doc2", "station-2026", "doctor", must_change=False)
+    migrate("upgrade", "head")
+    ctx.accounts.add("doc3", "station-2026", "doctor", must_change=False)
+    save_screening(ctx, suspected())
+    assert card_rows(ctx) == 1
