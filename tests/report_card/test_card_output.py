@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from fever_desk.model import Disposition
 from fever_desk.report_card.fields import Address, CaseClass
-from fever_desk.report_card.output import XLSX_COLUMNS, card_lines
+from fever_desk.report_card.output import MARKER, XLSX_COLUMNS, card_lines
 from tests.db.factories import make_screening
 from tests.pdf import embedded_fonts, pdf_text
 from ui.services import report_cards as rc
@@ -139,6 +139,7 @@ def test_the_end_to_end_path_through_the_command_line(ctx: Database, tmp_path: P
     exported = fever_desk("card", "export", "--date", f"{day}", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == MARKER and oct(out.stat().st_mode & 0o777) == "0o600"
     assert rows[2] == XLSX_COLUMNS
     (first,) = rows[3:]  # the correction was diagnosed the next day
     record = dict(zip(XLSX_COLUMNS, first, strict=True))
