@@ -165,6 +165,20 @@ class SqlReportCardRepository:
         chain = self.chain(card_id, session=session)
         return chain[-1] if chain else None
 
+    def suspected_without_card(self, since: datetime, *, session: Session | None = None) -> list[uuid.UUID]:
+        """Ids of screenings saved since ``since`` whose outcome is suspected but which have no card (a
+        save kept in a shared server's outbox while it was away, replayed without its card)."""
+        from db.models import SCREENING
+
+        query = (
+            select(SCREENING.c.id)
+            .where(SCREENING.c.created_at >= to_utc(since), SCREENING.c.disposition == "suspected")
+            .where(~select(C.id).where(C.screening_id == SCREENING.c.id).exists())
+            .order_by(SCREENING.c.created_at)
+        )
+        with joined(self._sessions, session) as s:
+            return [row[0] for row in s.execute(query).all()]
+
     def open_cards(self, *, limit: int = 1000, session: Session | None = None) -> list[ReportCard]:
         """Cards not yet marked reported, oldest diagnosis first (partial index ``ix_report_card_open``)."""
         with joined(self._sessions, session) as s:

@@ -80,6 +80,7 @@ def cmd_card_list(args: argparse.Namespace) -> int:
     now = datetime.now().astimezone()
     context = _context(args)
     try:
+        rc.catch_up_cards(context, now)  # suspected saves that reached a shared server without their card
         cards = (
             rc.cards_of_day(context, args.day) if args.day else [o.card for o in rc.open_cards(context, now)]
         )

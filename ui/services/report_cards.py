@@ -6,8 +6,10 @@ Each write and its audit entry commit in one unit of work (``ctx.unit_of_work()`
 carries a name, ID number or phone (the card id says which card).  Times are passed in (``now``) so the
 clock and the tests inject them; the desk passes ``datetime.now().astimezone()``.
 
-Not yet: a suspected screening saved while the shared server is out of reach (kept in the counter's
-outbox) gets no card when it is replayed; its card must be made by hand.
+A suspected screening saved while a shared server is out of reach (kept in the counter's outbox) cannot
+get its card in that transaction; :func:`catch_up_cards` makes the missing cards once it has arrived
+(``fever-desk card list`` runs it; the desk should before reading the open cards), each dated from the
+screening's own time so its clock is not restarted.
 
 Who: completing, marking and correcting need ``Permission.REPORT_CARD`` (doctor, administrator) for the
 logged-in account (``ctx.actor``); reading the open cards needs nothing more than a login.
@@ -245,6 +247,25 @@ def correct_card(
             session=session,
         )
     return CardSaved(stored)
+
+
+def catch_up_cards(ctx: DeskContext, now: datetime, days: int = 14) -> list[ReportCard]:
+    """Cards for the suspected screenings of the last ``days`` that have none (saved while a shared
+    server was away), each made in its own unit of work with its "create" entry, diagnosed at the
+    screening's time."""
+    from datetime import timedelta
+
+    made: list[ReportCard] = []
+    for screening_id in ctx.report_cards.suspected_without_card(now - timedelta(days=days)):
+        with ctx.unit_of_work() as session:
+            screening = ctx.screenings.get(screening_id, session=session)
+            if screening is None:
+                continue
+            stamp = screening.created_at or now
+            card = create_for_screening(ctx, screening, session=session, now=stamp)
+        if card is not None:
+            made.append(card)
+    return made
 
 
 # ---- reading ------------------------------------------------------------------------------------------
