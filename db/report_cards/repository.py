@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import to_utc
@@ -21,6 +22,7 @@ from fever_desk.report_card.fields import Address, Age, AgeUnit, Belongs, CardKi
 
 _ADDRESS_KEYS = ("province", "city", "county", "township", "village", "house", "area_code")
 C = REPORT_CARD.c
+NUMBER_TRIES = 5  # another counter took the number: read the day's highest again
 
 
 def to_row(card: ReportCard) -> dict[str, Any]:
@@ -115,15 +117,24 @@ class SqlReportCardRepository:
     def add(self, card: ReportCard, *, now: datetime, session: Session | None = None) -> ReportCard:
         """Store a new card with its number: the diagnosis day (station's local day) and one more than that
         day's highest sequence, read in this transaction.  Two counters sharing a server that number a card
-        in the same instant collide on the unique number and one save fails (not yet retried)."""
+        at the same moment: the second insert waits on the unique number, fails when the first commits,
+        and takes the next number (a savepoint per try, so the caller's transaction goes on)."""
         day = card.diagnosed_at.astimezone().date()
+        prefix = _day_key(day)
         with joined(self._sessions, session) as s:
-            prefix = _day_key(day)
-            highest = s.execute(select(func.max(C.number)).where(C.number.like(prefix + "%"))).scalar()
-            sequence = int(highest[len(prefix) :]) + 1 if highest else 1
-            stored = replace(card, number=card_number(day, sequence), created_at=to_utc(now))
-            s.execute(insert(REPORT_CARD).values(to_row(stored)))
-        return stored
+            for attempt in range(NUMBER_TRIES):
+                highest = s.execute(select(func.max(C.number)).where(C.number.like(prefix + "%"))).scalar()
+                sequence = int(highest[len(prefix) :]) + 1 if highest else 1
+                stored = replace(card, number=card_number(day, sequence), created_at=to_utc(now))
+                try:
+                    with s.begin_nested():
+                        s.execute(insert(REPORT_CARD).values(to_row(stored)))
+                except IntegrityError:
+                    if attempt == NUMBER_TRIES - 1:
+                        raise
+                    continue
+                return stored
+        raise AssertionError("unreachable")
 
     def update(self, card: ReportCard, *, session: Session | None = None) -> None:
         """Write the card's fields over its draft row (completing it, marking it reported); never used for

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from db.report_cards.models import REPORT_CARD
 from db.retention import purge_older_than
 from fever_desk.model import Disposition, Outcome
+from fever_desk.report_card.card import from_screening
 from fever_desk.report_card.clock import ClockState, reported_late
 from fever_desk.report_card.fields import Address, Belongs, CardKind, CaseClass
 from tests.db.factories import make_screening
@@ -257,3 +259,41 @@ def test_revision_0008_goes_down_and_up(ctx: Database) -> None:
     ctx.accounts.add("doc3", "station-2026", "doctor", must_change=False)
     save_screening(ctx, suspected())
     assert card_rows(ctx) == 1
+
+
+def test_two_counters_numbering_at_once_get_two_numbers(
+    ctx: Database, database_url: str, engine_name: str
+) -> None:
+    """A second counter's card, numbered while the first counter's is not yet committed, waits on the
+    unique number and then takes the next one; its save does not fail."""
+    import threading
+
+    if engine_name == "sqlite":
+        pytest.skip("SQLite serialises writers: two counters share a server, not a file")
+    other = Database(database_url)
+    set_actor(other, "nurse", "desk-2")
+    t0 = datetime(2026, 11, 20, 9, 0).astimezone()
+    first = suspected()
+    second = suspected(name="李四")
+    try:
+        results: dict[str, Any] = {}
+        with ctx.unit_of_work() as session:
+            mine = from_screening(first, t0)
+            results["first"] = ctx.report_cards.add(mine, now=t0, session=session)
+
+            def theirs() -> None:
+                try:
+                    results["second"] = other.report_cards.add(from_screening(second, t0), now=t0)
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    results["error"] = exc
+
+            thread = threading.Thread(target=theirs)
+            thread.start()
+            thread.join(1.0)  # it waits on the unique number held by this open transaction
+            assert thread.is_alive()
+        thread.join(30)
+        assert "error" not in results, results.get("error")
+        numbers = sorted(results[key].number for key in ("first", "second"))
+        assert numbers == ["20261120-0001", "20261120-0002"]
+    finally:
+        other.close()
