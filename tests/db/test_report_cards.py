@@ -60,7 +60,9 @@ def completed(ctx: Database, card, now: datetime):
 
 
 def test_a_suspected_save_makes_its_card_in_the_same_transaction(ctx: Database) -> None:
-    saved = save_screening(ctx, suspected()).screening
+    result = save_screening(ctx, suspected())
+    saved = result.screening
+    assert result.changes.report_cards and result.changes.screenings  # the desk's card list refreshes
     (card,) = ctx.report_cards.for_screening(saved.id)
     assert (card.name, card.id_number, card.phone) == ("王小明", "430102199003074512", "13812345678")
     assert (card.address.county, card.address.township, card.onset_date) == (
@@ -75,7 +77,7 @@ def test_a_suspected_save_makes_its_card_in_the_same_transaction(ctx: Database) 
     save_screening(ctx, saved)
     assert card_rows(ctx) == 1
     # Other outcomes make no card.
-    save_screening(ctx, make_screening(disposition=Disposition.FEVER_CLINIC))
+    assert not save_screening(ctx, make_screening(disposition=Disposition.FEVER_CLINIC)).changes.report_cards
     save_screening(ctx, make_screening(disposition=Disposition.ROUTINE, celsius=36.5))
     assert card_rows(ctx) == 1
 

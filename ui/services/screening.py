@@ -74,11 +74,12 @@ class ScreeningSaved:
 
     screening: Screening
     queued: bool = False
+    card_made: bool = False  # a suspected outcome: its report card was stored with it
 
     @property
     def changes(self) -> Changes:
         """What the save wrote, for the screens (``ui.services.changes``)."""
-        return Changes(screenings=True, records=(self.screening,))
+        return Changes(screenings=True, report_cards=self.card_made, records=(self.screening,))
 
 
 def _now(stamp: datetime | None) -> datetime:
@@ -108,10 +109,10 @@ def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") 
             saved = ctx.screenings.add(stamped, session=session)
             audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
             # A suspected outcome starts its report card and the 2-hour clock in this same transaction.
-            report_cards.create_for_screening(ctx, saved, session=session, now=_now(saved.created_at))
+            card = report_cards.create_for_screening(ctx, saved, session=session, now=_now(saved.created_at))
     if existing is not None:
         return ScreeningSaved(existing, is_queued(ctx, "screening", existing.id))
-    return ScreeningSaved(saved, was_queued(session))
+    return ScreeningSaved(saved, was_queued(session), card_made=card is not None)
 
 
 def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> Screening:
