@@ -238,14 +238,8 @@ def correct_card(
         if not card_problems(draft):
             draft = replace(draft, completed_at=now, completed_by=ctx.actor.operator)
         stored = ctx.report_cards.add(replace(draft, created_by=ctx.actor.operator), now=now, session=session)
-        audit(
-            ctx,
-            AuditAction.CORRECT,
-            KIND,
-            str(stored.id),
-            f"corrects={latest.id} {case_class.value}",
-            session=session,
-        )
+        detail = f"corrects={latest.id} {case_class.value}"
+        audit(ctx, AuditAction.CORRECT, KIND, str(stored.id), detail, session=session)
     return CardSaved(stored)
 
 
