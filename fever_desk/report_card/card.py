@@ -124,6 +124,12 @@ class CardFieldProblem(Problem):
         return {**self.values, "label": tr_in(language, str(self.values["label"]))}
 
 
+def field_problem(field_name: str, template: str | None = None, **values: object) -> CardFieldProblem:
+    """A :class:`CardFieldProblem` for ``field_name``: call this rather than the class, so that a literal
+    first argument is never mistaken for a catalogue key (``tests/fever_desk/test_problems.py``)."""
+    return CardFieldProblem(field_name, template, **values)
+
+
 ADDRESS_TEMPLATE = "{label}: the address must reach the township or street (missing: {levels})."
 ONSET_AFTER_DIAGNOSIS = "{label}: the onset date cannot be after the diagnosis."
 
@@ -139,7 +145,7 @@ def card_problems(card: ReportCard) -> list[CardFieldProblem]:
 
     def need(field_name: str, present: object) -> None:
         if not present or (isinstance(present, str) and not present.strip()):
-            found.append(CardFieldProblem(field_name))
+            found.append(field_problem(field_name))
 
     need("name", card.name)
     need("id_number", card.id_number)
@@ -152,12 +158,12 @@ def card_problems(card: ReportCard) -> list[CardFieldProblem]:
     need("belongs", card.belongs)
     missing = address_missing(card.address)
     if missing:
-        found.append(CardFieldProblem("address", ADDRESS_TEMPLATE, levels=", ".join(missing)))
+        found.append(field_problem("address", ADDRESS_TEMPLATE, levels=", ".join(missing)))
     need("occupation", card.occupation)
     if card.case_class is not CaseClass.ASYMPTOMATIC:
         need("onset_date", card.onset_date)
         if card.onset_date is not None and card.onset_date > card.diagnosed_at.date():
-            found.append(CardFieldProblem("onset_date", ONSET_AFTER_DIAGNOSIS))
+            found.append(field_problem("onset_date", ONSET_AFTER_DIAGNOSIS))
     if card.case_class is CaseClass.EXCLUDED:
         need("remarks", card.remarks)
     need("reporting_unit", card.reporting_unit)

@@ -33,6 +33,7 @@ from fever_desk.report_card.card import (
     ReportCard,
     card_problems,
     correction_of,
+    field_problem,
     from_screening,
 )
 from fever_desk.report_card.clock import ClockReading, read_clock
@@ -205,14 +206,14 @@ def mark_reported(
     _require_card_role(ctx)
     number = national_number.strip()
     if not number:
-        raise CardFieldProblem("national_number")
+        raise field_problem("national_number")
     with ctx.unit_of_work() as session:
         card = _get(ctx, card_id, session)
         if card.reported:
             raise CardAlreadyReported(number=card.number)
         problems = card_problems(card) if not card.completed else []
         if not card.completed:
-            raise CardIncomplete(problems or [CardFieldProblem("doctor")])
+            raise CardIncomplete(problems or [field_problem("doctor")])
         marked = replace(
             card, reported_at=reported_at or now, reported_by=ctx.actor.operator, national_number=number
         )
