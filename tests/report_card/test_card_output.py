@@ -163,6 +163,7 @@ def test_the_end_to_end_path_through_the_command_line(ctx: Database, tmp_path: P
         (("card", "show", "20991231-0001"), "没有报告卡"),
         (("card", "export", "--date", "2026-12-01", "--out", "x.csv"), ".xlsx"),
         (("card", "list", "--date", "12/01/2026"), "YYYY-MM-DD"),
+        (("card", "export", "--date", "2026-13-01", "--out", "x.xlsx"), "YYYY-MM-DD"),
     ],
 )
 def test_bad_input_is_a_sentence_not_a_traceback(argv: tuple[str, ...], message: str) -> None:

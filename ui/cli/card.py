@@ -50,7 +50,8 @@ def add_card_commands(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--pdf", metavar="FILE.pdf", help=tr("also write the card as an A4 PDF"))
     show.set_defaults(func=cmd_card_show, database=OPENS_DATABASE)
     export = sub.add_parser("export", help=tr("the cards diagnosed on a day, as XLSX"))
-    export.add_argument("--date", type=_day, dest="day", required=True, metavar="YYYY-MM-DD")
+    # Read by the command, not by argparse: the checks of the database and --out (ui.cli.failures) come first.
+    export.add_argument("--date", dest="day", required=True, metavar="YYYY-MM-DD")
     export.add_argument("--out", required=True, metavar="FILE.xlsx")
     export.set_defaults(func=cmd_card_export, database=OPENS_DATABASE)
 
@@ -154,17 +155,21 @@ def cmd_card_export(args: argparse.Namespace) -> int:
     from ui.services import report_cards as rc
 
     out = Path(args.out)
+    try:
+        day = date.fromisoformat(args.day)
+    except ValueError:
+        return _fail(tr("not a date (YYYY-MM-DD): {text}", text=args.day))
     if out.suffix.lower() != ".xlsx":
         return _fail(tr("The cards are exported as .xlsx: {path}", path=out))
     context = _context(args)
     try:
         try:
-            cards = rc.export_day(context, args.day, out)
+            cards = rc.export_day(context, day, out)
         except FileInUse as exc:
             return _fail(exc.localized())
         except OSError as exc:
             return _fail(tr("Cannot write {path}: {problem}", path=out, problem=exc.strerror or exc))
     finally:
         context.close()
-    print(tr("{count} report cards of {day} written to {path}.", count=len(cards), day=args.day, path=out))
+    print(tr("{count} report cards of {day} written to {path}.", count=len(cards), day=day, path=out))
     return 0
