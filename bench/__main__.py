@@ -17,6 +17,7 @@ MODULES = [
     "bench.bench_slip",
     "bench.bench_pharmacy",
     "bench.bench_report",
+    "bench.bench_cards",
     "bench.bench_pg",
     "bench.bench_outbox",
     "bench.bench_bundle",

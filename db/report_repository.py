@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import SCREENING, to_utc
 from db.models_pharmacy import PURCHASE
 from db.models_reports import DAILY_REPORT, FOLLOWUP
+from db.report_cards.repository import card_figures
 from db.transactions import joined
 from fever_desk.model import Disposition
 from fever_desk.ports import Clock
@@ -92,6 +93,7 @@ class SqlReportRepository:
             screened, with_fever, clinic, suspected = session.execute(screenings).one()
             buyers, buyers_fever, buyers_epi, buyers_flagged = session.execute(purchases).one()
             outcomes = self._outcomes(session, start, end)
+            cards = card_figures(session, start, end)
         return DailyFigures(
             screened=int(screened),
             fever=int(with_fever),
@@ -104,6 +106,7 @@ class SqlReportRepository:
             purchasers_fever=int(buyers_fever),
             purchasers_epidemiological=int(buyers_epi),
             purchasers_flagged=int(buyers_flagged),
+            **cards,
         )
 
     @staticmethod

@@ -60,6 +60,9 @@ def _plan(session: Session, cutoff: datetime) -> list[tuple[TableClause, ColumnE
                 child = _t(child_name, key)
                 plan.append((child, child.c[key].in_(old_parents)))
         plan.append((parent, parent.c.created_at < cutoff_utc))
+    if "report_card" in existing:  # report cards: no foreign keys, so their age alone decides
+        card = _t("report_card", "created_at")
+        plan.append((card, card.c.created_at < cutoff_utc))
     return plan
 
 

@@ -30,12 +30,14 @@ class Role(StrEnum):
     NURSE = "nurse"
     PHARMACIST = "pharmacist"
     ADMINISTRATOR = "administrator"
+    DOCTOR = "doctor"  # completes and marks report cards (fever_desk.report_card)
 
 
 ROLE_LABELS: dict[Role, str] = {  # English source strings; translate with tr() where shown
     Role.NURSE: "Nurse",
     Role.PHARMACIST: "Pharmacist",
     Role.ADMINISTRATOR: "Administrator",
+    Role.DOCTOR: "Doctor",
 }
 
 

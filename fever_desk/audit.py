@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGE = "password_change"
     SETTINGS_CHANGE = "settings_change"
     FOLLOWUP = "followup"  # a result received back for a screening
+    CARD_COMPLETE = "card_complete"  # a report card completed by the doctor
+    CARD_REPORTED = "card_reported"  # a report card marked reported online, with the national number
 
 
 @dataclass(frozen=True)

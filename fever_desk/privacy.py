@@ -27,6 +27,8 @@ class Permission(StrEnum):
     # Station settings: fever threshold, guideline version, hospital, printer, thermometer.  They decide
     # what every later screening says, so they are a policy change, not a counter task.
     CONFIGURE = "configure"
+    # Complete a suspected-case report card and mark it reported online (fever_desk.report_card).
+    REPORT_CARD = "report_card"
 
 
 P = Permission
@@ -36,6 +38,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.NURSE: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT}),
     # The pharmacist keeps the purchase register, which the market regulator asks for as a file.
     Role.PHARMACIST: frozenset({P.PHARMACY, P.VIEW_FULL_ID, P.EXPORT, P.REPORT}),
+    # The fever clinic's doctor judges suspected cases and completes and reports their cards.
+    Role.DOCTOR: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.REPORT_CARD}),
     # The administrator covers any counter and is the only one who deletes or manages accounts.
     Role.ADMINISTRATOR: frozenset(Permission),
 }

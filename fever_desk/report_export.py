@@ -46,6 +46,8 @@ class ReportDocument:
     #: ``sequence:hash`` of the audit trail when the report was written: filed with the authorities, it
     #: pins the station's trail outside the station (``fever-desk audit verify --anchor``).
     audit_anchor: str = ""
+    #: The numbers of the period's report cards marked reported after their 2 hours (named on the report).
+    late_cards: tuple[str, ...] = ()
 
     @property
     def zero(self) -> bool:
@@ -67,6 +69,8 @@ class ReportDocument:
         ]
         if r.note:
             lines.append(("更正说明", r.note))
+        if self.late_cards:
+            lines.append(("逾时（超过2小时）网络直报的报告卡", "、".join(self.late_cards)))
         if self.audit_anchor:
             lines.append(("审计锚点", self.audit_anchor))
         return lines

@@ -135,6 +135,14 @@ class DailyFigures:
     purchasers_fever: int = 0
     purchasers_epidemiological: int = 0
     purchasers_flagged: int = 0
+    # Report cards (fever_desk.report_card) diagnosed in the period, by classification (corrections
+    # included: a 订正 to 确诊 counts as a confirmed card), and how many were reported after their 2 hours.
+    cards_suspected: int = 0
+    cards_clinical: int = 0
+    cards_confirmed: int = 0
+    cards_asymptomatic: int = 0
+    cards_excluded: int = 0
+    cards_late: int = 0
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -154,6 +162,10 @@ class DailyFigures:
             + self.outcome_suspected
             + self.outcome_confirmed
             + self.purchasers_flagged
+            + self.cards_suspected
+            + self.cards_clinical
+            + self.cards_confirmed
+            + self.cards_asymptomatic
         )
 
     @property
@@ -176,6 +188,12 @@ FIGURE_LABELS: dict[str, str] = {
     "purchasers_fever": "Purchasers with fever",
     "purchasers_epidemiological": "Purchasers with an epidemiological item",
     "purchasers_flagged": "Purchasers with fever or an epidemiological item",
+    "cards_suspected": "Report cards: suspected",
+    "cards_clinical": "Report cards: clinically diagnosed",
+    "cards_confirmed": "Report cards: confirmed",
+    "cards_asymptomatic": "Report cards: asymptomatic infection",
+    "cards_excluded": "Report cards: excluded",
+    "cards_late": "Report cards reported after 2 hours",
 }
 
 

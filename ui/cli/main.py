@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=cmd_demo, database=OPENS_DATABASE)
 
+    from ui.cli.card import add_card_commands  # no Qt: the cards and their clock over SSH
     from ui.cli.db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli.devices import add_device_commands  # no Qt: `devices` runs over SSH
     from ui.cli.key import add_key_commands
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(sub)
     add_slip_commands(sub)
+    add_card_commands(sub)
     add_user_commands(sub)
     add_key_commands(sub)
     return parser

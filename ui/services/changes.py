@@ -27,6 +27,7 @@ class Changes:
     slips: bool = False  # a slip printed, reprinted or saved as PDF
     users: bool = False  # an operator added, disabled or given a new password
     settings: bool = False  # the station's settings
+    report_cards: bool = False  # a report card created, completed, marked reported or corrected
     purged: bool = False  # old records deleted: every list and figure may have shrunk
     records: tuple[Any, ...] = ()
 

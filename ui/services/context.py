@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from db.offline.screenings import ResilientScreeningRepository
     from db.offline.store import ResilientStore
     from db.pharmacy_repository import SqlPurchaseRepository
+    from db.report_cards.repository import SqlReportCardRepository
     from db.report_repository import SqlReportRepository
     from db.repositories import SqlScreeningRepository
     from db.slip_repository import SqlSlipPrintRepository
@@ -49,6 +50,7 @@ class DeskContext(AuditContext, Protocol):
     reports: SqlReportRepository
     slip_prints: SqlSlipPrintRepository
     accounts: SqlAccountRepository
+    report_cards: SqlReportCardRepository
 
     def unit_of_work(self) -> AbstractContextManager[Session]: ...
 

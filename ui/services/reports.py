@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db.report_cards.repository import late_numbers
 from fever_desk.audit import AuditAction
 from fever_desk.export_files import ExportedFile, write_export, zip_path
 from fever_desk.report_export import ReportDocument, write_report
@@ -202,6 +203,7 @@ def export_report(
                 generated.revision,
                 history,
                 audit_anchor=anchor,
+                late_cards=tuple(late_numbers(session, period.start, period.end)),
             )
             font = station.font_path or None
             written, _ = write_export(

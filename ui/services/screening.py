@@ -17,6 +17,7 @@ from pathlib import Path
 from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
 from fever_desk.model import DayCounts, Screening
+from ui.services import report_cards
 from ui.services.audit_hooks import audit
 from ui.services.changes import Changes
 from ui.services.context import DeskContext
@@ -73,11 +74,17 @@ class ScreeningSaved:
 
     screening: Screening
     queued: bool = False
+    card_made: bool = False  # a suspected outcome: its report card was stored with it
 
     @property
     def changes(self) -> Changes:
         """What the save wrote, for the screens (``ui.services.changes``)."""
-        return Changes(screenings=True, records=(self.screening,))
+        return Changes(screenings=True, report_cards=self.card_made, records=(self.screening,))
+
+
+def _now(stamp: datetime | None) -> datetime:
+    """The diagnosis time of a card made with a save: the record's own time, else now (aware)."""
+    return stamp if stamp is not None and stamp.tzinfo is not None else datetime.now().astimezone()
 
 
 def is_queued(ctx: DeskContext, kind: str, record_id: object) -> bool:
@@ -101,9 +108,11 @@ def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") 
         if existing is None:
             saved = ctx.screenings.add(stamped, session=session)
             audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+            # A suspected outcome starts its report card and the 2-hour clock in this same transaction.
+            card = report_cards.create_for_screening(ctx, saved, session=session, now=_now(saved.created_at))
     if existing is not None:
         return ScreeningSaved(existing, is_queued(ctx, "screening", existing.id))
-    return ScreeningSaved(saved, was_queued(session))
+    return ScreeningSaved(saved, was_queued(session), card_made=card is not None)
 
 
 def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> Screening:
@@ -116,6 +125,7 @@ def correct_screening(ctx: DeskContext, screening: Screening, operator: str, rea
         # The free-text reason stays with the revision; the trail must never carry personal details.
         version = f"v{corrected.version}"
         audit(ctx, AuditAction.CORRECT, "screening", str(corrected.id), version, session=session)
+        report_cards.create_for_screening(ctx, corrected, session=session, now=_now(corrected.updated_at))
     return corrected
 
 
