@@ -244,6 +244,14 @@ class MainWindow(QMainWindow):
         install_on_person_search(self.people, self.station)
         self.report_reminder.start()
         self._stoppers.append(self.report_reminder.stop)
+        # The report cards' 2-hour clock: a strip above the tabs for everyone, its menu before Help.
+        from ui.desk.report_cards.desk import CardDesk
+
+        self.cards = CardDesk(self.station, self, self.centralWidget())
+        self._outer.insertWidget(1, self.cards.strip)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.cards.menu)
+        self.cards.start()
+        self._stoppers.append(self.cards.stop)
 
     def _build_rest(self) -> None:
         from ui.desk.admin.audit_browser import AuditBrowser
@@ -442,6 +450,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
         self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
         self.report_banner.retranslate()
+        self.cards.retranslate()
         self.glance.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
         self.slip_panel.retranslate()

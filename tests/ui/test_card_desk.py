@@ -1,0 +1,344 @@
+"""The report cards on the desk: the 2-hour clock, the doctor's editor, marking reported, corrections.
+
+Each test builds a station on a migrated SQLite file with its real database worker, a card made the way
+the station makes one (a suspected screening saved through ``ui.services.screening.save_screening``), and
+an injected clock, so "1 h 45 min after the diagnosis" is a value, not a wait.  What is asserted is what
+the doctor or nurse sees (the strip's lines and colours, the message naming the field, where the focus
+went) and what the database holds afterwards, read back through the card service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fever_desk.accounts import Operator, Role
+from fever_desk.i18n import tr
+from fever_desk.model import Disposition
+from fever_desk.report_card.card import FIELD_LABELS, ReportCard
+from fever_desk.report_card.fields import CardKind, CaseClass
+from fever_desk.settings import Settings, save_settings
+from tests.db.factories import make_screening
+from ui.desk.report_cards import cards_api as api
+from ui.desk.report_cards.actions import CorrectionDialog, MarkReportedDialog
+from ui.desk.report_cards.desk import CardDesk
+from ui.desk.report_cards.editor import CardEditor
+from ui.desk.runtime.workers import Worker
+from ui.desk.station import Station
+from ui.services import report_cards as service
+from ui.services.audit_hooks import set_actor
+from ui.services.database import Database
+from ui.services.problems import describe_error
+from ui.services.screening import save_screening
+
+DIAGNOSED = datetime(2020, 2, 1, 9, 0).astimezone()
+DOCTOR, NURSE = "dr.zhang", "nurse.li"
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def station(qtbot, tmp_path: Path) -> Iterator[Station]:
+    settings = Settings(
+        station_id="desk-1",
+        station_name="城关镇卫生院预检分诊台",
+        institution="城关镇卫生院",
+        area_code="430121",
+        operator=DOCTOR,
+    )
+    path = tmp_path / "config" / "settings.json"
+    save_settings(settings, path)
+    worker: Worker[Database] = Worker(lambda: Database(f"sqlite:///{tmp_path / 'cards.sqlite3'}"))
+    station = Station(settings, path, worker, describe_error)
+    worker.start()
+    qtbot.waitUntil(lambda: station.db_ready, timeout=20000)
+    for username, role in ((DOCTOR, Role.DOCTOR), (NURSE, Role.NURSE)):
+        on_worker(qtbot, station, lambda ctx, u=username, r=role: ctx.accounts.add(u, "correct horse", r, must_change=False))
+    log_in_as(qtbot, station, DOCTOR, Role.DOCTOR)
+    try:
+        yield station
+    finally:
+        worker.stop()
+
+
+def log_in_as(qtbot, station: Station, username: str, role: Role) -> None:
+    """What the login gate does: the window's operator, and the worker's actor for the trail."""
+    station.operator = Operator(uuid.uuid4(), username, username, role)
+    on_worker(qtbot, station, lambda ctx: set_actor(ctx, username, "desk-1"))
+
+
+def on_worker(qtbot, station: Station, fn: Callable[[Any], Any]) -> Any:
+    box: list[Any] = []
+    station.worker.submit(fn, box.append, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10000)
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
+def suspected_card(qtbot, station: Station, name: str = "王小明") -> ReportCard:
+    """A suspected screening saved as the desk saves one; its card comes with it."""
+    screening = make_screening(name, created_at=DIAGNOSED, disposition=Disposition.SUSPECTED, celsius=38.6)
+    on_worker(qtbot, station, lambda ctx: save_screening(ctx, screening))
+    cards = on_worker(qtbot, station, lambda ctx: service.open_cards(ctx, DIAGNOSED))
+    (card,) = [entry.card for entry in cards if entry.card.name == name]
+    return card
+
+
+def stored(qtbot, station: Station, card_id: uuid.UUID) -> ReportCard:
+    return on_worker(qtbot, station, lambda ctx: service.get_card(ctx, card_id))
+
+
+def make_desk(qtbot, station: Station, clock: Clock) -> CardDesk:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    desk = CardDesk(station, window, window, clock)
+    window.setCentralWidget(desk.strip)
+    window.show()
+    return desk
+
+
+def strip_lines(desk: CardDesk) -> list[tuple[str, str]]:
+    items = [desk.strip.list.item(i) for i in range(desk.strip.list.count())]
+    return [(item.text(), item.data(Qt.ItemDataRole.UserRole + 1)) for item in items]
+
+
+def open_editor(qtbot, desk: CardDesk, card: ReportCard) -> CardEditor:
+    editor = desk.open_card(card)
+    assert editor is not None
+    qtbot.waitUntil(editor.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: editor.history.count() > 0, timeout=5000)
+    return editor
+
+
+def type_into(widget: Any, text: str) -> None:
+    widget.setFocus()
+    QTest.keyClicks(widget, text)
+
+
+def complete_by_keyboard(qtbot, editor: CardEditor) -> None:
+    """The doctor's fields, typed: the occupation's number, the address levels the station lacked."""
+    type_into(editor.crowd, "03")  # 学生
+    type_into(editor.fields["work_unit"], "No. 1 Middle School")
+    for level in ("province", "city", "county", "township"):
+        widget = editor.fields[level]
+        if not widget.text():  # type: ignore[attr-defined]
+            type_into(widget, level.capitalize())
+
+
+# ---- the clock ------------------------------------------------------------------------------------------
+def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(qtbot, station: Station) -> None:
+    clock = Clock(DIAGNOSED + timedelta(minutes=10))
+    card = suspected_card(qtbot, station)
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
+    assert desk.strip.isVisible()
+    (line,) = strip_lines(desk)
+    assert card.number in line[0] and "王小明" in line[0] and "110" in line[0] and line[1] == "due"
+    clock.moment = DIAGNOSED + timedelta(minutes=95)
+    desk.clock.tick()
+    qtbot.waitUntil(lambda: strip_lines(desk)[0][1] == "warning", timeout=5000)
+    assert "25" in strip_lines(desk)[0][0]
+    assert "#fff4d6" in desk.strip.styleSheet()
+    clock.moment = DIAGNOSED + timedelta(minutes=125)
+    desk.clock.timer.timeout.emit()  # what the QTimer does every 20 s
+    qtbot.waitUntil(lambda: strip_lines(desk)[0][1] == "overdue", timeout=5000)
+    text = strip_lines(desk)[0][0]
+    assert "5" in text and text == tr("{card}: overdue by {minutes} min", card=f"{card.number}  王小明", minutes=5)
+    assert "#b00020" in desk.strip.styleSheet()
+    item = desk.strip.list.item(0)
+    assert item.background().color().name() == "#fde7ea" and item.foreground().color().name() == "#b00020"
+    # Completed and marked reported (by the service, as another counter would): gone from the clock.
+    values = {**api.doctor_values(card), "occupation": "student", "belongs": "same_county"}
+    values.update({level: values[level] or level for level in ("province", "city", "county", "township")})
+    station_values = api.station_of(station.settings)
+    on_worker(qtbot, station, lambda ctx: api.complete(ctx, card.id, values, clock.moment, station_values))
+    on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, card.id, "4301-0001", now=clock.moment))
+    desk.clock.tick()
+    qtbot.waitUntil(lambda: not desk.clock.rows, timeout=5000)
+    assert not desk.strip.isVisible()
+    desk.stop()
+
+
+def test_a_nurse_sees_the_clock_but_is_told_only_a_doctor_opens_a_card(qtbot, station: Station) -> None:
+    log_in_as(qtbot, station, NURSE, Role.NURSE)
+    card = suspected_card(qtbot, station)
+    desk = make_desk(qtbot, station, Clock(DIAGNOSED + timedelta(minutes=1)))
+    desk.start()
+    qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
+    assert desk.strip.focus_list()
+    QTest.keyClick(desk.strip.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _message_box() is not None, timeout=5000)
+    box = _message_box()
+    assert box is not None and tr("Only a doctor or an administrator can open a report card") in box.text()
+    assert desk.editor is None
+    box.accept()
+    assert stored(qtbot, station, card.id).completed_at is None
+    desk.stop()
+
+
+def _message_box() -> QMessageBox | None:
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return boxes[0] if boxes else None
+
+
+# ---- the editor ---------------------------------------------------------------------------------------
+def test_the_editor_names_each_missing_field_focuses_it_and_loses_nothing(qtbot, station: Station) -> None:
+    card = suspected_card(qtbot, station)
+    clock = Clock(DIAGNOSED + timedelta(minutes=30))
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
+    desk.strip.focus_list()
+    QTest.keyClick(desk.strip.list, Qt.Key.Key_Return)  # F6 then Enter: the most urgent card
+    qtbot.waitUntil(lambda: desk.editor is not None and desk.editor.isVisible(), timeout=5000)
+    editor = desk.editor
+    assert editor is not None
+    known = {editor.known.itemAt(i, editor.known.ItemRole.FieldRole).widget().text() for i in range(editor.known.rowCount())}
+    assert {"王小明", card.id_number, card.phone} <= known
+    # 病人属于 suggested from the area codes (or left to choose when the address has no code).
+    assert QApplication.focusWidget() is editor.crowd  # the first field still empty
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    occupation = tr(FIELD_LABELS["occupation"])
+    assert occupation in editor.problem.text() and editor.problem.isVisible()
+    assert QApplication.focusWidget() is editor.crowd
+    assert "b00020" in editor.labels["occupation"].styleSheet()
+    type_into(editor.crowd, "03")
+    assert editor.crowd.currentData() == "student"
+    type_into(editor.fields["work_unit"], "No. 1 Middle School")
+    type_into(editor.fields["remarks"], "came by bus")
+    for level in ("province", "city", "county", "township"):
+        editor.fields[level].clear()  # type: ignore[attr-defined]
+    if editor.belongs.currentData() == "":
+        type_into(editor.belongs, "1")
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tr(FIELD_LABELS["address"]) in editor.problem.text()
+    assert QApplication.focusWidget() is editor.fields["province"]
+    # Nothing typed was lost by the refusal.
+    assert editor.crowd.currentData() == "student"
+    assert editor.fields["work_unit"].text() == "No. 1 Middle School"  # type: ignore[attr-defined]
+    assert editor.fields["remarks"].text() == "came by bus"  # type: ignore[attr-defined]
+    for level in ("province", "city", "county", "township"):
+        type_into(editor.fields[level], level.capitalize())
+    editor.onset.clear()  # type: ignore[attr-defined]
+    type_into(editor.onset, "2020-13-45")
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tr(FIELD_LABELS["onset_date"]) in editor.problem.text() and QApplication.focusWidget() is editor.onset
+    editor.onset.clear()  # type: ignore[attr-defined]
+    type_into(editor.onset, "2020-01-30")
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = stored(qtbot, station, card.id)
+    assert saved.completed_by == DOCTOR and saved.completed_at == clock.moment
+    assert (saved.occupation, saved.work_unit, saved.remarks) == ("student", "No. 1 Middle School", "came by bus")
+    assert saved.address.township == "Township" and saved.onset_date.isoformat() == "2020-01-30"
+    assert saved.reporting_unit == "城关镇卫生院" and saved.doctor == DOCTOR
+    assert not editor.problem.isVisible()
+    desk.stop()
+
+
+def test_esc_on_an_edited_card_asks_once_before_closing(qtbot, station: Station) -> None:
+    card = suspected_card(qtbot, station)
+    desk = make_desk(qtbot, station, Clock(DIAGNOSED))
+    editor = open_editor(qtbot, desk, card)
+    type_into(editor.fields["work_unit"], "Bank")
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    assert editor.isVisible() and editor.fields["work_unit"].text() == "Bank"  # type: ignore[attr-defined]
+    assert tr("press Esc again") in editor.problem.text()
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: desk.editor is None or not desk.editor.isVisible(), timeout=5000)
+
+
+# ---- marking reported and correcting ---------------------------------------------------------------
+def completed_card(qtbot, station: Station, desk: CardDesk, clock: Clock) -> tuple[ReportCard, CardEditor]:
+    card = suspected_card(qtbot, station)
+    editor = open_editor(qtbot, desk, card)
+    complete_by_keyboard(qtbot, editor)
+    if editor.belongs.currentData() == "":
+        type_into(editor.belongs, "1")
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    return stored(qtbot, station, card.id), editor
+
+
+def dialog_of(kind: type) -> Any:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    return found[0] if found else None
+
+
+def test_mark_reported_records_who_when_and_the_national_number(qtbot, station: Station) -> None:
+    clock = Clock(DIAGNOSED + timedelta(minutes=40))
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    card, editor = completed_card(qtbot, station, desk, clock)
+    clock.moment = DIAGNOSED + timedelta(minutes=119)
+    QTest.keyClick(editor, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog_of(MarkReportedDialog) is not None, timeout=5000)
+    dialog = dialog_of(MarkReportedDialog)
+    assert QApplication.focusWidget() is dialog.number
+    QTest.keyClick(dialog.number, Qt.Key.Key_Return)  # no number yet: refused, naming the field
+    assert tr(FIELD_LABELS["national_number"]) in dialog.problem.text() and dialog.isVisible()
+    QTest.keyClicks(dialog.number, "43012100001")
+    QTest.keyClick(dialog.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    marked = stored(qtbot, station, card.id)
+    assert (marked.reported_by, marked.national_number) == (DOCTOR, "43012100001")
+    assert marked.reported_at == DIAGNOSED + timedelta(minutes=119)
+    qtbot.waitUntil(lambda: not desk.clock.rows, timeout=5000)  # off the clock
+    qtbot.waitUntil(lambda: "43012100001" in " ".join(_history(editor)), timeout=5000)
+    assert not editor.mark_button.isEnabled() and not editor.save_button.isEnabled()
+    desk.stop()
+
+
+def _history(editor: CardEditor) -> list[str]:
+    return [editor.history.item(i).text() for i in range(editor.history.count())]
+
+
+def test_a_correction_to_confirmed_makes_a_linked_card_and_keeps_the_first(qtbot, station: Station) -> None:
+    clock = Clock(DIAGNOSED + timedelta(minutes=20))
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    first, editor = completed_card(qtbot, station, desk, clock)
+    on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, first.id, "43012100001", now=clock.moment))
+    clock.moment = DIAGNOSED + timedelta(hours=26)
+    QTest.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog_of(CorrectionDialog) is not None, timeout=5000)
+    dialog = dialog_of(CorrectionDialog)
+    assert QApplication.focusWidget() is dialog.to
+    QTest.keyClick(dialog.to, Qt.Key.Key_Return)  # nothing chosen: refused
+    assert tr("Choose the new classification.") in dialog.problem.text()
+    confirmed = next(i for i in range(dialog.to.count()) if dialog.to.itemData(i) == CaseClass.CONFIRMED.value)
+    QTest.keyClicks(dialog.to, dialog.to.itemText(confirmed).split()[0])
+    assert dialog.to.currentData() == CaseClass.CONFIRMED.value
+    type_into(dialog.reason, "PCR positive")
+    QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    chain = on_worker(qtbot, station, lambda ctx: service.chain_of(ctx, first.id))
+    assert [c.id for c in chain][0] == first.id and len(chain) == 2
+    correction = chain[1]
+    assert correction.kind is CardKind.CORRECTION and correction.corrects == first.id
+    assert correction.case_class is CaseClass.CONFIRMED and correction.number != first.number
+    unchanged = stored(qtbot, station, first.id)
+    assert unchanged.case_class is CaseClass.SUSPECTED and unchanged.national_number == "43012100001"
+    # The editor now shows the correction, and the history both cards.
+    assert editor.card.id == correction.id and correction.number in editor.header.text()
+    qtbot.waitUntil(lambda: len(_history(editor)) == 2, timeout=5000)
+    assert first.number in _history(editor)[0] and correction.number in _history(editor)[1]
+    desk.stop()
