@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -56,9 +57,15 @@ class _CardDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
-    def finish_layout(self) -> None:
+    def finish_layout(self, first: QWidget) -> None:
+        self.first = first
         self.form.addRow(self.problem)
         self.form.addRow(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The keyboard lands in the one field to type as soon as the dialog is on screen."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self.first.setFocus)
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -99,8 +106,7 @@ class MarkReportedDialog(_CardDialog):
         self.number.setObjectName("card_national_number")
         self.number.setMaxLength(40)
         self.form.addRow(tr("Number given by the national system"), self.number)
-        self.finish_layout()
-        self.number.setFocus()
+        self.finish_layout(self.number)
 
     def submit(self) -> None:
         number = self.number.text().strip()
@@ -130,8 +136,7 @@ class CorrectionDialog(_CardDialog):
         self.reason.setObjectName("card_correct_reason")
         self.reason.setMaxLength(200)
         self.form.addRow(tr("Reason"), self.reason)
-        self.finish_layout()
-        self.to.setFocus()
+        self.finish_layout(self.to)
 
     def submit(self) -> None:
         to, reason = str(self.to.currentData() or ""), self.reason.text().strip()

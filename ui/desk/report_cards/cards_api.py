@@ -129,10 +129,8 @@ def known_fields(card: ReportCard) -> list[tuple[str, str]]:
         born = f"{born} ({age.value} {label_of(age.unit)})".strip()
     return [
         (tr(FIELD_LABELS["name"]), card.name),
-        (tr(FIELD_LABELS["id_number"]), card.id_number),
         (tr(FIELD_LABELS["sex"]), tr(card.sex.value.capitalize()) if card.sex.value != "unknown" else ""),
         (tr(FIELD_LABELS["birth_date"]), born),
-        (tr(FIELD_LABELS["phone"]), card.phone),
         (tr(FIELD_LABELS["diagnosed_at"]), f"{card.diagnosed_at.astimezone():%Y-%m-%d %H:%M}"),
     ]
 
@@ -141,6 +139,8 @@ def known_fields(card: ReportCard) -> list[tuple[str, str]]:
 def doctor_values(card: ReportCard) -> dict[str, str]:
     values = {
         "guardian_name": card.guardian_name,
+        "id_number": card.id_number,
+        "phone": card.phone,
         "work_unit": card.work_unit,
         "belongs": card.belongs.value if card.belongs else "",
         "occupation": card.occupation,
@@ -164,6 +164,8 @@ def edited(card: ReportCard, values: dict[str, str]) -> ReportCard:
     return replace(
         card,
         guardian_name=values.get("guardian_name", ""),
+        id_number=values.get("id_number", ""),
+        phone=values.get("phone", ""),
         work_unit=values.get("work_unit", ""),
         belongs=Belongs(values["belongs"]) if values.get("belongs") else None,
         occupation=values.get("occupation", ""),

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -99,6 +99,8 @@ class CardEditor(QDialog):
             ("remarks", self._line("card_remarks", 500)),
             *[(level, self._line(f"card_{level}", 60)) for level in api.ADDRESS_LEVELS],
             ("onset_date", self._line("card_onset_date", 10)),
+            ("id_number", self._line("card_id_number", 30)),
+            ("phone", self._line("card_phone", 20)),
             ("guardian_name", self._line("card_guardian_name", 50)),
         ]
         for key, widget in widgets:
@@ -225,7 +227,8 @@ class CardEditor(QDialog):
         if not self.save_button.isEnabled():
             return
         values = self.values()
-        problems = api.problems(self.card, values)
+        order = list(self.fields)
+        problems = sorted(api.problems(self.card, values), key=lambda p: order.index(p[0]) if p[0] in order else -1)
         if problems:
             self.show_problem(*problems[0])
             return
@@ -271,6 +274,11 @@ class CardEditor(QDialog):
         if button is not None and not button.isEnabled():
             return
         signal.emit(self.card)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The keyboard lands on the first field still to complete as soon as the card is on screen."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self._focus_first_empty)
 
     # ---- leaving ------------------------------------------------------------------------------------
     def _edited(self, *_args: object) -> None:
