@@ -68,7 +68,11 @@ def station(qtbot, tmp_path: Path) -> Iterator[Station]:
     worker.start()
     qtbot.waitUntil(lambda: station.db_ready, timeout=20000)
     for username, role in ((DOCTOR, Role.DOCTOR), (NURSE, Role.NURSE)):
-        on_worker(qtbot, station, lambda ctx, u=username, r=role: ctx.accounts.add(u, "correct horse", r, must_change=False))
+        on_worker(
+            qtbot,
+            station,
+            lambda ctx, u=username, r=role: ctx.accounts.add(u, "correct horse", r, must_change=False),
+        )
     log_in_as(qtbot, station, DOCTOR, Role.DOCTOR)
     try:
         yield station
@@ -144,7 +148,9 @@ def complete_by_keyboard(qtbot, editor: CardEditor) -> None:
 
 
 # ---- the clock ------------------------------------------------------------------------------------------
-def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(qtbot, station: Station) -> None:
+def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(
+    qtbot, station: Station
+) -> None:
     clock = Clock(DIAGNOSED + timedelta(minutes=10))
     card = suspected_card(qtbot, station)
     desk = make_desk(qtbot, station, clock)
@@ -162,7 +168,9 @@ def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(
     desk.clock.timer.timeout.emit()  # what the QTimer does every 20 s
     qtbot.waitUntil(lambda: strip_lines(desk)[0][1] == "overdue", timeout=5000)
     text = strip_lines(desk)[0][0]
-    assert "5" in text and text == tr("{card}: overdue by {minutes} min", card=f"{card.number}  王小明", minutes=5)
+    assert "5" in text and text == tr(
+        "{card}: overdue by {minutes} min", card=f"{card.number}  王小明", minutes=5
+    )
     assert "#b00020" in desk.strip.styleSheet()
     item = desk.strip.list.item(0)
     assert item.background().color().name() == "#fde7ea" and item.foreground().color().name() == "#b00020"
@@ -188,7 +196,9 @@ def test_a_nurse_sees_the_clock_but_is_told_only_a_doctor_opens_a_card(qtbot, st
     QTest.keyClick(desk.strip.list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _message_box() is not None, timeout=5000)
     box = _message_box()
-    assert box is not None and tr("Only a doctor or an administrator can open a report card") in box.text()
+    assert box is not None and box.text() == tr(
+        "Only a doctor or an administrator can open a report card; ask the doctor to log in."
+    )
     assert desk.editor is None
     box.accept()
     assert stored(qtbot, station, card.id).completed_at is None
@@ -212,7 +222,10 @@ def test_the_editor_names_each_missing_field_focuses_it_and_loses_nothing(qtbot,
     qtbot.waitUntil(lambda: desk.editor is not None and desk.editor.isVisible(), timeout=5000)
     editor = desk.editor
     assert editor is not None
-    known = {editor.known.itemAt(i, editor.known.ItemRole.FieldRole).widget().text() for i in range(editor.known.rowCount())}
+    known = {
+        editor.known.itemAt(i, editor.known.ItemRole.FieldRole).widget().text()
+        for i in range(editor.known.rowCount())
+    }
     assert "王小明" in known and editor.fields["id_number"].text() == card.id_number  # type: ignore[attr-defined]
     # 病人属于 suggested from the area codes (or left to choose when the address has no code).
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.crowd, timeout=5000)  # the first still empty
@@ -241,14 +254,20 @@ def test_the_editor_names_each_missing_field_focuses_it_and_loses_nothing(qtbot,
     editor.onset.clear()  # type: ignore[attr-defined]
     type_into(editor.onset, "2020-13-45")
     QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert tr(FIELD_LABELS["onset_date"]) in editor.problem.text() and QApplication.focusWidget() is editor.onset
+    assert (
+        tr(FIELD_LABELS["onset_date"]) in editor.problem.text() and QApplication.focusWidget() is editor.onset
+    )
     editor.onset.clear()  # type: ignore[attr-defined]
     type_into(editor.onset, "2020-01-30")
     with qtbot.waitSignal(editor.saved, timeout=10000):
         QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     saved = stored(qtbot, station, card.id)
     assert saved.completed_by == DOCTOR and saved.completed_at == clock.moment
-    assert (saved.occupation, saved.work_unit, saved.remarks) == ("student", "No. 1 Middle School", "came by bus")
+    assert (saved.occupation, saved.work_unit, saved.remarks) == (
+        "student",
+        "No. 1 Middle School",
+        "came by bus",
+    )
     assert saved.address.township == "Township" and saved.onset_date.isoformat() == "2020-01-30"
     assert saved.reporting_unit == "城关镇卫生院" and saved.doctor == DOCTOR
     assert not editor.problem.isVisible()
@@ -262,7 +281,9 @@ def test_esc_on_an_edited_card_asks_once_before_closing(qtbot, station: Station)
     type_into(editor.fields["work_unit"], "Bank")
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     assert editor.isVisible() and editor.fields["work_unit"].text() == "Bank"  # type: ignore[attr-defined]
-    assert tr("press Esc again") in editor.problem.text()
+    assert editor.problem.text() == tr(
+        "Unsaved changes: press Esc again to close without saving, Ctrl+S to save."
+    )
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: desk.editor is None or not desk.editor.isVisible(), timeout=5000)
 
@@ -321,7 +342,9 @@ def test_a_correction_to_confirmed_makes_a_linked_card_and_keeps_the_first(qtbot
     desk = make_desk(qtbot, station, clock)
     desk.start()
     first, editor = completed_card(qtbot, station, desk, clock)
-    on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, first.id, "43012100001", now=clock.moment))
+    on_worker(
+        qtbot, station, lambda ctx: service.mark_reported(ctx, first.id, "43012100001", now=clock.moment)
+    )
     clock.moment = DIAGNOSED + timedelta(hours=26)
     QTest.keyClick(editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: dialog_of(CorrectionDialog) is not None, timeout=5000)
@@ -329,14 +352,16 @@ def test_a_correction_to_confirmed_makes_a_linked_card_and_keeps_the_first(qtbot
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.to, timeout=5000)
     QTest.keyClick(dialog.to, Qt.Key.Key_Return)  # nothing chosen: refused
     assert tr("Choose the new classification.") in dialog.problem.text()
-    confirmed = next(i for i in range(dialog.to.count()) if dialog.to.itemData(i) == CaseClass.CONFIRMED.value)
+    confirmed = next(
+        i for i in range(dialog.to.count()) if dialog.to.itemData(i) == CaseClass.CONFIRMED.value
+    )
     QTest.keyClicks(dialog.to, dialog.to.itemText(confirmed).split()[0])
     assert dialog.to.currentData() == CaseClass.CONFIRMED.value
     type_into(dialog.reason, "PCR positive")
     QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: closed(dialog), timeout=10000)
     chain = on_worker(qtbot, station, lambda ctx: service.chain_of(ctx, first.id))
-    assert [c.id for c in chain][0] == first.id and len(chain) == 2
+    assert len(chain) == 2 and chain[0].id == first.id
     correction = chain[1]
     assert correction.kind is CardKind.CORRECTION and correction.corrects == first.id
     assert correction.case_class is CaseClass.CONFIRMED and correction.number != first.number
@@ -347,3 +372,33 @@ def test_a_correction_to_confirmed_makes_a_linked_card_and_keeps_the_first(qtbot
     qtbot.waitUntil(lambda: len(_history(editor)) == 2, timeout=5000)
     assert first.number in _history(editor)[0] and correction.number in _history(editor)[1]
     desk.stop()
+
+
+# ---- in the station's window ----------------------------------------------------------------------------
+def test_the_window_shows_the_clock_above_the_tabs_and_f6_then_enter_opens_the_card(qtbot, desk) -> None:
+    """The whole window (``tests/ui/conftest.desk``): a suspected save made through the station appears
+    on the strip; F6 takes the keyboard there and Enter opens the card for the doctor."""
+    window = desk.window
+    station = window.station
+    on_worker(
+        qtbot, station, lambda ctx: ctx.accounts.add(DOCTOR, "correct horse", Role.DOCTOR, must_change=False)
+    )
+    log_in_as(qtbot, station, DOCTOR, Role.DOCTOR)
+    window.apply_operator(station.operator)
+    assert window._outer.indexOf(window.cards.strip) < window._outer.indexOf(window.tabs)
+    assert window.cards.menu.menuAction() in window.menuBar().actions()
+    assert not window.cards.strip.isVisible()
+    now = datetime.now().astimezone()
+    screening = make_screening("李四", created_at=now, disposition=Disposition.SUSPECTED, celsius=38.9)
+    station.perform(lambda ctx: save_screening(ctx, screening))
+    qtbot.waitUntil(lambda: window.cards.strip.isVisible(), timeout=10000)
+    (line,) = strip_lines(window.cards)
+    assert "李四" in line[0] and line[1] == "due"
+    window.activateWindow()
+    window.form.name.setFocus()
+    QTest.keyClick(window.form.name, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cards.strip.list, timeout=5000)
+    QTest.keyClick(window.cards.strip.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.cards.editor is not None and window.cards.editor.isVisible(), timeout=5000)
+    assert window.cards.editor.card.name == "李四"
+    window.cards.editor.done(0)

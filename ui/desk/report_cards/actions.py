@@ -38,7 +38,12 @@ class _CardDialog(QDialog):
     done = Signal(object)  # the operation's result
 
     def __init__(
-        self, station: Station, card: ReportCard, title: str, parent: QWidget | None, clock: Callable[[], datetime]
+        self,
+        station: Station,
+        card: ReportCard,
+        title: str,
+        parent: QWidget | None,
+        clock: Callable[[], datetime],
     ) -> None:
         super().__init__(parent)
         self.station = station

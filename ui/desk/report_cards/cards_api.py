@@ -15,11 +15,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from fever_desk.i18n import tr
+from fever_desk.i18n import current_language, tr
 from fever_desk.privacy import Permission, Permissions
 from fever_desk.report_card.card import FIELD_LABELS, CardFieldProblem, ReportCard, card_problems
 from fever_desk.report_card.clock import ClockState, read_clock
-from fever_desk.report_card.fields import ENGLISH, OCCUPATIONS, Belongs, CaseClass
+from fever_desk.report_card.fields import CHINESE, ENGLISH, OCCUPATIONS, Belongs, CaseClass
 from ui.services import report_cards as service
 from ui.services.changes import Changes
 
@@ -29,7 +29,9 @@ NO_CHANGES = Changes()
 #: The fields the doctor completes in the editor, in Tab order; each is a ``ReportCard`` attribute
 #: (the address levels are ``Address`` attributes) and, but for the levels, a ``FIELD_LABELS`` key.
 ADDRESS_LEVELS = ("province", "city", "county", "township", "village", "house")
-ADDRESS_LABELS = {
+#: Labels of the editor's fields that are not in ``FIELD_LABELS`` (English source strings).
+EDITOR_LABELS = {
+    "work_unit": "Work unit (school)",
     "province": "Province",
     "city": "City",
     "county": "County/district",
@@ -51,7 +53,11 @@ class Level(StrEnum):
 
 
 LEVEL_ORDER = [Level.DUE, Level.WARNING, Level.OVERDUE]
-_LEVELS = {ClockState.RUNNING: Level.DUE, ClockState.WARNING: Level.WARNING, ClockState.OVERDUE: Level.OVERDUE}
+_LEVELS = {
+    ClockState.RUNNING: Level.DUE,
+    ClockState.WARNING: Level.WARNING,
+    ClockState.OVERDUE: Level.OVERDUE,
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,8 @@ def clock_rows(cards: Sequence[ReportCard], now: datetime) -> list[ClockRow]:
 # ---- labels -------------------------------------------------------------------------------------------
 def label_of(code: str) -> str:
     """A stored code in the UI's language: the printed card's own words in Chinese."""
-    return tr(ENGLISH[code]) if code in ENGLISH else code
+    words = CHINESE if current_language() == "zh_CN" else ENGLISH
+    return words.get(code, code)
 
 
 def crowd_choices() -> list[tuple[str, str]]:
@@ -111,13 +118,21 @@ def correction_choices(card: ReportCard) -> list[tuple[str, str]]:
 
 
 def field_label(key: str) -> str:
-    return tr(ADDRESS_LABELS[key]) if key in ADDRESS_LABELS else tr(FIELD_LABELS.get(key, key))
+    return tr(EDITOR_LABELS[key]) if key in EDITOR_LABELS else tr(FIELD_LABELS.get(key, key))
 
 
 def header_text(card: ReportCard) -> str:
     number = card.number or tr("(not numbered yet)")
     kind = label_of(card.kind)
-    state = tr("reported online {when}, number {number}", when=f"{card.reported_at.astimezone():%Y-%m-%d %H:%M}", number=card.national_number) if card.reported_at else tr("not yet reported online")
+    state = (
+        tr(
+            "reported online {when}, number {number}",
+            when=f"{card.reported_at.astimezone():%Y-%m-%d %H:%M}",
+            number=card.national_number,
+        )
+        if card.reported_at
+        else tr("not yet reported online")
+    )
     return f"{number} · {kind} · {label_of(card.case_class)} · {state}"
 
 
@@ -238,7 +253,9 @@ def complete(
     ctx: Any, card_id: Any, values: dict[str, str], now: datetime, station: service.CardStation
 ) -> service.CardSaved:
     """The stored card (as it is now, not as the editor was opened) with the doctor's values."""
-    return service.complete_card(ctx, edited(service.get_card(ctx, card_id), values), now=now, station=station)
+    return service.complete_card(
+        ctx, edited(service.get_card(ctx, card_id), values), now=now, station=station
+    )
 
 
 def mark_reported(ctx: Any, card_id: Any, number: str, now: datetime) -> service.CardSaved:

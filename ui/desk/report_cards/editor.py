@@ -228,7 +228,9 @@ class CardEditor(QDialog):
             return
         values = self.values()
         order = list(self.fields)
-        problems = sorted(api.problems(self.card, values), key=lambda p: order.index(p[0]) if p[0] in order else -1)
+        problems = sorted(
+            api.problems(self.card, values), key=lambda p: order.index(p[0]) if p[0] in order else -1
+        )
         if problems:
             self.show_problem(*problems[0])
             return
@@ -289,6 +291,8 @@ class CardEditor(QDialog):
         """Esc: a card with unsaved changes asks once; the second Esc closes."""
         if self._dirty and not self._esc_armed:
             self._esc_armed = True
-            self.show_problem(None, tr("Unsaved changes: press Esc again to close without saving, Ctrl+S to save."))
+            self.show_problem(
+                None, tr("Unsaved changes: press Esc again to close without saving, Ctrl+S to save.")
+            )
             return
         super().reject()

@@ -24,7 +24,9 @@ PDF_TITLE = "Save the report card as PDF"
 XLSX_TITLE = "Save today's report cards"
 
 
-def _ask(parent: QWidget, title: str, filter_: str, suffix: str, name: str, chosen: Callable[[Path], None]) -> QFileDialog:
+def _ask(
+    parent: QWidget, title: str, filter_: str, suffix: str, name: str, chosen: Callable[[Path], None]
+) -> QFileDialog:
     dialog = QFileDialog(parent, title)
     dialog.setObjectName("card_file_dialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
