@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -35,7 +36,7 @@ from ui.desk.widgets.field_rows import ERROR_STYLE
 
 
 class _CardDialog(QDialog):
-    done = Signal(object)  # the operation's result
+    stored = Signal(object)  # the operation's result
 
     def __init__(
         self,
@@ -84,10 +85,15 @@ class _CardDialog(QDialog):
         widget.setFocus()
 
     def _done(self, result: Any) -> None:
-        self.done.emit(result)
+        if not shiboken6.isValid(self.buttons):
+            return  # closed meanwhile; the write is stored and the clock follows Station.changed
+        self.stored.emit(result)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
+        if not shiboken6.isValid(self.buttons):
+            self.station.report(error)
+            return
         self.buttons.setEnabled(True)
         self.problem.setText(self.station.describe_error(error))
 

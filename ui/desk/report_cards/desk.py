@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
@@ -116,17 +117,19 @@ class CardDesk(QObject):
     def _mark(self, editor: CardEditor, card: Any) -> None:
         dialog = MarkReportedDialog(self.station, card, editor, self.clock.clock)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.done.connect(lambda result: self._after(editor, result))
+        dialog.stored.connect(lambda result: self._after(editor, result))
         dialog.open()
 
     def _correct(self, editor: CardEditor, card: Any) -> None:
         dialog = CorrectionDialog(self.station, card, editor, self.clock.clock)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.done.connect(lambda result: self._after(editor, result))
+        dialog.stored.connect(lambda result: self._after(editor, result))
         dialog.open()
 
     def _after(self, editor: CardEditor, result: Any) -> None:
         """The editor follows the card just written: the marked card, or the new correction card."""
+        if not shiboken6.isValid(editor):
+            return
         editor._dirty = False
         editor.show_card(api.card_of(result))
         editor.load_history()

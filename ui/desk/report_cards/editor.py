@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -209,6 +210,8 @@ class CardEditor(QDialog):
         self.station.worker.submit(lambda ctx: api.history(ctx, card_id), self._show_history, self._failed)
 
     def _show_history(self, entries: Sequence[str]) -> None:
+        if not shiboken6.isValid(self.history):
+            return  # the editor was closed (and deleted) while the worker read the history
         self.history.clear()
         self.history.addItems(list(entries))
 
@@ -253,6 +256,8 @@ class CardEditor(QDialog):
             self.fields[key].setFocus()
 
     def _saved(self, result: Any) -> None:
+        if not shiboken6.isValid(self.history):
+            return
         card = api.card_of(result)
         self._dirty = False
         self.save_button.setEnabled(True)
@@ -261,10 +266,15 @@ class CardEditor(QDialog):
         self.saved.emit(card)
 
     def _save_failed(self, error: BaseException) -> None:
+        if not shiboken6.isValid(self.save_button):
+            self.station.report(error)  # the editor is gone: the banner says it instead
+            return
         self.save_button.setEnabled(True)
         self.show_problem(None, self.station.describe_error(error))
 
     def _failed(self, error: BaseException) -> None:
+        if not shiboken6.isValid(self.problem):
+            return
         self.show_problem(None, self.station.describe_error(error))
 
     def _request(self, signal: Any) -> None:
