@@ -89,6 +89,11 @@ class CardClock(QObject):
         self.station.report(error, tr("The report-card clock could not be read: {problem}"))
 
     @property
+    def asking(self) -> bool:
+        """A reading is on the worker (the rows are about to change)."""
+        return self._asking
+
+    @property
     def worst(self) -> api.Level | None:
         return max((row.level for row in self.rows), default=None, key=api.LEVEL_ORDER.index)
 

@@ -45,6 +45,8 @@ class CardDesk(QObject):
         self.strip = ClockStrip(self.clock, strip_parent)
         self.strip.open_requested.connect(self.open_card)
         self.editor: CardEditor | None = None
+        self._focus_when_loaded = False
+        self.clock.changed.connect(self._loaded)
         self._dialogs: list[QWidget] = []  # file dialogs kept alive until answered
         self.focus_action = QAction(window)
         self.focus_action.setObjectName("card_clock_focus")
@@ -95,8 +97,20 @@ class CardDesk(QObject):
         return box
 
     def focus_clock(self) -> None:
-        if not self.strip.focus_list():
-            self.station.problem.emit(tr("No report card is waiting to be reported."))
+        """F6.  Right after a suspected save the clock may still be asking the worker: the keyboard then
+        goes to the strip as soon as the answer is in, instead of "nothing is waiting"."""
+        if self.strip.focus_list():
+            return
+        if self.clock.asking:
+            self._focus_when_loaded = True
+            return
+        self.station.problem.emit(tr("No report card is waiting to be reported."))
+
+    def _loaded(self) -> None:
+        if self._focus_when_loaded:
+            self._focus_when_loaded = False
+            if not self.strip.focus_list():
+                self.station.problem.emit(tr("No report card is waiting to be reported."))
 
     def open_card(self, card: Any) -> CardEditor | None:
         if not self.may_handle():

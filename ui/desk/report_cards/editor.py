@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.report_card.card import ReportCard
 from ui.desk.report_cards import cards_api as api
+from ui.desk.runtime.refocus import Refocus
 from ui.desk.station import Station
 from ui.desk.widgets.field_rows import ERROR_STYLE
 
@@ -146,6 +147,9 @@ class CardEditor(QDialog):
             ("Ctrl+P", lambda: self._request(self.pdf_requested)),
         ):
             QShortcut(QKeySequence(keys), self, activated=slot)
+        # Without a window manager nobody gives the keyboard back to the card when the "mark reported" or
+        # "correction" dialog over it closes (ui.desk.runtime.refocus): the editor asks for it itself.
+        self._refocus = Refocus(self)
         self.retranslate()
         self.show_card(card)
         self.load_history()
