@@ -23,6 +23,8 @@ from fever_desk.settings import DEFAULT_GUIDELINE
 from tests.e2e.test_keyboard_desk import quit_with_ctrl_q, screening
 from tests.e2e.xdesk import LOGIN_TITLE, SEEDED_SETTINGS, Station, XServer, main_title
 from tests.fever_desk.pharmacy_cases import ID_NUMBER
+from tests.pdf import pdf_text
+from ui.desk.report_cards.output import PDF_TITLE
 
 pytestmark = pytest.mark.e2e
 
@@ -108,6 +110,17 @@ def test_a_suspected_case_card_completed_reported_and_corrected_by_keyboard(clin
     (done,) = completed
     assert (done["occupation"], done["belongs"], done["completed_by"]) == ("student", "same_county", DOCTOR)
     assert '"township": "Migong Street"' in done["address"] or "Migong Street" in done["address"]
+    # Ctrl+P: the A4 card as PDF, through the real save dialog.
+    target = clinic.folder / "card-chen-hua.pdf"
+    clinic.key("ctrl+p")
+    clinic.wait_window(tr(PDF_TITLE))
+    clinic.key("ctrl+a")
+    clinic.type(str(target))
+    clinic.key("Return")
+    clinic.wait_gone(tr(PDF_TITLE))
+    clinic.wait_for(lambda: target.exists() and "Chen Hua" in pdf_text(target), "the card's PDF written")
+    assert done["number"] in pdf_text(target) and "Migong Street" in pdf_text(target)
+    clinic.wait_for(lambda: clinic.focused_title() == tr(EDITOR_TITLE), "the keyboard back on the card")
     # Marked reported: who and when are the station's, the number is typed.
     clinic.key("ctrl+r")
     clinic.wait_window(tr(MARK_TITLE))
@@ -137,3 +150,8 @@ def test_a_suspected_case_card_completed_reported_and_corrected_by_keyboard(clin
     clinic.key("Escape")
     clinic.wait_gone(tr(EDITOR_TITLE))
     quit_with_ctrl_q(clinic)
+    # The command line sees the same two cards: the first reported, the correction still on the clock.
+    listed = clinic.cli("card", "list", "--date", f"{date.today():%Y-%m-%d}")
+    assert first["number"] in listed and correction["number"] in listed, listed
+    waiting = clinic.cli("card", "list")
+    assert correction["number"] in waiting and first["number"] not in waiting, waiting

@@ -19,7 +19,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from fever_desk.accounts import Operator, Role
 from fever_desk.i18n import tr
@@ -28,6 +28,7 @@ from fever_desk.report_card.card import FIELD_LABELS, ReportCard
 from fever_desk.report_card.fields import CardKind, CaseClass
 from fever_desk.settings import Settings, save_settings
 from tests.db.factories import make_screening
+from tests.pdf import pdf_text
 from ui.desk.report_cards import cards_api as api
 from ui.desk.report_cards.actions import CorrectionDialog, MarkReportedDialog
 from ui.desk.report_cards.desk import CardDesk
@@ -402,3 +403,53 @@ def test_the_window_shows_the_clock_above_the_tabs_and_f6_then_enter_opens_the_c
     qtbot.waitUntil(lambda: window.cards.editor is not None and window.cards.editor.isVisible(), timeout=5000)
     assert window.cards.editor.card.name == "李四"
     window.cards.editor.done(0)
+
+
+# ---- the files ------------------------------------------------------------------------------------------
+def answer_file_dialog(qtbot, target: Path) -> None:
+    """The save dialog the desk opened, answered with ``target`` (what its Save button reports), then closed.
+
+    Typing into the widget-based dialog under the offscreen platform did not reach its Save; the real
+    dialog is driven by keys in the real-display tests (tests/e2e)."""
+    qtbot.waitUntil(lambda: dialog_of(QFileDialog) is not None, timeout=5000)
+    dialog = dialog_of(QFileDialog)
+    assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    dialog.fileSelected.emit(str(target))
+    dialog.close()
+
+
+def test_ctrl_p_saves_the_card_as_a4_pdf_with_what_the_doctor_completed(
+    qtbot, station: Station, tmp_path
+) -> None:
+    clock = Clock(DIAGNOSED + timedelta(minutes=15))
+    desk = make_desk(qtbot, station, clock)
+    card, editor = completed_card(qtbot, station, desk, clock)
+    target = tmp_path / "card.pdf"
+    QTest.keyClick(editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    answer_file_dialog(qtbot, target)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    qtbot.waitUntil(lambda: pdf_text(target).strip() != "", timeout=10000)
+    text = pdf_text(target)
+    for value in (card.number, "王小明", card.id_number, "学生", "No. 1 Middle School", "城关镇卫生院"):
+        assert value in text, (value, text)
+
+
+def test_the_days_cards_exported_as_xlsx_from_the_menu(qtbot, station: Station, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    clock = Clock(DIAGNOSED + timedelta(minutes=15))
+    first = suspected_card(qtbot, station, "王小明")
+    second = suspected_card(qtbot, station, "赵丽")
+    desk = make_desk(qtbot, station, clock)
+    target = tmp_path / "cards.xlsx"
+    desk.export_action.trigger()
+    answer_file_dialog(qtbot, target)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    cells = {str(c.value) for row in load_workbook(target).active.iter_rows() for c in row if c.value}
+    assert {first.number, second.number} <= cells
+    # A nurse is told, and no dialog opens.
+    log_in_as(qtbot, station, NURSE, Role.NURSE)
+    desk.export_action.trigger()
+    qtbot.waitUntil(lambda: _message_box() is not None, timeout=5000)
+    assert dialog_of(QFileDialog) is None
+    _message_box().accept()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from enum import StrEnum
 from typing import Any
 
@@ -291,9 +292,9 @@ def history_line(card: ReportCard) -> str:
     return " · ".join(parts)
 
 
-def export_pdf(ctx: Any, card_id: Any, path: Any) -> Any:
-    return service.export_card_pdf(ctx, card_id, path)
+def export_pdf(ctx: Any, card_id: Any, path: Path) -> ReportCard:
+    return service.save_card_pdf(ctx, card_id, path)
 
 
-def export_xlsx(ctx: Any, day: date, path: Any) -> Any:
+def export_xlsx(ctx: Any, day: date, path: Path) -> list[ReportCard]:
     return service.export_day(ctx, day, path)
