@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from fever_desk.i18n import current_language, tr
