@@ -43,6 +43,7 @@ from ui.services.screening import save_screening
 
 DIAGNOSED = datetime(2020, 2, 1, 9, 0).astimezone()
 DOCTOR, NURSE = "dr.zhang", "nurse.li"
+ID_CHILD = "420606201201011234"  # any text: the card only requires one
 
 
 class Clock:
@@ -453,3 +454,65 @@ def test_the_days_cards_exported_as_xlsx_from_the_menu(qtbot, station: Station, 
     qtbot.waitUntil(lambda: _message_box() is not None, timeout=5000)
     assert dialog_of(QFileDialog) is None
     _message_box().accept()
+
+
+# ---- a card by hand -----------------------------------------------------------------------------------
+def test_a_card_by_hand_names_what_is_missing_then_opens_in_the_editor(qtbot, station: Station) -> None:
+    clock = Clock(DIAGNOSED + timedelta(hours=3))
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    dialog = desk.new_by_hand()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.name, timeout=5000)
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.problem.text() == tr("{label}: required.", label=tr(FIELD_LABELS["name"]))
+    QTest.keyClicks(dialog.name, "Liu Yang")
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert tr(FIELD_LABELS["sex"]) in dialog.problem.text() and QApplication.focusWidget() is dialog.sex
+    QTest.keyClicks(dialog.sex, "2")
+    type_into(dialog.age, "in May")
+    QTest.keyClick(dialog.age, Qt.Key.Key_Return)
+    assert (
+        tr(FIELD_LABELS["birth_date"]) in dialog.problem.text() and QApplication.focusWidget() is dialog.age
+    )
+    dialog.age.clear()
+    type_into(dialog.age, "8")
+    type_into(dialog.phone, "13712345678")
+    dialog.address.setText("湖北省襄阳市樊城区米公街道幸福村1号")  # keyClicks sends ASCII only
+    dialog.address.setFocus()
+    assert dialog.name.text() == "Liu Yang"  # nothing typed was lost by the refusals
+    with qtbot.waitSignal(dialog.created, timeout=10000) as created:
+        QTest.keyClick(dialog.address, Qt.Key.Key_Return)
+    card = created.args[0]
+    qtbot.waitUntil(lambda: desk.editor is not None and desk.editor.card.id == card.id, timeout=5000)
+    made = stored(qtbot, station, card.id)
+    assert (made.name, made.sex.value, made.age.value, made.diagnosed_at) == (
+        "Liu Yang",
+        "female",
+        8,
+        clock.moment,
+    )
+    assert made.address.township == "米公街道" and made.created_by == DOCTOR
+    # On the clock at once (made 'now': 120 minutes left); under 14: the parent's name is asked for.
+    qtbot.waitUntil(lambda: any(row.card.id == card.id for row in desk.clock.rows), timeout=5000)
+    editor = desk.editor
+    type_into(editor.crowd, "02")
+    type_into(editor.belongs, "1")
+    type_into(editor.fields["id_number"], ID_CHILD)
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tr(FIELD_LABELS["onset_date"]) in editor.problem.text()
+    assert QApplication.focusWidget() is editor.onset
+    QTest.keyClicks(editor.onset, "2020-01-30")
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tr(FIELD_LABELS["guardian_name"]) in editor.problem.text()  # an 8-year-old: the parent's name
+    assert QApplication.focusWidget() is editor.fields["guardian_name"]
+    QTest.keyClicks(editor.fields["guardian_name"], "Liu Qiang")
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    done = stored(qtbot, station, card.id)
+    assert (done.guardian_name, done.occupation, done.completed_by) == (
+        "Liu Qiang",
+        "scattered_child",
+        DOCTOR,
+    )
+    desk.stop()

@@ -23,6 +23,7 @@ from fever_desk.i18n import tr
 from ui.desk.report_cards import cards_api as api
 from ui.desk.report_cards import output
 from ui.desk.report_cards.actions import CorrectionDialog, MarkReportedDialog
+from ui.desk.report_cards.by_hand import HandCardDialog
 from ui.desk.report_cards.clock import CardClock, ClockStrip
 from ui.desk.report_cards.editor import CardEditor
 from ui.desk.station import Station
@@ -53,6 +54,11 @@ class CardDesk(QObject):
         self.focus_action.setShortcut(QKeySequence("F6"))
         self.focus_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.focus_action.triggered.connect(self.focus_clock)
+        self.new_action = QAction(window)
+        self.new_action.setObjectName("card_new_by_hand")
+        self.new_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_action.triggered.connect(lambda: self.new_by_hand())
+        window.addAction(self.new_action)
         self.export_action = QAction(window)
         self.export_action.setObjectName("card_export_day")
         self.export_action.triggered.connect(lambda: self.export_today())
@@ -60,12 +66,14 @@ class CardDesk(QObject):
         self.menu = QMenu(window)
         self.menu.setObjectName("card_menu")
         self.menu.addAction(self.focus_action)
+        self.menu.addAction(self.new_action)
         self.menu.addAction(self.export_action)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.menu.setTitle(tr("Report &cards"))
         self.focus_action.setText(tr("Report cards: go to the &2-hour clock"))
+        self.new_action.setText(tr("&New report card by hand…"))
         self.export_action.setText(tr("Export today's report cards (XLSX)…"))
         self.strip.retranslate()
         if self.editor is not None:
@@ -127,6 +135,17 @@ class CardDesk(QObject):
         self.editor = editor
         editor.open()
         return editor
+
+    def new_by_hand(self) -> HandCardDialog | None:
+        """A card for a case found elsewhere; once stored it opens in the editor to be completed."""
+        if not self.may_handle():
+            self.refuse()
+            return None
+        dialog = HandCardDialog(self.station, self.window, self.clock.clock)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self.open_card)
+        dialog.open()
+        return dialog
 
     def _mark(self, editor: CardEditor, card: Any) -> None:
         dialog = MarkReportedDialog(self.station, card, editor, self.clock.clock)
