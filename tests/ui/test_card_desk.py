@@ -311,12 +311,15 @@ def dialog_of(kind: type) -> Any:
     return found[0] if found else None
 
 
-def test_mark_reported_records_who_when_and_the_national_number(qtbot, station: Station) -> None:
+@pytest.mark.parametrize(("minutes", "late"), [(119, False), (121, True)])
+def test_mark_reported_records_who_when_and_the_national_number(
+    qtbot, station: Station, minutes: int, late: bool
+) -> None:
     clock = Clock(DIAGNOSED + timedelta(minutes=40))
     desk = make_desk(qtbot, station, clock)
     desk.start()
     card, editor = completed_card(qtbot, station, desk, clock)
-    clock.moment = DIAGNOSED + timedelta(minutes=119)
+    clock.moment = DIAGNOSED + timedelta(minutes=minutes)
     QTest.keyClick(editor, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: dialog_of(MarkReportedDialog) is not None, timeout=5000)
     dialog = dialog_of(MarkReportedDialog)
@@ -328,10 +331,12 @@ def test_mark_reported_records_who_when_and_the_national_number(qtbot, station: 
     qtbot.waitUntil(lambda: closed(dialog), timeout=10000)
     marked = stored(qtbot, station, card.id)
     assert (marked.reported_by, marked.national_number) == (DOCTOR, "43012100001")
-    assert marked.reported_at == DIAGNOSED + timedelta(minutes=119)
+    assert marked.reported_at == DIAGNOSED + timedelta(minutes=minutes)
     qtbot.waitUntil(lambda: not desk.clock.rows, timeout=5000)  # off the clock
     qtbot.waitUntil(lambda: "43012100001" in " ".join(_history(editor)), timeout=5000)
     assert not editor.mark_button.isEnabled() and not editor.save_button.isEnabled()
+    # 1 h 59 min is on time, 2 h 01 min late, and the history says so.
+    assert (tr("reported after the 2 hours") in " ".join(_history(editor))) is late
     desk.stop()
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from fever_desk.i18n import current_language, tr
 from fever_desk.privacy import Permission, Permissions
 from fever_desk.report_card.card import FIELD_LABELS, CardFieldProblem, ReportCard, card_problems
-from fever_desk.report_card.clock import ClockState, read_clock
+from fever_desk.report_card.clock import ClockState, read_clock, reported_late
 from fever_desk.report_card.fields import CHINESE, ENGLISH, OCCUPATIONS, Belongs, CaseClass
 from ui.services import report_cards as service
 from ui.services.changes import Changes
@@ -289,6 +289,8 @@ def history_line(card: ReportCard) -> str:
                 number=card.national_number,
             )
         )
+        if reported_late(card):
+            parts.append(tr("reported after the 2 hours"))
     return " · ".join(parts)
 
 
