@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt
@@ -21,12 +21,13 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from fever_desk.i18n import tr
 from ui.desk.report_cards import cards_api as api
-from ui.desk.report_cards import output
-from ui.desk.report_cards.actions import CorrectionDialog, MarkReportedDialog
-from ui.desk.report_cards.by_hand import HandCardDialog
 from ui.desk.report_cards.clock import CardClock, ClockStrip
-from ui.desk.report_cards.editor import CardEditor
 from ui.desk.station import Station
+
+if TYPE_CHECKING:
+    # Loaded when a doctor first opens a card, not while the window is built behind the login dialog.
+    from ui.desk.report_cards.by_hand import HandCardDialog
+    from ui.desk.report_cards.editor import CardEditor
 
 
 class CardDesk(QObject):
@@ -124,6 +125,9 @@ class CardDesk(QObject):
         if not self.may_handle():
             self.refuse()
             return None
+        from ui.desk.report_cards import output
+        from ui.desk.report_cards.editor import CardEditor
+
         if self.editor is not None:
             self.editor.close()
         editor = CardEditor(self.station, card, self.window, self.clock.clock)
@@ -141,6 +145,8 @@ class CardDesk(QObject):
         if not self.may_handle():
             self.refuse()
             return None
+        from ui.desk.report_cards.by_hand import HandCardDialog
+
         dialog = HandCardDialog(self.station, self.window, self.clock.clock)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self.open_card)
@@ -148,12 +154,18 @@ class CardDesk(QObject):
         return dialog
 
     def _mark(self, editor: CardEditor, card: Any) -> None:
+
+        from ui.desk.report_cards.actions import MarkReportedDialog
+
         dialog = MarkReportedDialog(self.station, card, editor, self.clock.clock)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.stored.connect(lambda result: self._after(editor, result))
         dialog.open()
 
     def _correct(self, editor: CardEditor, card: Any) -> None:
+
+        from ui.desk.report_cards.actions import CorrectionDialog
+
         dialog = CorrectionDialog(self.station, card, editor, self.clock.clock)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.stored.connect(lambda result: self._after(editor, result))
@@ -172,6 +184,9 @@ class CardDesk(QObject):
         if not self.may_handle():
             self.refuse()
             return
+
+        from ui.desk.report_cards import output
+
         self._keep(output.export_day(self.station, self.window, self.clock.clock().date(), written))
 
     def _keep(self, dialog: QWidget) -> None:
