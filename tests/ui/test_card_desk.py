@@ -184,7 +184,9 @@ def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(
     on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, card.id, "4301-0001", now=clock.moment))
     desk.clock.tick()
     qtbot.waitUntil(lambda: not desk.clock.rows, timeout=5000)
-    assert not desk.strip.isVisible()
+    assert desk.strip.isVisible() and not desk.strip.list.isVisible()  # the clock stays, saying so
+    assert desk.strip.title.text() == tr("Report cards within 2 hours: none waiting to be reported.")
+    assert "#fde7ea" not in desk.strip.styleSheet()
     desk.stop()
 
 
@@ -394,11 +396,12 @@ def test_the_window_shows_the_clock_above_the_tabs_and_f6_then_enter_opens_the_c
     window.apply_operator(station.operator)
     assert window._outer.indexOf(window.cards.strip) < window._outer.indexOf(window.tabs)
     assert window.cards.menu.menuAction() in window.menuBar().actions()
-    assert not window.cards.strip.isVisible()
+    qtbot.waitUntil(lambda: window.cards.strip.isVisible(), timeout=10000)  # always there, nothing waiting
+    assert not window.cards.strip.list.isVisible()
     now = datetime.now().astimezone()
     screening = make_screening("李四", created_at=now, disposition=Disposition.SUSPECTED, celsius=38.9)
     station.perform(lambda ctx: save_screening(ctx, screening))
-    qtbot.waitUntil(lambda: window.cards.strip.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: window.cards.strip.list.isVisible(), timeout=10000)
     (line,) = strip_lines(window.cards)
     assert "李四" in line[0] and line[1] == "due"
     window.activateWindow()

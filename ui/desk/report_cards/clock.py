@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QListWid
 from fever_desk.i18n import tr
 from ui.desk.report_cards import cards_api as api
 from ui.desk.station import Station
+from ui.desk.widgets.inputs import set_style
 
 TICK_MS = 20_000  # the minutes shown never lag by more than a third of a minute
 
@@ -121,7 +122,8 @@ class CardList(QListWidget):
 
 
 class ClockStrip(QFrame):
-    """The visible clock: one line per open card, hidden when every card is reported."""
+    """The visible clock: one line per open card; a single quiet line when every card is reported, so the
+    desk can see that the clock is there and that nothing waits."""
 
     open_requested = Signal(object)  # the card
 
@@ -148,12 +150,16 @@ class ClockStrip(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(tr("Report cards within 2 hours (F6):"))
         self.refresh()
 
     def refresh(self) -> None:
         rows = self.clock.rows
-        self.setVisible(bool(rows))
+        self.setVisible(self.clock.station.db_ready)
+        self.list.setVisible(bool(rows))
+        if rows:
+            self.title.setText(tr("Report cards within 2 hours (F6):"))
+        else:
+            self.title.setText(tr("Report cards within 2 hours: none waiting to be reported."))
         current = self.list.currentRow()
         self.list.clear()
         for row in rows:
@@ -166,13 +172,16 @@ class ClockStrip(QFrame):
         if rows:
             self.list.setCurrentRow(min(max(current, 0), len(rows) - 1))
         worst = self.clock.worst
-        if worst is not None:
-            text, background = COLOURS[worst]
-            border = "2px" if worst is api.Level.OVERDUE else "1px"
-            self.setStyleSheet(
-                f"#card_clock {{ background: {background}; border: {border} solid {text}; }}"
-                f" #card_clock_title {{ color: {text}; font-weight: bold; }}"
-            )
+        if worst is None:
+            set_style(self, "#card_clock { border: 1px solid #c8c8c8; } #card_clock_title { color: #555; }")
+            return
+        text, background = COLOURS[worst]
+        border = "2px" if worst is api.Level.OVERDUE else "1px"
+        set_style(
+            self,
+            f"#card_clock {{ background: {background}; border: {border} solid {text}; }}"
+            f" #card_clock_title {{ color: {text}; font-weight: bold; }}",
+        )
 
     @staticmethod
     def line(row: api.ClockRow) -> str:
