@@ -190,6 +190,46 @@ def test_the_clock_goes_from_due_to_warning_to_overdue_and_leaves_when_reported(
     desk.stop()
 
 
+def test_with_the_shared_server_unreachable_the_clock_counts_down_what_it_last_read(
+    qtbot, station: Station
+) -> None:
+    """Offline (``ctx.store``'s link down) the clock asks no server, so the nurse's saves are not held
+    behind a query every 20 s; the cards it last read go on counting down."""
+    from types import SimpleNamespace
+
+    clock = Clock(DIAGNOSED + timedelta(minutes=10))
+    card = suspected_card(qtbot, station)
+    desk = make_desk(qtbot, station, clock)
+    desk.start()
+    qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
+
+    def server(online: bool | None) -> None:
+        link = None if online is None else SimpleNamespace(link=SimpleNamespace(online=online))
+        on_worker(qtbot, station, lambda ctx: setattr(ctx, "store", link))
+
+    def reading() -> list[tuple[str, str]]:
+        desk.clock.tick()
+        qtbot.waitUntil(lambda: not desk.clock.asking, timeout=5000)
+        return strip_lines(desk)
+
+    server(False)
+    clock.moment = DIAGNOSED + timedelta(minutes=95)
+    assert [level for _text, level in reading()] == ["warning"]
+    server(None)  # SQLite has no store: the card is marked reported (as at another counter)
+    values = {**api.doctor_values(card), "occupation": "student", "belongs": "same_county"}
+    values.update({level: values[level] or level for level in ("province", "city", "county", "township")})
+    station_values = api.station_of(station.settings)
+    on_worker(qtbot, station, lambda ctx: api.complete(ctx, card.id, values, clock.moment, station_values))
+    on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, card.id, "4301-0001", now=clock.moment))
+    server(False)
+    clock.moment = DIAGNOSED + timedelta(minutes=125)
+    assert [level for _text, level in reading()] == ["overdue"]  # not asked: still the last reading
+    server(True)
+    assert reading() == []  # back online: read again, nothing waits
+    server(None)
+    desk.stop()
+
+
 def test_a_nurse_sees_the_clock_but_is_told_only_a_doctor_opens_a_card(qtbot, station: Station) -> None:
     log_in_as(qtbot, station, NURSE, Role.NURSE)
     card = suspected_card(qtbot, station)

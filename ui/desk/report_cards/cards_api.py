@@ -246,7 +246,15 @@ def with_suggestion(card: ReportCard, station: service.CardStation) -> ReportCar
     return service.suggested_belongs(card, station)
 
 
-def open_cards(ctx: Any, now: datetime) -> list[ReportCard]:
+def open_cards(ctx: Any, now: datetime) -> list[ReportCard] | None:
+    """The open cards; None while a shared server is known to be unreachable (``ctx.store``'s link).
+
+    The clock asks every 20 s on the one database worker: a query to a server that does not answer
+    would hold the nurse's saves behind it for the connection deadline each time.  Offline, the clock
+    keeps counting down the cards it last read instead."""
+    link = getattr(getattr(ctx, "store", None), "link", None)
+    if link is not None and not link.online:
+        return None
     return [entry.card for entry in service.open_cards(ctx, now)]
 
 

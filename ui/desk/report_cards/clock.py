@@ -50,6 +50,7 @@ class CardClock(QObject):
         self.station = station
         self.clock = clock
         self.rows: list[api.ClockRow] = []
+        self._cards: Sequence[Any] = []
         self._asking = False
         self._again = False
         self.timer = QTimer(self)
@@ -76,9 +77,11 @@ class CardClock(QObject):
         self._asking = True
         self.station.worker.submit(lambda ctx: api.open_cards(ctx, now), self._answered, self._failed)
 
-    def _answered(self, cards: Sequence[Any]) -> None:
+    def _answered(self, cards: Sequence[Any] | None) -> None:
         self._asking = False
-        self.rows = api.clock_rows(cards, self.clock())
+        if cards is not None:
+            self._cards = cards
+        self.rows = api.clock_rows(self._cards, self.clock())  # offline (None): the last cards, counting on
         self.changed.emit()
         if self._again:
             self._again = False
