@@ -212,22 +212,28 @@ def test_with_the_shared_server_unreachable_the_clock_counts_down_what_it_last_r
         qtbot.waitUntil(lambda: not desk.clock.asking, timeout=5000)
         return strip_lines(desk)
 
-    server(False)
-    clock.moment = DIAGNOSED + timedelta(minutes=95)
-    assert [level for _text, level in reading()] == ["warning"]
-    server(None)  # SQLite has no store: the card is marked reported (as at another counter)
-    values = {**api.doctor_values(card), "occupation": "student", "belongs": "same_county"}
-    values.update({level: values[level] or level for level in ("province", "city", "county", "township")})
-    station_values = api.station_of(station.settings)
-    on_worker(qtbot, station, lambda ctx: api.complete(ctx, card.id, values, clock.moment, station_values))
-    on_worker(qtbot, station, lambda ctx: service.mark_reported(ctx, card.id, "4301-0001", now=clock.moment))
-    server(False)
-    clock.moment = DIAGNOSED + timedelta(minutes=125)
-    assert [level for _text, level in reading()] == ["overdue"]  # not asked: still the last reading
-    server(True)
-    assert reading() == []  # back online: read again, nothing waits
-    server(None)
-    desk.stop()
+    try:
+        server(False)
+        clock.moment = DIAGNOSED + timedelta(minutes=95)
+        assert [level for _text, level in reading()] == ["warning"]
+        server(None)  # SQLite has no store: the card is marked reported (as at another counter)
+        values = {**api.doctor_values(card), "occupation": "student", "belongs": "same_county"}
+        values.update({level: values[level] or level for level in ("province", "city", "county", "township")})
+        station_values = api.station_of(station.settings)
+        on_worker(
+            qtbot, station, lambda ctx: api.complete(ctx, card.id, values, clock.moment, station_values)
+        )
+        on_worker(
+            qtbot, station, lambda ctx: service.mark_reported(ctx, card.id, "4301-0001", now=clock.moment)
+        )
+        server(False)
+        clock.moment = DIAGNOSED + timedelta(minutes=125)
+        assert [level for _text, level in reading()] == ["overdue"]  # not asked: still the last reading
+        server(True)
+        assert reading() == []  # back online: read again, nothing waits
+    finally:
+        server(None)  # the Database closes its store on teardown
+        desk.stop()
 
 
 def test_a_nurse_sees_the_clock_but_is_told_only_a_doctor_opens_a_card(qtbot, station: Station) -> None:
