@@ -18,7 +18,13 @@ from typing import Any
 
 from fever_desk.i18n import current_language, tr
 from fever_desk.privacy import Permission, Permissions
-from fever_desk.report_card.card import FIELD_LABELS, CardFieldProblem, ReportCard, card_problems
+from fever_desk.report_card.card import (
+    FIELD_LABELS,
+    CardFieldProblem,
+    ReportCard,
+    card_problems,
+    field_problem,
+)
 from fever_desk.report_card.clock import ClockState, read_clock, reported_late
 from fever_desk.report_card.fields import CHINESE, ENGLISH, OCCUPATIONS, Belongs, CaseClass
 from ui.services import report_cards as service
@@ -43,6 +49,7 @@ EDITOR_LABELS = {
 #: Fields the service fills when the card is completed (the station's unit, the doctor logged in).
 FILLED_BY_THE_STATION = frozenset({"reporting_unit", "doctor", "national_number"})
 ONSET_FORMAT = "%Y-%m-%d"
+ONSET_FORMAT_TEMPLATE = "{label}: write the date as 2020-01-28."
 
 
 class Level(StrEnum):
@@ -175,7 +182,7 @@ def edited(card: ReportCard, values: dict[str, str]) -> ReportCard:
         try:
             onset = datetime.strptime(values["onset_date"], ONSET_FORMAT).date()
         except ValueError:
-            raise CardFieldProblem("onset_date", "{label}: write the date as 2020-01-28.") from None
+            raise field_problem("onset_date", ONSET_FORMAT_TEMPLATE) from None
     address = replace(card.address, **{level: values.get(level, "") for level in ADDRESS_LEVELS})
     return replace(
         card,
