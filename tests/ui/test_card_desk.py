@@ -127,9 +127,9 @@ def strip_lines(desk: CardDesk) -> list[tuple[str, str]]:
 
 
 def open_editor(qtbot, desk: CardDesk, card: ReportCard) -> CardEditor:
-    editor = desk.open_card(card)
-    assert editor is not None
-    qtbot.waitUntil(editor.isVisible, timeout=5000)
+    assert desk.open_card(card)
+    qtbot.waitUntil(lambda: desk.editor is not None and desk.editor.isVisible(), timeout=5000)
+    editor = desk.editor
     qtbot.waitUntil(lambda: editor.history.count() > 0, timeout=5000)
     return editor
 
@@ -277,6 +277,9 @@ def test_the_editor_names_each_missing_field_focuses_it_and_loses_nothing(qtbot,
         for i in range(editor.known.rowCount())
     }
     assert "王小明" in known and editor.fields["id_number"].text() == card.id_number  # type: ignore[attr-defined]
+    # The full ID number is on screen: the view was logged first, as for any full ID shown.
+    trail = on_worker(qtbot, station, lambda ctx: ctx.audit.for_record("report_card", str(card.id)))
+    assert [(e.action, e.operator) for e in trail if e.action == "view_full_id"] == [("view_full_id", DOCTOR)]
     # 病人属于 suggested from the area codes (or left to choose when the address has no code).
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.crowd, timeout=5000)  # the first still empty
     QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

@@ -23,6 +23,7 @@ from fever_desk.i18n import tr
 from ui.desk.report_cards import cards_api as api
 from ui.desk.report_cards.clock import CardClock, ClockStrip
 from ui.desk.station import Station
+from ui.desk.widgets.reveal import request_reveal
 
 if TYPE_CHECKING:
     # Loaded when a doctor first opens a card, not while the window is built behind the login dialog.
@@ -121,10 +122,23 @@ class CardDesk(QObject):
             if not self.strip.focus_list():
                 self.station.problem.emit(tr("No report card is waiting to be reported."))
 
-    def open_card(self, card: Any) -> CardEditor | None:
+    def open_card(self, card: Any) -> bool:
+        """Open ``card`` in the editor, which shows the full ID number the doctor enters online: as for any
+        full ID shown (``ui.desk.widgets.reveal``), the view is logged first, and nothing is shown if
+        the entry cannot be written.  False: refused (the role), told in a sentence."""
         if not self.may_handle():
             self.refuse()
-            return None
+            return False
+        return request_reveal(
+            self.station,
+            "report_card",
+            str(card.id),
+            card.id_number,
+            lambda _full: self._edit(card),
+            self.window,
+        )
+
+    def _edit(self, card: Any) -> CardEditor:
         from ui.desk.report_cards import output
         from ui.desk.report_cards.editor import CardEditor
 
