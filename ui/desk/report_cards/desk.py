@@ -3,8 +3,9 @@
 Everyone logged in sees the clock (a nurse must know a card is waiting, to fetch the doctor); only a
 doctor or an administrator opens a card to complete it, mark it reported or correct it, and anyone else
 is told so in a sentence rather than shown a disabled button.  F6 takes the keyboard to the most urgent
-card; Enter opens it.  The main window only places the strip and the menu and calls ``start`` /
-``stop``.
+card; Enter opens it (after logging the view of the full ID number it shows); Ctrl+Shift+N makes a card
+by hand; the "Report cards" menu also exports the day's cards.  The main window only places the strip
+and the menu and calls ``start`` / ``stop``.
 """
 
 from __future__ import annotations
