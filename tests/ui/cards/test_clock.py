@@ -5,6 +5,7 @@ station's own window (F6, Enter)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -78,7 +79,8 @@ def test_with_the_shared_server_unreachable_the_clock_counts_down_what_it_last_r
     qtbot, station: Station
 ) -> None:
     """Offline (``ctx.store``'s link down) the clock asks no server, so the nurse's saves are not held
-    behind a query every 20 s; the cards it last read go on counting down."""
+    behind a query every 20 s; the cards it last read go on counting down.  Back online, it also makes the
+    card of a suspected save that reached the server from an outbox without one (``catch_up_cards``)."""
     from types import SimpleNamespace
 
     clock = Clock(DIAGNOSED + timedelta(minutes=10))
@@ -88,8 +90,16 @@ def test_with_the_shared_server_unreachable_the_clock_counts_down_what_it_last_r
     qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
 
     def server(online: bool | None) -> None:
-        link = None if online is None else SimpleNamespace(link=SimpleNamespace(online=online))
-        on_worker(qtbot, station, lambda ctx: setattr(ctx, "store", link))
+        def attach(ctx: Any) -> None:
+            from db.transactions import unit_of_work
+
+            store = SimpleNamespace(
+                link=SimpleNamespace(online=online),
+                unit_of_work=lambda: unit_of_work(ctx.handle.session_factory),
+            )
+            ctx.store = None if online is None else store
+
+        on_worker(qtbot, station, attach)
 
     def reading() -> list[tuple[str, str]]:
         desk.clock.tick()
@@ -115,6 +125,17 @@ def test_with_the_shared_server_unreachable_the_clock_counts_down_what_it_last_r
         assert [level for _text, level in reading()] == ["overdue"]  # not asked: still the last reading
         server(True)
         assert reading() == []  # back online: read again, nothing waits
+        # A suspected save that reached the server from an outbox, without its card: the desk makes it.
+        replayed = make_screening(
+            "钱七", created_at=clock.moment, disposition=Disposition.SUSPECTED, celsius=38.7
+        )
+        on_worker(qtbot, station, lambda ctx: ctx.screenings.add(replayed))
+        desk.clock.catch_up_every_s = 0
+        assert [row.name for row in desk.clock.rows] == []
+        desk.clock.tick()
+        qtbot.waitUntil(lambda: [row.name for row in desk.clock.rows] == ["钱七"], timeout=5000)
+        (made,) = on_worker(qtbot, station, lambda ctx: service.cards_of_day(ctx, clock.moment.date())[1:])
+        assert made.screening_id == replayed.id and made.diagnosed_at == clock.moment
     finally:
         server(None)  # the Database closes its store on teardown
         desk.stop()

@@ -253,15 +253,19 @@ def with_suggestion(card: ReportCard, station: service.CardStation) -> ReportCar
     return service.suggested_belongs(card, station)
 
 
-def open_cards(ctx: Any, now: datetime) -> list[ReportCard] | None:
+def open_cards(ctx: Any, now: datetime, catch_up: bool = False) -> list[ReportCard] | None:
     """The open cards; None while a shared server is known to be unreachable (``ctx.store``'s link).
 
     The clock asks every 20 s on the one database worker: a query to a server that does not answer
     would hold the nurse's saves behind it for the connection deadline each time.  Offline, the clock
-    keeps counting down the cards it last read instead."""
+    keeps counting down the cards it last read instead.  On a shared server, ``catch_up`` first makes
+    the cards of suspected screenings that reached the server from an outbox without one
+    (``service.catch_up_cards``); on a single SQLite file a card is always made with its screening."""
     link = getattr(getattr(ctx, "store", None), "link", None)
     if link is not None and not link.online:
         return None
+    if link is not None and catch_up:
+        service.catch_up_cards(ctx, now)
     return [entry.card for entry in service.open_cards(ctx, now)]
 
 

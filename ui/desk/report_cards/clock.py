@@ -11,6 +11,7 @@ waiting for it.  Whether a card is due, in warning or overdue is the domain's ru
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,8 @@ from ui.desk.station import Station
 from ui.desk.widgets.inputs import set_style
 
 TICK_MS = 20_000  # the minutes shown never lag by more than a third of a minute
+#: How often a reading also makes the cards of suspected saves replayed from an outbox (shared server).
+CATCH_UP_EVERY_S = 120.0
 
 #: (text, background) per level; the strip takes the colour of its most urgent card.
 COLOURS = {
@@ -51,6 +54,8 @@ class CardClock(QObject):
         self.clock = clock
         self.rows: list[api.ClockRow] = []
         self._cards: Sequence[Any] = []
+        self.catch_up_every_s = CATCH_UP_EVERY_S
+        self._caught_up_at: float | None = None  # the first reading catches up
         self._asking = False
         self._again = False
         self.timer = QTimer(self)
@@ -74,8 +79,14 @@ class CardClock(QObject):
             self._again = True
             return
         now = self.clock()
+        last = self._caught_up_at
+        catch_up = last is None or time.monotonic() - last >= self.catch_up_every_s
+        if catch_up:
+            self._caught_up_at = time.monotonic()
         self._asking = True
-        self.station.worker.submit(lambda ctx: api.open_cards(ctx, now), self._answered, self._failed)
+        self.station.worker.submit(
+            lambda ctx: api.open_cards(ctx, now, catch_up), self._answered, self._failed
+        )
 
     def _answered(self, cards: Sequence[Any] | None) -> None:
         self._asking = False
