@@ -38,6 +38,7 @@ OUR_TABLES = frozenset(
         "audit_head",
         "screening_followup",
         "daily_report",
+        "county_delivery",
         "alembic_version",
     }
 )

@@ -33,7 +33,7 @@ class OperatorRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint("role IN ('nurse', 'pharmacist', 'administrator', 'doctor')", name="role"),
+        CheckConstraint("role IN ('nurse', 'pharmacist', 'administrator', 'doctor', 'county')", name="role"),
     )
 
 

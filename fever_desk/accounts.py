@@ -31,6 +31,7 @@ class Role(StrEnum):
     PHARMACIST = "pharmacist"
     ADMINISTRATOR = "administrator"
     DOCTOR = "doctor"  # completes and marks report cards (fever_desk.report_card)
+    COUNTY = "county"  # the county health commission: reads every point's report, not patients
 
 
 ROLE_LABELS: dict[Role, str] = {  # English source strings; translate with tr() where shown
@@ -38,6 +39,7 @@ ROLE_LABELS: dict[Role, str] = {  # English source strings; translate with tr() 
     Role.PHARMACIST: "Pharmacist",
     Role.ADMINISTRATOR: "Administrator",
     Role.DOCTOR: "Doctor",
+    Role.COUNTY: "County",
 }
 
 

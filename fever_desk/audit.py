@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     FOLLOWUP = "followup"  # a result received back for a screening
     CARD_COMPLETE = "card_complete"  # a report card completed by the doctor
     CARD_REPORTED = "card_reported"  # a report card marked reported online, with the national number
+    COUNTY_ENROL = "county_enrol"  # this station's key recorded by the county
+    COUNTY_SEND = "county_send"  # a signed report queued for, or delivered to, the county
 
 
 @dataclass(frozen=True)

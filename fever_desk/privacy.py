@@ -29,6 +29,7 @@ class Permission(StrEnum):
     CONFIGURE = "configure"
     # Complete a suspected-case report card and mark it reported online (fever_desk.report_card).
     REPORT_CARD = "report_card"
+    COUNTY = "county"  # every point's daily report, the missing list and the county's exports
 
 
 P = Permission
@@ -42,6 +43,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.DOCTOR: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.REPORT_CARD}),
     # The administrator covers any counter and is the only one who deletes or manages accounts.
     Role.ADMINISTRATOR: frozenset(Permission),
+    # The county health commission sees reports (aggregate figures), never a patient record.
+    Role.COUNTY: frozenset({P.COUNTY}),
 }
 
 

@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Importing registers each feature's tables on Base.metadata.
-from db import models_accounts, models_pharmacy, models_reports, models_slips  # noqa: F401
+from db import models_accounts, models_county, models_pharmacy, models_reports, models_slips  # noqa: F401
 from db.engine import make_engine
 from db.models import Base
 from db.report_cards import models as report_card_models  # noqa: F401
