@@ -101,7 +101,7 @@ def test_a_refused_report_comes_back_with_its_reason(county: County, station: Da
 
 
 def test_a_county_outage_keeps_the_backlog_and_delivers_it_after(
-    county: County,
+    county: County,  # noqa: F811
     station: Database,
     pg_cluster: Any,  # noqa: F811
 ) -> None:
