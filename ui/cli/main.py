@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli.report import add_report_commands  # no Qt: a scheduled task sends the report
 
     add_report_commands(sub)
+    from ui.cli.county import add_county_commands  # no Qt: the county's status runs over SSH
+
+    add_county_commands(sub)
     add_slip_commands(sub)
     add_card_commands(sub)
     add_user_commands(sub)
