@@ -17,7 +17,7 @@ nothing refers to ``operator`` by a foreign key, so the copy is safe with foreig
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0009"
 down_revision = "0008"  # given as "0006"; 0008 (report cards) reached main first
@@ -30,6 +30,22 @@ NEW_ROLES = "role IN ('nurse', 'pharmacist', 'administrator', 'doctor', 'county'
 
 def _utc() -> sa.types.TypeEngine:
     return sa.DateTime(timezone=False)
+
+
+def _role_checks() -> list[str]:
+    """The role CHECK's name as the database has it: 0005 named it through the naming convention on one
+    engine and literally on the other, so read it rather than guess (offline SQL: PostgreSQL's name)."""
+    if context.is_offline_mode():
+        return ["ck_operator_role"]
+    checks = sa.inspect(op.get_bind()).get_check_constraints("operator")
+    return [c["name"] for c in checks if c.get("name") and "role" in c["sqltext"]]
+
+
+def _replace_role_check(roles: str) -> None:
+    with op.batch_alter_table("operator") as batch:
+        for name in _role_checks():
+            batch.drop_constraint(op.f(name), type_="check")
+        batch.create_check_constraint(op.f("ck_operator_role"), roles)
 
 
 def upgrade() -> None:
@@ -55,14 +71,10 @@ def upgrade() -> None:
             "kind", "report_day", "revision", name="uq_county_delivery_kind_report_day_revision"
         ),
     )
-    with op.batch_alter_table("operator") as batch:
-        batch.drop_constraint("ck_operator_role", type_="check")
-        batch.create_check_constraint("ck_operator_role", NEW_ROLES)
+    _replace_role_check(NEW_ROLES)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM operator WHERE role = 'county'")
-    with op.batch_alter_table("operator") as batch:
-        batch.drop_constraint("ck_operator_role", type_="check")
-        batch.create_check_constraint("ck_operator_role", OLD_ROLES)
+    _replace_role_check(OLD_ROLES)
     op.drop_table("county_delivery")
