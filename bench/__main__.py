@@ -20,6 +20,7 @@ MODULES = [
     "bench.bench_cards",
     "bench.bench_pg",
     "bench.bench_outbox",
+    "bench.bench_county",
     "bench.bench_bundle",
     "bench.bench_soak",
 ]

@@ -110,7 +110,7 @@ REPORT = Table(
     Column("body", Text, nullable=False),
     Column("signature", Text, nullable=False),
     UniqueConstraint("point_id", "day", "revision"),
-    Index(None, "day", "point_id"),
+    Index("ix_county_report_day_point_id_revision", "day", "point_id", text("revision DESC")),
 )
 
 CARD_COUNT = Table(

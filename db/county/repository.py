@@ -1,10 +1,10 @@
 """The county administrator's reads and writes: points, one-time codes, and what was received.
 
-Every read of received reports goes through :func:`received_on` / :func:`received_between`, which take
+Every read of received reports goes through :func:`received_on`, which takes
 the latest revision of each point's day and the receipt time of its *first* revision (punctuality is
 judged on the first; see ``fever_desk.county.status``).  Both are one indexed query
-(``county_report (day, point_id)``); ``bench/bench_county.py`` times the day's status on a year of
-reports.
+(``county_report (day, point_id, revision DESC)``); the 14-day trend is summed in SQL
+(:func:`trend_totals`).  ``bench/bench_county.py`` times the day's status on a year of reports.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from db.county.models import ENROLMENT, POINT
 from fever_desk.county.points import Point, PointKind, check_township_code
-from fever_desk.county.status import Received
+from fever_desk.county.status import DayTotals, Received
 from fever_desk.reporting import DailyFigures
 from fever_desk.slips.signing import fingerprint, load_public_key
 
@@ -26,9 +26,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: it is read o
 CODE_VALID = timedelta(days=7)
 
 
-def _point(row: Any) -> Point:
+def _point(row: Any, with_fingerprint: bool = True) -> Point:
     mark = ""
-    if row.public_key:
+    if row.public_key and with_fingerprint:
         try:
             mark = fingerprint(load_public_key(row.public_key))
         except ValueError:
@@ -60,9 +60,11 @@ def add_point(
     return _point(row)
 
 
-def points(connection: Connection) -> list[Point]:
+def points(connection: Connection, fingerprints: bool = False) -> list[Point]:
+    """Every registered point; ``fingerprints`` also decodes each enrolled key's fingerprint (the list
+    shows it; the day's status does not need it and skips the work)."""
     rows = connection.execute(select(POINT).order_by(POINT.c.township_code, POINT.c.name, POINT.c.id))
-    return [_point(row) for row in rows]
+    return [_point(row, fingerprints) for row in rows]
 
 
 def code_hash(code: str) -> str:
@@ -85,28 +87,57 @@ def issue_code(connection: Connection, point_id: int, valid: timedelta = CODE_VA
 
 
 _RECEIVED = """
-SELECT DISTINCT ON (point_id, day) point_id, day, revision, zero, figures,
-       min(received_at) OVER (PARTITION BY point_id, day) AS first_received
+SELECT DISTINCT ON (point_id) point_id, revision, zero, figures,
+       min(received_at) OVER (PARTITION BY point_id) AS first_received
 FROM county_report
-WHERE day BETWEEN :first AND :last
-ORDER BY point_id, day, revision DESC
+WHERE day = :day
+ORDER BY point_id, revision DESC
+"""
+
+# Per day, the latest revision of each point expected that day, summed; DISTINCT ON follows the index
+# (day, point_id, revision DESC), so no sort.
+_TREND = """
+SELECT latest.day, count(*) AS reported, count(*) FILTER (WHERE latest.zero) AS zero,
+       sum(latest.screened) AS screened, sum(latest.fever) AS fever, sum(latest.suspected) AS suspected
+FROM (
+    SELECT DISTINCT ON (day, point_id) day, point_id, zero, screened, fever, suspected
+    FROM county_report
+    WHERE day BETWEEN :first AND :last
+    ORDER BY day, point_id, revision DESC
+) AS latest
+JOIN county_point AS p ON p.id = latest.point_id AND p.active_from <= latest.day
+GROUP BY latest.day
 """
 
 
-def received_between(connection: Connection, first: date, last: date) -> dict[date, list[Received]]:
-    """For each day in ``[first, last]``, each point's latest revision and first receipt."""
-    out: dict[date, list[Received]] = {}
-    for row in connection.execute(text(_RECEIVED), {"first": first, "last": last}):
-        out.setdefault(row.day, []).append(
-            Received(
-                row.point_id, row.first_received, row.revision, DailyFigures.from_json(row.figures), row.zero
-            )
+def received_on(connection: Connection, day: date) -> list[Received]:
+    """Each point's latest revision for ``day`` and the receipt time of its first."""
+    return [
+        Received(
+            row.point_id, row.first_received, row.revision, DailyFigures.from_json(row.figures), row.zero
         )
+        for row in connection.execute(text(_RECEIVED), {"day": day})
+    ]
+
+
+def received_between(connection: Connection, first: date, last: date) -> dict[date, list[Received]]:
+    """:func:`received_on` for each day in ``[first, last]`` that has reports (tests, small ranges)."""
+    out: dict[date, list[Received]] = {}
+    day = first
+    while day <= last:
+        got = received_on(connection, day)
+        if got:
+            out[day] = got
+        day += timedelta(days=1)
     return out
 
 
-def received_on(connection: Connection, day: date) -> list[Received]:
-    return received_between(connection, day, day).get(day, [])
+def trend_totals(connection: Connection, first: date, last: date) -> dict[date, DayTotals]:
+    rows = connection.execute(text(_TREND), {"first": first, "last": last})
+    return {
+        row.day: DayTotals(row.reported, row.zero, int(row.screened), int(row.fever), int(row.suspected))
+        for row in rows
+    }
 
 
 def card_counts_on(connection: Connection, day: date) -> dict[int, dict[str, int]]:

@@ -12,7 +12,7 @@ as zero.  The clock is a parameter (``now``) so the rules are testable at any in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
@@ -92,8 +92,11 @@ def missing(rows: Iterable[PointDay]) -> list[PointDay]:
     return [r for r in rows if r.status is ReportStatus.MISSING]
 
 
+_FIGURES = tuple(f.name for f in fields(DailyFigures))
+
+
 def _add(a: DailyFigures, b: DailyFigures) -> DailyFigures:
-    return DailyFigures(**{k: v + b.to_json()[k] for k, v in a.to_json().items()})
+    return DailyFigures(*(getattr(a, name) + getattr(b, name) for name in _FIGURES))
 
 
 @dataclass
@@ -138,6 +141,29 @@ def county_total(rows: Iterable[PointDay]) -> TownshipTotal:
 
 
 @dataclass(frozen=True)
+class DayTotals:
+    """What the reports received for one day add up to (latest revision of each expected point)."""
+
+    reported: int = 0
+    zero: int = 0
+    screened: int = 0
+    fever: int = 0
+    suspected: int = 0
+
+
+def day_totals(received: Iterable[Received], expected: set[int]) -> DayTotals:
+    """The pure form of ``db.county.repository.trend_totals`` (which sums in SQL)."""
+    got = [r for r in received if r.point_id in expected]
+    return DayTotals(
+        len(got),
+        sum(1 for r in got if r.zero),
+        sum(r.figures.screened for r in got),
+        sum(r.figures.fever for r in got),
+        sum(r.figures.suspected for r in got),
+    )
+
+
+@dataclass(frozen=True)
 class TrendDay:
     """One day of the 14-day chart: how many points reported (and how many of them zero), and the
     county's screened / fever / suspected counts from the reports received."""
@@ -160,26 +186,14 @@ def trend_days(last_day: date, days: int = TREND_DAYS) -> list[date]:
 
 
 def trend(
-    points: Iterable[Point],
-    received_by_day: dict[date, list[Received]],
-    last_day: date,
-    days: int = TREND_DAYS,
+    points: Iterable[Point], totals: dict[date, DayTotals], last_day: date, days: int = TREND_DAYS
 ) -> list[TrendDay]:
-    """The ``days`` days ending on ``last_day``, oldest first; a day with no report has zeros, not gaps."""
-    points = list(points)
+    """The ``days`` days ending on ``last_day``, oldest first; a day with no report has zeros, not gaps.
+    ``totals`` counts only points expected that day (see :func:`day_totals`)."""
+    starts = [p.active_from for p in points]
     out = []
     for day in trend_days(last_day, days):
-        expected = {p.id for p in points if p.active_from <= day}
-        got = [r for r in received_by_day.get(day, []) if r.point_id in expected]
-        out.append(
-            TrendDay(
-                day,
-                len(expected),
-                len(got),
-                sum(1 for r in got if r.zero),
-                sum(r.figures.screened for r in got),
-                sum(r.figures.fever for r in got),
-                sum(r.figures.suspected for r in got),
-            )
-        )
+        t = totals.get(day, DayTotals())
+        expected = sum(1 for start in starts if start <= day)
+        out.append(TrendDay(day, expected, t.reported, t.zero, t.screened, t.fever, t.suspected))
     return out

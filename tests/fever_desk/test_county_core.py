@@ -13,6 +13,7 @@ from fever_desk.county.status import (
     Received,
     ReportStatus,
     day_status,
+    day_totals,
     missing,
     township_totals,
     trend,
@@ -98,7 +99,7 @@ def test_township_totals_and_trend() -> None:
         1,
     )
     assert (second.with_findings, second.figures.fever) == (1, 2)
-    days = trend(points, {DAY: got}, DAY)
+    days = trend(points, {DAY: day_totals(got, {p.id for p in points})}, DAY)
     assert len(days) == 14 and days[0].day == DAY - timedelta(days=13)
     assert (days[-1].expected, days[-1].reported, days[-1].zero, days[-1].fever) == (3, 2, 1, 2)
     assert days[0].reported == 0 and days[0].missing == 3

@@ -54,7 +54,7 @@ class County:
     def points(self) -> list[Point]:
         self.ingest()
         with self.engine.connect() as c:
-            return repo.points(c)
+            return repo.points(c, fingerprints=True)
 
     def ingest(self) -> IngestResult:
         return ingest(self.engine)
@@ -68,13 +68,14 @@ class County:
         days = trend_days(day)
         with self.engine.connect() as c:
             points = repo.points(c)
-            received = repo.received_between(c, days[0], day)
+            received = repo.received_on(c, day)
+            by_day = repo.trend_totals(c, days[0], day)
             now = at or repo.now(c)
-        rows = day_status(points, received.get(day, []), day, cutoff, zone, now)
+        rows = day_status(points, received, day, cutoff, zone, now)
         at_zone = now.astimezone(zone)
-        totals, total = township_totals(rows), county_total(rows)
+        towns, total = township_totals(rows), county_total(rows)
         return CountyDocument(
-            day, cutoff.strftime("%H:%M"), at_zone, rows, totals, total, trend(points, received, day)
+            day, cutoff.strftime("%H:%M"), at_zone, rows, towns, total, trend(points, by_day, day)
         )
 
 
