@@ -258,6 +258,11 @@ def measure(cluster: Any, pharmacies: int) -> dict[str, Any]:
                 out["register"] = _register(conn, pharmacies, rng)
                 out["load_rate"] = (out["reports"] + out["register"]) / (time.perf_counter() - began)
             conn.execute("ANALYZE")
+            if name == "county_full":
+                sizes = conn.execute(
+                    "SELECT pg_total_relation_size('county_report'), pg_total_relation_size('purchase')"
+                ).fetchone()
+                out["report_bytes"], out["register_bytes"] = sizes
     out["status_empty"] = _status_ms(urls["county_empty"])
     out["status_full"] = _status_ms(urls["county_full"])
     out["deliver"], out["ingest"] = _ingest(urls["county_full"])
@@ -284,6 +289,8 @@ def run(argv: list[str] | None = None) -> list[Figure]:
                m["single"], "≥ 300/day"),
         Figure("Stations' delivery into the inbox (1 txn each)", m["deliver"], "/s", "single-row INSERT txn",
                m["single"], "-"),
+        Figure("Bytes per report row (table + indexes)", m["report_bytes"] / m["reports"], "B",
+               "per register row", m["register_bytes"] / m["register"], "-"),
         Figure(f"COPY load ({size})", m["load_rate"], "/s", "single-row INSERT txn", m["single"], "-"),
     ]  # fmt: skip
 

@@ -70,6 +70,12 @@ def test_enrol_queue_send_and_read_the_verdict_back(county: County, station: Dat
     read = station_county.send(station)  # nothing to send; the verdicts come back
     assert (read.sent, read.accepted, read.refused) == (0, 3, [])
     assert {d.state for d in station_county.listed(station)} == {"accepted"}
+    # Each step is in the audit trail, committed with its change: queued, sent, and the county's verdict.
+    trail = station.audit.for_record("county_daily", f"{DAY.isoformat()}#2")
+    assert [(e.action, e.detail) for e in trail] == [
+        ("county_send", "queued"), ("county_send", "sent"), ("county_send", "accepted"),
+    ]  # fmt: skip
+    assert station.audit.verify() is None
     with county.engine.connect() as c:
         (got,) = repo.received_on(c, DAY)
         assert c.execute(select(func.count()).select_from(REPORT)).scalar_one() == 2  # both revisions kept

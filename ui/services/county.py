@@ -137,8 +137,8 @@ def _queue(ctx: Any, items: list[tuple[str, date, int, dict[str, Any]]], outbox:
     with ctx.unit_of_work() as session:
         for kind, day, rev, report in signed_items:
             deliveries.add(session, kind, day, rev, point, report.text, report.signature)
-            audit(ctx, AuditAction.COUNTY_SEND, f"county_{kind}", f"{day.isoformat()}#{rev}", "queued",
-                  session=session)  # fmt: skip
+            record = f"{day.isoformat()}#{rev}"
+            audit(ctx, AuditAction.COUNTY_SEND, f"county_{kind}", record, "queued", session=session)
     return len(signed_items)
 
 
@@ -209,9 +209,8 @@ def send(ctx: Any, folder: Path | None = None) -> SendResult:
             outbox.done(item.seq)
             with ctx.unit_of_work() as session:
                 deliveries.mark(session, p["kind"], day, p["revision"], "sent")
-                audit(
-                    ctx, AuditAction.COUNTY_SEND, f"county_{p['kind']}", item.item_id, "sent", session=session
-                )
+                kind = f"county_{p['kind']}"
+                audit(ctx, AuditAction.COUNTY_SEND, kind, item.item_id, "sent", session=session)
             result.sent += 1
         if result.error is None:
             _read_verdicts(ctx, link, result)
@@ -238,8 +237,8 @@ def _read_verdicts(ctx: Any, link: CountyLink, result: SendResult) -> None:
         with ctx.unit_of_work() as session:
             deliveries.mark(session, item.kind, item.day, item.revision, state, reason)
             record = f"{item.day.isoformat()}#{item.revision}"
-            audit(ctx, AuditAction.COUNTY_SEND, f"county_{item.kind}", record, f"{state} {reason}".strip(),
-                  session=session)  # fmt: skip
+            detail = f"{state} {reason}".strip()
+            audit(ctx, AuditAction.COUNTY_SEND, f"county_{item.kind}", record, detail, session=session)
         if state == "accepted":
             result.accepted += 1
         else:
