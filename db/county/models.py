@@ -110,7 +110,13 @@ REPORT = Table(
     Column("body", Text, nullable=False),
     Column("signature", Text, nullable=False),
     UniqueConstraint("point_id", "day", "revision"),
-    Index("ix_county_report_day_point_id_revision", "day", "point_id", text("revision DESC")),
+    Index(
+        "ix_county_report_day_point_id_revision",
+        "day",
+        "point_id",
+        text("revision DESC"),
+        postgresql_include=["zero", "screened", "fever", "suspected"],
+    ),
 )
 
 CARD_COUNT = Table(
