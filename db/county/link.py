@@ -18,9 +18,14 @@ from db.county.models import INBOX
 
 
 def county_engine(url: str) -> Engine:
-    """An engine for the county database; a connection attempt gives up after a few seconds."""
+    """An engine for the county database; a connection attempt gives up after a few seconds.  A server
+    that is not on this PC is refused without ``sslmode`` (``db.transport.PlainTextTransport``): the
+    station's login and its reports must not cross the network readable."""
+    from db.transport import check_transport
+
     if not url.startswith("postgresql"):
         raise ValueError("The county database must be PostgreSQL (postgresql+psycopg://…).")
+    check_transport(url)  # a server elsewhere only with ?sslmode=…, as for the clinic's server
     args: dict[str, Any] = {} if "connect_timeout" in url else {"connect_timeout": 5}
     return create_engine(url, pool_pre_ping=True, connect_args=args)
 

@@ -97,6 +97,7 @@ def _county_url(args: argparse.Namespace) -> str | None:
 def _open_county(args: argparse.Namespace) -> County | None:
     from sqlalchemy.exc import DBAPIError
 
+    from fever_desk.problems import Problem
     from ui.services.county_view import County
 
     url = _county_url(args)
@@ -104,6 +105,9 @@ def _open_county(args: argparse.Namespace) -> County | None:
         return None
     try:
         return County(url)
+    except Problem as exc:
+        print(problem_text(exc, current_language()), file=sys.stderr)
+        return None
     except (DBAPIError, ValueError) as exc:
         print(tr("The county database cannot be reached: {detail}", detail=_first_line(exc)), file=sys.stderr)
         return None
@@ -253,7 +257,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from ui.services.county import CountyProblem, enrol
+    from fever_desk.problems import Problem
+    from ui.services.county import enrol
     from ui.services.settings import load_station_settings
 
     url = _county_url(args)
@@ -263,7 +268,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     context = open_context(args, settings.station_id)
     try:
         enrolment = enrol(context, url, args.code)
-    except CountyProblem as exc:
+    except Problem as exc:
         print(problem_text(exc, current_language()), file=sys.stderr)
         return 1
     finally:
@@ -274,7 +279,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     from fever_desk.county.signed import REASON_TEXTS
-    from ui.services.county import CountyProblem, queue_reports, send
+    from fever_desk.problems import Problem
+    from ui.services.county import queue_reports, send
     from ui.services.settings import load_station_settings
 
     settings = load_station_settings()
@@ -282,7 +288,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     try:
         queued = queue_reports(context, settings.station_id)
         result = send(context)
-    except CountyProblem as exc:
+    except Problem as exc:
         print(problem_text(exc, current_language()), file=sys.stderr)
         return 1
     finally:
