@@ -109,6 +109,8 @@ def test_two_stations_and_a_silent_point_seen_by_the_county(
     assert "3 points: 2 on time, 0 late, 1 missing, 0 not yet due; 1 zero reports, 1 with findings" in status
     assert "430903103 兰溪镇: 2 points, 2 on time, 0 late, 0 missing, 1 zero; screened 2, fever 1" in status
     assert "430903104 泉交河镇: 1 points, 0 on time, 0 late, 1 missing, 0 zero; screened 0, fever 0" in status
+    trend = status.split("Last 14 report days")[1].split("Missing (phone them):")[0].strip().splitlines()[1:]
+    assert len(trend) == 14 and trend[-1].split("\t")[1:] == ["2/3", "1", "2", "1", "0"]
     missing = status.split("Missing (phone them):")[1]
     assert "沉默药店" in missing and "13707370737" in missing and "诊所" not in missing
     # Before the cutoff the silent point is not yet missing.

@@ -228,6 +228,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                  on_time=town.on_time, late=town.late,
                  missing=town.missing, zero=town.zero, screened=f.screened, fever=f.fever,
                  suspected=f.suspected))  # fmt: skip
+    print()
+    print(tr("Last 14 report days (reported / expected, zero reports, screened, fever, suspected)"))
+    for d in doc.trend:
+        print(f"  {d.day:%m-%d}\t{d.reported}/{d.expected}\t{d.zero}\t{d.screened}\t{d.fever}\t{d.suspected}")
     missing = [r for r in doc.rows if r.status is ReportStatus.MISSING]
     print()
     print(tr("Missing (phone them):") if missing else tr("No point is missing."))
