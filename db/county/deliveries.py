@@ -92,3 +92,14 @@ def listed(
     if day is not None:
         query = query.where(DELIVERY.c.report_day == day)
     return [_delivery(row) for row in session.execute(query)]
+
+
+def reported_days(session: Session, station_id: str, first: date, last: date) -> list[date]:
+    """The report days in ``[first, last]`` for which this station generated a daily report."""
+    rows = session.execute(
+        select(DAILY_REPORT.c.report_day)
+        .where(DAILY_REPORT.c.station_id == station_id, DAILY_REPORT.c.report_day.between(first, last))
+        .distinct()
+        .order_by(DAILY_REPORT.c.report_day)
+    )
+    return [row[0] for row in rows]

@@ -96,7 +96,7 @@ def test_two_stations_and_a_silent_point_seen_by_the_county(
             database.close()
         _run(capsys, "report", "daily", "--date", day.isoformat(), "--out", str(tmp_path / station / "r.csv"))
         sent = _run(capsys, "county", "send")
-        assert "sent 1, still waiting 0" in sent
+        assert "sent 2, still waiting 0" in sent  # the daily report and the day's report-card counts
     # The silent pharmacy enrolled too, and then sent nothing.
     _station(tmp_path, "silent", monkeypatch)
     _run(capsys, "county", "--county-db", county.station_url(), "enrol", "--code", codes["沉默药店"])

@@ -137,3 +137,19 @@ def test_a_county_outage_keeps_the_backlog_and_delivers_it_after(
     assert sorted(days) == [date(2026, 11, 28), date(2026, 11, 29), DAY]
     assert days[DAY][0].revision == 2 and not days[DAY][0].zero
     assert all(r.point_id == point for rows in days.values() for r in rows)
+
+
+def test_the_days_card_counts_follow_each_reported_day_once_per_change(
+    county: County,  # noqa: F811
+    station: Database,
+) -> None:
+    _, code = _code(county)
+    station_county.enrol(station, county.station_url(), code)
+    generate_report(station, STATION, DAY)
+    assert station_county.queue_recent_card_counts(station, "desk-1", time(16, 0), DAY) == 1
+    assert station_county.queue_recent_card_counts(station, "desk-1", time(16, 0), DAY) == 0  # unchanged
+    assert station_county.send(station).sent == 1
+    ingest(county.engine)
+    with county.engine.connect() as c:
+        (counts,) = repo.card_counts_on(c, DAY).values()
+    assert counts["cards_suspected"] == 0 and "cards_late" in counts

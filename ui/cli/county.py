@@ -282,15 +282,21 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
     from fever_desk.county.signed import REASON_TEXTS
     from fever_desk.problems import Problem
-    from ui.services.county import queue_reports, send
+    from fever_desk.reporting import cutoff_of, reporting_day_of
+    from ui.services.county import queue_recent_card_counts, queue_reports, send
     from ui.services.settings import load_station_settings
 
     settings = load_station_settings()
     context = open_context(args, settings.station_id)
+    cutoff = cutoff_of(settings)
+    today = reporting_day_of(datetime.now().astimezone(), cutoff).day
     try:
         queued = queue_reports(context, settings.station_id)
+        queued += queue_recent_card_counts(context, settings.station_id, cutoff, today)
         result = send(context)
     except Problem as exc:
         print(problem_text(exc, current_language()), file=sys.stderr)

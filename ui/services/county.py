@@ -16,9 +16,10 @@
   county stores the same report once.  Then the county's verdicts are read back: ``accepted``, or
   ``refused`` with a reason (``fever_desk.county.signed.REASON_TEXTS``) the station shows.
 
-Not yet: queueing automatically when the desk generates a report (run ``fever-desk county send`` after
-``report daily``, e.g. in the same scheduled task), and a source for the report-card counts (the report
-card is another piece of work; :func:`queue_card_counts` takes the counts from its caller).
+The report-card counts also travel inside each daily report's figures (``cards_*``); the separate
+``cards`` kind carries later changes (:func:`queue_recent_card_counts`).  Not yet: queueing automatically
+when the desk generates a report (run ``fever-desk county send`` after ``report daily``, e.g. in the same
+scheduled task).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,25 @@ def queue_card_counts(ctx: Any, day: date, cards: dict[str, int], folder: Path |
     revision = 1 if last is None else last.revision + 1
     body = signed.cards_body(enrolment.point, day, revision, cards, datetime.now(UTC).isoformat())
     return _queue(ctx, [("cards", day, revision, body)], county_outbox(folder), enrolment.point) == 1
+
+
+def queue_recent_card_counts(
+    ctx: Any, station_id: str, cutoff: time, today: date, days: int = 14, folder: Path | None = None
+) -> int:
+    """For each of the last ``days`` report days this station reported, queue the day's report-card
+    counts (``db.report_cards.repository.card_figures``: cards by classification and those reported
+    after their 2 hours) when they changed since last sent — a card marked reported late changes a
+    past day's counts after its daily report went out."""
+    from db.report_cards.repository import card_figures
+    from fever_desk.reporting import reporting_day
+
+    with ctx.unit_of_work() as session:
+        reported = deliveries.reported_days(session, station_id, today - timedelta(days=days - 1), today)
+        counts = {}
+        for day in reported:
+            period = reporting_day(day, cutoff)
+            counts[day] = card_figures(session, period.start, period.end)
+    return sum(queue_card_counts(ctx, day, cards, folder) for day, cards in counts.items())
 
 
 @dataclass
