@@ -29,3 +29,29 @@ def test_the_county_role_sees_reports_not_patients() -> None:
     assert not any(
         county.allows(p) for p in (Permission.SCREEN, Permission.PHARMACY, Permission.VIEW_FULL_ID)
     )
+
+
+def test_0009_goes_down_and_up(database: Database) -> None:
+    """Down to 0008: the county's table and role go (a county operator with them), the doctor stays;
+    up again: both back."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    def migrate(step: str, revision: str) -> None:
+        config = alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, step)(config, revision)
+
+    accounts = SqlAccountRepository(database.session_factory)
+    accounts.add("doc", "long enough 1", Role.DOCTOR, "医生")
+    accounts.add("county-admin", "long enough 1", Role.COUNTY, "县卫健委")
+    migrate("downgrade", "0008")
+    assert "county_delivery" not in inspect(database.engine).get_table_names()
+    assert [o.username for o in accounts.operators()] == ["doc"]
+    with pytest.raises(IntegrityError), database.engine.begin() as c:
+        c.execute(text("UPDATE operator SET role = 'county' WHERE username = 'doc'"))
+    migrate("upgrade", "head")
+    accounts.add("county-admin", "long enough 1", Role.COUNTY, "县卫健委")
+    assert {o.username for o in accounts.operators()} == {"doc", "county-admin"}
