@@ -102,6 +102,9 @@ class ServerLink:
         self.lock = threading.RLock()
         self._prepare = prepare
         self._deadline = deadline
+        #: Called (on the caller's thread) when the link goes from online to offline: the replay thread
+        #: waits on it instead of sleeping out its online period before it starts probing.
+        self.on_offline: Callable[[], None] | None = None
 
     def call(self, call: Callable[[], Any]) -> Any:
         """Run ``call`` against the server; a connection error marks the station offline and re-raises.
@@ -127,6 +130,9 @@ class ServerLink:
         if self.online:
             reason = first_line(error) if error is not None else "offline"
             log.warning("clinic server unreachable, working offline: %s", reason)
+            self.online = False
+            if self.on_offline is not None:
+                self.on_offline()
         self.online = False
 
 

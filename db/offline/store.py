@@ -56,8 +56,10 @@ from fever_desk.audit import GENESIS, AuditDraft, AuditEntry, seal
 
 log = logging.getLogger(__name__)
 
-#: While offline, how often the replay thread tries the server (seconds).
-OFFLINE_RETRY_S = 2.0
+#: While offline, how often the replay thread tries the server (seconds).  A failed probe costs one
+#: refused connection (or, behind a black hole, one connect timeout, during which no other probe runs),
+#: so trying often is cheap; it bounds how long the outbox waits after the server's return.
+OFFLINE_RETRY_S = 0.5
 
 
 class TravellingAudit(SqlAuditRepository):
@@ -104,6 +106,8 @@ class ResilientStore:
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
+        self._wake = threading.Event()  # the link went offline, or the store closes: stop sleeping
+        self.link.on_offline = self._wake.set
         self._thread: threading.Thread | None = None
         self._on_status: Callable[[SyncStatus], None] | None = None
         self.audit = TravellingAudit(self.handle.session_factory, self.link)
@@ -194,15 +198,22 @@ class ResilientStore:
         the new count whenever a save is queued (on the database worker's thread).
 
         While offline the server is tried more often (every :data:`OFFLINE_RETRY_S` at most): a probe
-        that fails costs one refused connection, and the outbox should be on its way within seconds of
-        the server's return."""
+        that fails costs one refused connection, and the outbox should be on its way within a second of
+        the server's return.  The loop also wakes the moment the link goes offline (a save that failed
+        on the database worker), instead of sleeping out the rest of its online period first: before
+        that, a station whose server went away just after a quiet round started probing up to ``every``
+        seconds late, and the drain after a short outage began late by the same amount."""
         if self._thread is not None:
             return
         self._on_status = on_status
 
         def loop() -> None:
             pause = every
-            while not self._stop.wait(pause):
+            while not self._stop.is_set():
+                self._wake.wait(pause)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
                 try:
                     status = self.replay()
                 except Exception:  # logged with its traceback; one bad round must not end the replaying
@@ -224,6 +235,7 @@ class ResilientStore:
     def close(self) -> None:
         """Stop replaying (a replay in progress finishes its item), then release the engine."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=15)
         self.handle.close()

@@ -287,3 +287,30 @@ def test_an_operation_that_fails_for_its_own_reasons_offline_keeps_nothing(up, o
         assert outbox.count() == 0
     finally:
         store.close()
+
+
+def test_a_station_that_loses_the_server_starts_probing_at_once_not_after_its_quiet_period(up, outbox):
+    """The replay thread of a station that was online sleeps its whole period between quiet rounds (an
+    hour here).  A save that finds the server gone must wake it: the outbox is sent once the server is
+    back, without waiting for the rest of the hour (before: nothing was sent until the hour was up)."""
+    import threading
+
+    store = open_resilient(up.fresh_database("wake"), outbox)
+    drained = threading.Event()
+
+    def on_status(status):
+        if status.online and status.pending == 0 and outbox.count() == 0 and saved:
+            drained.set()
+
+    saved: list[object] = []
+    try:
+        store.screenings.add(make_screening(created_at=DAY))  # online: reaches the server
+        store.start_replaying(every=3600, on_status=on_status)
+        up.stop("immediate")
+        saved.append(store.screenings.add(make_screening(created_at=DAY)))
+        assert store.status().pending == 1 and not store.status().online
+        up.start()
+        assert drained.wait(30), store.status()
+        assert store.screenings.primary.get(saved[0].id) == saved[0]
+    finally:
+        store.close()
