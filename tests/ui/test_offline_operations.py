@@ -152,3 +152,26 @@ def test_the_desk_says_saved_on_this_counter_and_the_status_bar_counts_it(offlin
     ctx = window.worker.context
     assert ctx.screenings.primary.get(saved.args[0].id) is not None
     assert len(_entries(ctx, "screening", saved.args[0].id)) == 1
+
+
+def test_a_pharmacy_referral_made_while_the_server_is_down_says_it_was_kept(offline_desk, qtbot, up) -> None:  # noqa: F811
+    """F10 on the pharmacy screen with the server down: the referral is kept in the outbox with its entry,
+    and the pharmacist reads that it will be sent (before: nothing, as if it had gone through)."""
+    from tests.fever_desk.test_pharmacy_referral import purchase
+
+    window = offline_desk.window
+    window.tabs.setCurrentWidget(window.pharmacy)
+    referral = window.pharmacy_referral
+    bought = purchase(38.4, True)
+    try:
+        referral.refer(bought)
+        qtbot.waitUntil(lambda: "转诊记录已保存在本机" in window.pharmacy.status.text(), timeout=20000)
+    finally:
+        referral.stop()
+    ctx = window.worker.context
+    (item,) = ctx.store.outbox.pending(SCREENING_ADD)
+    assert item.payload[AUDIT_KEY]["action"] == "create"
+    up.start()
+    qtbot.waitUntil(lambda: window.server_status.text() == "服务器：已连接", timeout=20000)
+    assert ctx.screenings.primary.get(item.item_id) is not None
+    assert len(_entries(ctx, "screening", item.item_id)) == 1

@@ -26,7 +26,13 @@ from fever_desk.registers import Progress, RegisterMeta, write_register
 from ui.services.audit_hooks import audit
 from ui.services.changes import NOTHING, Changes
 from ui.services.context import DeskContext
-from ui.services.screening import is_queued, local_day_bounds, operator_of, removed_on_failure
+from ui.services.screening import (
+    ScreeningSaved,
+    is_queued,
+    local_day_bounds,
+    operator_of,
+    removed_on_failure,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -190,18 +196,21 @@ def note_station_copy(target: Path, last_day: date) -> None:
     record(data_dir(), target, last_day)
 
 
-def refer_to_clinic(ctx: PharmacyContext, screening: Screening, purchase_id: uuid.UUID) -> Screening:
+def refer_to_clinic(ctx: PharmacyContext, screening: Screening, purchase_id: uuid.UUID) -> ScreeningSaved:
     """The screening a pharmacy referral makes (``fever_desk.pharmacy_referral``), stored once with its
-    "create" entry in one transaction; asking again for the same purchase returns the stored one."""
+    "create" entry in one transaction; asking again for the same purchase returns the stored one.
+    ``queued`` as for the desk's save: the server was out of reach, the referral waits in this counter's
+    outbox with its entry, and the pharmacist is told so rather than nothing."""
     with ctx.unit_of_work() as session:
         existing = ctx.screenings.get(screening.id, session=session)
-        if existing is not None:
-            return existing
-        stamped = replace(screening, operator=operator_of(ctx, screening.operator))
-        saved = ctx.screenings.add(stamped, session=session)
-        detail = f"referral purchase={purchase_id}"
-        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
-    return saved
+        if existing is None:
+            stamped = replace(screening, operator=operator_of(ctx, screening.operator))
+            saved = ctx.screenings.add(stamped, session=session)
+            detail = f"referral purchase={purchase_id}"
+            audit(ctx, AuditAction.CREATE, "screening", str(saved.id), detail, session=session)
+    if existing is not None:
+        return ScreeningSaved(existing, is_queued(ctx, "screening", existing.id))
+    return ScreeningSaved(saved, was_queued(session))
 
 
 def find_person(ctx: PharmacyContext, text: str, limit: int = 200) -> Any:
