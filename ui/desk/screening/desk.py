@@ -91,6 +91,7 @@ class ScreeningDesk(QWidget):
             )
             return
         self._saving = True
+        self.form.typed_since.press()  # what is typed from now on is not this record's: keep it
         settings = self.station.settings
         screening.station_id = screening.station_id or settings.station_id
         operator = settings.operator
@@ -118,9 +119,10 @@ class ScreeningDesk(QWidget):
         """``queued``: kept on this counter while the server is away; the nurse is told it is saved."""
         self._saving = False
         self.station.problem.emit("")
-        self.form.saved(queued=queued)
+        self.form.saved(screening, queued=queued)
         self.saved.emit(screening)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False
+        self.form.typed_since.forget()  # the form still holds everything, typed before and after
         self.station.report(error, tr("Not saved: {problem} The form still holds everything typed."))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from ui.desk.screening.questionnaire import Questionnaire
 from ui.desk.thermometer.temperature_field import TemperatureField
 from ui.desk.widgets.inputs import STYLE as CHOICE_STYLE
 from ui.desk.widgets.inputs import ChoiceField, ClearConfirmBar
+from ui.desk.widgets.typed_since import Getter, Setter, TypedSincePress
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
@@ -76,6 +78,7 @@ class ScreeningForm(QWidget):
         self.record_id = uuid.uuid4()  # the next new record's id, fixed until it is saved (see clear)
         self._errors: dict[str, QLabel] = {}
         self._build()
+        self.typed_since = TypedSincePress(self._typed_fields())
         self.setStyleSheet(CHOICE_STYLE)
         self._shortcuts()
         self.retranslate()
@@ -191,6 +194,26 @@ class ScreeningForm(QWidget):
         self.outcome = OutcomePanel()
         outer.addStretch(1)
         self._set_tab_order()
+
+    def _typed_fields(self) -> dict[str, tuple[Getter, Setter]]:
+        """The fields a nurse types into, for :class:`TypedSincePress` (the questionnaire is looked up
+        when read, as a guideline change swaps it)."""
+        edits = (self.name, self.age, self.phone, self.temperature, self.id_number, self.address, self.onset)
+        fields: dict[str, tuple[Getter, Setter]] = {e.objectName(): (e.text, e.setText) for e in edits}
+        fields["sex"] = (self.sex.value, self.sex.set_value)
+
+        def answers() -> dict[str, bool | None]:
+            q = self.questionnaire
+            return {**q.symptoms.values(), **q.epidemiological.values(), **q.clinical.values()}
+
+        def set_answers(values: object) -> None:
+            q = self.questionnaire
+            for group in (q.symptoms, q.epidemiological, q.clinical):
+                chosen = values if isinstance(values, dict) else {}
+                group.set_values({k: v for k, v in chosen.items() if k in group.fields})
+
+        fields["answers"] = (answers, set_answers)
+        return fields
 
     def set_guideline(self, guideline: Guideline) -> None:
         """Swap the questionnaire for another guideline version, keeping answers to items both share."""
@@ -452,16 +475,31 @@ class ScreeningForm(QWidget):
         self.refresh_outcome()
         self.correction_reason.setFocus()
 
-    def saved(self, *, queued: bool = False) -> None:
+    def saved(self, screening: Screening | None = None, *, queued: bool = False) -> None:
         """The save went through: keep the outcome on screen, clear the rest for the next patient.
-        ``queued``: kept on this counter while the server is away; say so, as a save."""
-        outcome = self.outcome.outcome
-        name = self.name.text()
+        ``queued``: kept on this counter while the server is away; say so, as a save.
+
+        What the nurse typed *after* pressing save (a slow save; see ``ui.desk.widgets.typed_since``)
+        is put back into the cleared form, as the start of a new record, and the note says so; the
+        outcome and name shown are the saved record's, not the form's newer text."""
+        typed_after = self.typed_since.changed()
+        focus = QApplication.focusWidget()
+        outcome = screening.outcome if screening is not None else self.outcome.outcome
+        name = screening.person.name if screening is not None else str(self.typed_since.pressed("name"))
         self.clear()
+        if typed_after:
+            self.typed_since.restore(typed_after)
+            self.refresh_outcome()
+            if focus is not None and self.isAncestorOf(focus):
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)  # the nurse goes on typing where she was
+        else:
+            self.typed_since.forget()
         if outcome is not None:
             note = (
                 tr("Saved on this counter: {name}. It will be sent when the server is back.", name=name)
                 if queued
                 else tr("Saved: {name}", name=name)
             )
+            if typed_after:
+                note += " " + tr("What you typed after pressing save is still in the form, as a new record.")
             self.outcome.show_outcome(outcome, note)

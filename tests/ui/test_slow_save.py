@@ -1,0 +1,87 @@
+"""A slow save that succeeds after the nurse typed on: what she typed after pressing save stays.
+
+The save is slowed where a slow server slows it, on the database worker (the real
+``ui.services.screening.save_screening`` runs once the test lets it go), while the GUI thread takes the
+nurse's keys.  Before the fix the success cleared the whole form, taking the new typing with it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from sqlalchemy import text
+
+from db.engine import make_engine
+from tests.ui.conftest import Desk
+from ui.services import screening as operations
+
+Key = Qt.Key
+
+
+def test_text_typed_while_a_slow_save_runs_is_not_cleared_when_it_succeeds(
+    desk: Desk, qtbot, monkeypatch
+) -> None:
+    window, form, kb = desk.window, desk.window.form, desk.keyboard
+    release, started = threading.Event(), threading.Event()
+    real_save = operations.save_screening
+
+    def slow_save(ctx, screening, **kwargs):
+        started.set()
+        assert release.wait(30), "the test never let the save go"
+        return real_save(ctx, screening, **kwargs)
+
+    monkeypatch.setattr(operations, "save_screening", slow_save)
+    kb.type("Wang Fang")
+    kb.key(Key.Key_Tab)
+    kb.key(Key.Key_2)
+    kb.key(Key.Key_Tab)
+    kb.type("34")
+    kb.key(Key.Key_Tab)
+    kb.type("13912345678")
+    kb.key(Key.Key_Tab)
+    kb.type("36.5")
+    kb.key(Key.Key_F8)
+    saved_id = form.record_id
+    kb.key(Key.Key_Return)
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    # The save hangs; the nurse corrects nothing of it but starts on what comes next.
+    form.address.setFocus()
+    kb.type("Room 5")
+    form.onset.setFocus()
+    kb.type("2026-11-30")
+    with qtbot.waitSignal(window.saved, timeout=30000) as saved:
+        release.set()
+    assert saved.args[0].id == saved_id
+    # Typed after pressing save: still there, and where she was typing still has the keyboard.
+    assert (form.address.text(), form.onset.text()) == ("Room 5", "2026-11-30")
+    # What belonged to the saved record is cleared, and the form is a new record now.
+    assert (form.name.text(), form.age.text(), form.phone.text(), form.temperature.text()) == ("", "", "", "")
+    assert form.record_id != saved_id
+    caption = form.outcome.caption.text()
+    assert "Wang Fang" in caption and "新记录" in caption
+    kb.type("!")
+    assert form.onset.text() == "2026-11-30!"
+    engine = make_engine(desk.db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, age, address FROM screening")).all()
+    engine.dispose()
+    assert rows == [("Wang Fang", 34, "")]  # the record as it was when save was pressed
+
+
+def test_a_save_with_nothing_typed_meanwhile_clears_the_form_as_before(desk: Desk, qtbot) -> None:
+    form, kb = desk.window.form, desk.keyboard
+    kb.type("Li Lei")
+    kb.key(Key.Key_Tab)
+    kb.key(Key.Key_1)
+    kb.key(Key.Key_Tab)
+    kb.type("40")
+    kb.key(Key.Key_Tab)
+    kb.type("13812345678")
+    kb.key(Key.Key_Tab)
+    kb.type("36.6")
+    kb.key(Key.Key_F8)
+    with qtbot.waitSignal(desk.window.saved, timeout=30000):
+        kb.key(Key.Key_Return)
+    assert (form.name.text(), form.address.text(), form.age.text()) == ("", "", "")
+    assert "新记录" not in form.outcome.caption.text() and "Li Lei" in form.outcome.caption.text()
