@@ -16,16 +16,23 @@ answers), no TCP option helps at all.  Two application-level limits therefore wo
   event) could otherwise hang on an idle one.  The pool replaces them when the server is back.
 
 Calls made *outside* a watch (the reports, the operators list, an audit entry: plain repositories on
-the same engine) are not bounded by it.  While the station knows it is offline they would each wait a
-whole connect timeout for a server already known to be gone, one after another on the database worker,
-with the nurse's next save queued behind them; :meth:`CallDeadline.refuse_outside_calls_while` makes
-such a new connection fail at once instead, and leaves reconnecting to the watched calls (the replay's
-probe, a save, a login), which decide when the server is back.
+the same engine) get the same deadline, statement by statement: every round trip the driver makes
+(execute, commit, rollback, the pool's pre-ping) runs under a watch of its own when no watch is active
+on its thread.  Before, while the station still believed it was online, such a read on a black-holed
+connection waited for as long as TCP let it — forever behind a NAT box that acknowledges packets — with
+the nurse's next save queued behind it on the database worker.  A cut made there also tells the link
+(``on_cut``), so the station goes offline and the replay thread starts probing at once.
+
+While the station knows it is offline those calls would each wait a whole connect timeout for a server
+already known to be gone, one after another on the database worker; :meth:`CallDeadline.
+refuse_outside_calls_while` makes such a new connection fail at once instead, and leaves reconnecting
+to the watched calls (the replay's probe, a save, a login), which decide when the server is back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import threading
@@ -37,6 +44,8 @@ from sqlalchemy import Engine, event
 
 log = logging.getLogger(__name__)
 
+#: The dialect's round trips that a call outside any watch makes; each gets a watch of its own.
+_ROUND_TRIPS = ("do_ping", "do_execute", "do_executemany", "do_execute_no_params", "do_commit", "do_rollback")
 #: Server side: a statement that has not finished by then is cancelled by the server itself (ms).
 STATEMENT_TIMEOUT_MS = 5_000
 #: Client side: no answer by then means no server to answer (s); above the statement timeout, so a
@@ -63,6 +72,8 @@ class CallDeadline:
     def __init__(self, engine: Engine, seconds: float = CALL_DEADLINE_S) -> None:
         self.seconds = seconds
         self.cuts = 0  # how many times the deadline fired (for the log and the tests)
+        #: Called (on the timer's thread) after a cut: the server did not answer, whoever asked.
+        self.on_cut: Callable[[], None] | None = None
         self._offline: Callable[[], bool] | None = None
         _BY_ENGINE[engine] = self
         self._lock = threading.Lock()
@@ -72,6 +83,20 @@ class CallDeadline:
         event.listen(engine.pool, "connect", self._opened)
         for name in ("close", "close_detached", "invalidate"):
             event.listen(engine.pool, name, self._closed)
+        for name in _ROUND_TRIPS:  # this engine's own dialect instance: other engines are untouched
+            setattr(engine.dialect, name, self._bounded(getattr(engine.dialect, name)))
+
+    def _bounded(self, round_trip: Callable[..., Any]) -> Callable[..., Any]:
+        """``round_trip`` under a watch of its own unless the thread's call is already watched."""
+
+        @functools.wraps(round_trip)
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            if getattr(self._current, "watch", None) is not None:
+                return round_trip(*args, **kwargs)
+            with self.watch():
+                return round_trip(*args, **kwargs)
+
+        return bounded
 
     def _opened(self, dbapi_connection: Any, _record: Any) -> None:
         with self._lock:
@@ -118,6 +143,8 @@ class CallDeadline:
         log.warning(
             "clinic server silent for %.0f s: cutting %d connection(s)", self.seconds, len(connections)
         )
+        if self.on_cut is not None:  # first: the woken caller's reconnect must already see "offline"
+            self.on_cut()
         for connection in connections:
             _shut_down(connection)
 

@@ -274,7 +274,9 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
             unlimited.dispose()
 
     handle = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    link = ServerLink(prepare=migrate, deadline=CallDeadline(engine))
+    deadline = CallDeadline(engine)
+    link = ServerLink(prepare=migrate, deadline=deadline)
+    deadline.on_cut = link.went_offline  # a read outside the repositories found the server silent
     box = outbox or Outbox()
     trail = SqlAuditRepository(handle.session_factory)
     store = ResilientStore(

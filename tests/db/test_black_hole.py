@@ -69,6 +69,45 @@ def test_a_save_to_a_black_holed_server_goes_to_the_outbox(proxied_url, tmp_path
         store.close()
 
 
+def test_a_read_outside_the_repositories_is_cut_too_while_the_station_believes_it_is_online(
+    proxied_url, tmp_path: Path, monkeypatch
+) -> None:
+    """The desk's reports, operators and audit reads use plain repositories on the same engine, outside
+    the resilient repositories' watched calls.  Black-holed while the station still believes it is
+    online, such a read used to wait as long as TCP let it (here: forever); now it fails as "server
+    unreachable" after the same deadline, and the station knows it is offline (the next save is queued
+    at once instead of waiting behind it)."""
+    from datetime import date
+
+    from db.offline.link import is_connection_error
+    from ui.services.database import Database
+
+    url, proxy = proxied_url
+    monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))  # the counter's outbox and key
+    ctx = Database(url)  # what the desk's database worker holds
+    store, reports = ctx.store, ctx.reports
+    try:
+        store.screenings.add(make_screening("张一"))
+        assert reports.latest("desk-1", date.today()) is None  # answered: the pool holds a live connection
+        proxy.swallow()
+        assert store.link.online  # nothing has told the station yet
+
+        def read() -> object:
+            try:
+                return reports.latest("desk-1", date.today())
+            except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+                return exc
+
+        outcome, took = timed(read)
+        assert isinstance(outcome, Exception) and is_connection_error(outcome), outcome
+        print(f"outside read cut after {took:.1f} s (deadline {CALL_DEADLINE_S} s)")
+        assert not store.link.online
+        saved, took_next = timed(lambda: store.screenings.add(make_screening("李二")))
+        assert saved.id in store.screenings.pending_ids() and took_next < 1
+    finally:
+        ctx.close()
+
+
 def test_a_stuck_server_cancels_the_statement_itself(pg_cluster, tmp_path: Path) -> None:
     """Alive but blocked (another session holds a lock): statement_timeout answers, the save is queued."""
     import psycopg
