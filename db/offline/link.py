@@ -166,6 +166,7 @@ class UnitItem:
     item_id: str
     payload: dict[str, Any]
     audit: dict[str, str] | None = None
+    about: str | None = None  # the record its audit entry names, when not ``item_id`` (a follow-up)
 
 
 @dataclass
@@ -183,13 +184,15 @@ class Unit:
     queued: bool = False
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
-    def note(self, outbox: Outbox, kind: str, item_id: str, payload: dict[str, Any]) -> None:
-        self.items.append(UnitItem(outbox, kind, item_id, payload))
+    def note(
+        self, outbox: Outbox, kind: str, item_id: str, payload: dict[str, Any], about: str | None = None
+    ) -> None:
+        self.items.append(UnitItem(outbox, kind, item_id, payload, about=about))
 
     def attach(self, draft: AuditDraft, at: datetime) -> bool:
         """Give the audit entry to the record it is about; False when no record of this unit is."""
         for item in self.items:
-            if item.item_id == draft.record_id and item.audit is None:
+            if (item.about or item.item_id) == draft.record_id and item.audit is None:
                 item.audit = audit_payload(draft, at)
                 return True
         return False

@@ -134,18 +134,25 @@ class ResilientRepository:
 
     # ---- writes ---------------------------------------------------------------------------------------
     def _save_or_queue(
-        self, record_id: str, payload: dict[str, Any], save: Callable[[], Any], session: Session | None
+        self,
+        record_id: str,
+        payload: dict[str, Any],
+        save: Callable[[], Any],
+        session: Session | None,
+        *,
+        about: str | None = None,
     ) -> Any:
         """``save()`` on the server; when it is out of reach, the record is queued and None returned.
 
         Inside a unit of work (``session`` of ``ResilientStore.unit_of_work``) the record is noted on the
         unit rather than queued here: the unit queues it at its end with the operation's audit entry,
         also when the server is lost later in the unit (its audit append, its commit).  Outside a unit
-        (a repository used on its own) it is queued at once.
+        (a repository used on its own) it is queued at once.  ``about``: the record the operation's
+        audit entry names, when it is not this one (a follow-up's entry is about its screening).
         """
         unit = unit_of(session)
         if unit is not None:
-            unit.note(self.outbox, self.kind, record_id, payload)
+            unit.note(self.outbox, self.kind, record_id, payload, about)
             if not reachable(self.link, session):
                 unit.lost = True
                 return None

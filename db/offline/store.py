@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from db.audit_repository import SqlAuditRepository
 from db.deadline import CallDeadline, statement_timeout_options
+from db.offline.followups import ResilientFollowupRepository
 from db.offline.link import (
     QUEUED,
     SERVER_ERRORS,
@@ -51,6 +52,7 @@ from db.offline.purchases import ResilientPurchaseRepository
 from db.offline.screenings import ResilientScreeningRepository
 from db.outbox import Outbox
 from db.pharmacy_repository import SqlPurchaseRepository
+from db.report_repository import SqlReportRepository
 from db.repositories import SqlScreeningRepository
 from fever_desk.audit import GENESIS, AuditDraft, AuditEntry, seal
 
@@ -103,6 +105,8 @@ class ResilientStore:
     outbox: Outbox
     screenings: ResilientScreeningRepository
     purchases: ResilientPurchaseRepository
+    #: Results received back; the rest of the report repository is the server's, unchanged.
+    followups: ResilientFollowupRepository | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -129,6 +133,8 @@ class ResilientStore:
         self.screenings.replay()
         if self.link.online:
             self.purchases.replay()
+        if self.link.online and self.followups is not None:  # after the screenings they are about
+            self.followups.replay()
         return self.status()
 
     def status(self) -> SyncStatus:
@@ -140,10 +146,11 @@ class ResilientStore:
         is out of reach the operation's records and their entries go to the outbox instead (see the
         module docstring), and ``db.offline.link.was_queued(session)`` says so afterwards.
 
-        Only records written through the resilient repositories (``add``) can be queued; an operation
-        whose other writes go to the session directly (a correction, a slip print, a report) still
-        needs the server and fails while it is away, as before (offline for those: not yet).  An
-        operation must not mix the two kinds in one unit: the direct writes would not be queued."""
+        Only records written through the resilient repositories (a new screening or purchase, a
+        follow-up result: ``db.offline.followups``) can be queued; an operation whose other writes go
+        to the session directly (a correction, a slip print, a report) still needs the server and
+        fails while it is away, as before (offline for those: not yet).  An operation must not mix the
+        two kinds in one unit: the direct writes would not be queued."""
         with self.link.lock:
             session = self.handle.session_factory()
             unit = Unit(lost=not self.link.online)
@@ -289,6 +296,7 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
         ResilientPurchaseRepository(
             SqlPurchaseRepository(handle.session_factory), box, link=link, audit=trail
         ),
+        ResilientFollowupRepository(SqlReportRepository(handle.session_factory), box, link=link, audit=trail),
     )
     store.replay()
     return store

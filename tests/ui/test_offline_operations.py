@@ -175,3 +175,50 @@ def test_a_pharmacy_referral_made_while_the_server_is_down_says_it_was_kept(offl
     qtbot.waitUntil(lambda: window.server_status.text() == "服务器：已连接", timeout=20000)
     assert ctx.screenings.primary.get(item.item_id) is not None
     assert len(_entries(ctx, "screening", item.item_id)) == 1
+
+
+def test_results_received_back_while_the_server_is_down_are_kept_and_arrive_once(ctx, up) -> None:  # noqa: F811
+    """A follow-up result is a save like any other: kept in the outbox with its entry while the server is
+    away, listed on this counter meanwhile, and on the server once with its entry after the replay, even
+    when the replay is repeated after a crash.  One of them is about a screening saved offline too: it
+    arrives after its screening."""
+    from db.offline.followups import FOLLOWUP_ADD
+    from fever_desk.reporting import FollowupResult
+    from ui.services import reports as report_operations
+
+    online = operations.save_screening(ctx, make_screening()).screening
+    up.stop("immediate")
+    offline = operations.save_screening(ctx, make_screening()).screening
+    first = report_operations.record_followup(ctx, online.id, "suspected", note="发热门诊")
+    second = report_operations.record_followup(ctx, online.id, "confirmed")
+    third = report_operations.record_followup(ctx, offline.id, "excluded")
+    assert first.queued and second.queued and third.queued  # no error: "saved on this counter"
+    assert first.followup.recorded_by == "nurse.li"
+    listed = report_operations.load_followups(ctx, online.id)
+    assert [f.result for f in listed] == [FollowupResult.SUSPECTED, FollowupResult.CONFIRMED]
+    items = ctx.store.outbox.pending(FOLLOWUP_ADD)
+    assert len(items) == 3
+    assert {(i.payload[AUDIT_KEY]["action"], i.payload[AUDIT_KEY]["record_id"]) for i in items} == {
+        ("followup", str(online.id)),
+        ("followup", str(offline.id)),
+    }
+
+    up.start()
+    assert ctx.store.replay().pending == 0
+    # The counter died after the server committed and before the outbox forgot: sent again, kept once.
+    for item in items:
+        ctx.store.outbox.put(FOLLOWUP_ADD, item.item_id, item.payload)
+    assert ctx.store.replay().pending == 0
+    on_server = ctx.store.followups.primary.followups(online.id)
+    assert [(f.result, f.note) for f in on_server] == [
+        (FollowupResult.SUSPECTED, "发热门诊"),
+        (FollowupResult.CONFIRMED, ""),
+    ]
+    assert [f.result for f in ctx.store.followups.primary.followups(offline.id)] == [FollowupResult.EXCLUDED]
+    entries = [e for e in _entries(ctx, "screening", online.id) if e.action == "followup"]
+    assert [e.detail for e in entries] == ["result=suspected", "result=confirmed"]
+    assert [e.action for e in _entries(ctx, "screening", offline.id)] == ["create", "followup"]
+    assert ctx.audit.verify() is None
+    # Online again: recorded on the server at once.
+    fourth = report_operations.record_followup(ctx, offline.id, "confirmed")
+    assert not fourth.queued and fourth.followup.id > 0

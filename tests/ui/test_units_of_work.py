@@ -304,7 +304,7 @@ def test_records_name_the_logged_in_operator_as_their_entries_do(ctx: Any) -> No
     # What the form carried (an old settings name) does not override who is logged in.
     saved = operations.save_screening(ctx, replace(make_screening(), operator="王护士")).screening
     purchase = pharmacy_operations.save_purchase(ctx, pharmacy_cases.purchase(at=_now()), 3, frozenset())
-    followup = report_operations.record_followup(ctx, saved.id, "excluded", "someone else")
+    followup = report_operations.record_followup(ctx, saved.id, "excluded", "someone else").followup
     assert saved.operator == purchase.saved.operator == followup.recorded_by == "nurse.wang"
     assert {e.operator for e in ctx.audit.entries()} == {"nurse.wang"}
 

@@ -46,7 +46,9 @@ class Database:
             self.handle = open_database(url)
             self.screenings = SqlScreeningRepository(self.handle.session_factory)
             self.purchases = SqlPurchaseRepository(self.handle.session_factory)
-        self.reports = SqlReportRepository(self.handle.session_factory)
+        # On a shared server, follow-up results are kept in the outbox while it is away (db.offline).
+        store_reports = self.store.followups if self.store is not None else None
+        self.reports = store_reports or SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
         from db.report_cards.repository import SqlReportCardRepository
 

@@ -229,18 +229,33 @@ def report_exists(ctx: ReportContext, station_id: str, day: date) -> bool:
     return ctx.reports.latest(station_id, day) is not None
 
 
+@dataclass(frozen=True)
+class FollowupSaved:
+    """A result received back as stored.  ``queued``: the shared server was out of reach, so it waits
+    in this counter's outbox with its entry (``db.offline.followups``), sent when the server is back."""
+
+    followup: Followup
+    queued: bool = False
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(followups=True)
+
+
 def record_followup(
     ctx: ReportContext, screening_id: uuid.UUID, result: str, operator: str = "", note: str = ""
-) -> Followup:
+) -> FollowupSaved:
     """Store a result received back and its audit entry together (the note stays out of the trail: it
     may name the patient).  ``operator`` is used only when nobody is logged in (``ctx.actor``)."""
+    from db.offline.link import was_queued
+
     with ctx.unit_of_work() as session:
         followup = ctx.reports.record_followup(
             screening_id, result, recorded_by=operator_of(ctx, operator), note=note, session=session
         )
         detail = f"result={followup.result.value}"
         audit(ctx, AuditAction.FOLLOWUP, "screening", str(screening_id), detail, session=session)
-    return followup
+    return FollowupSaved(followup, was_queued(session))
 
 
 def load_followups(ctx: ReportContext, screening_id: uuid.UUID) -> list[Followup]:

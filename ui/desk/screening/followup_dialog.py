@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMainWindow,
     QWidget,
 )
 
@@ -29,6 +30,9 @@ from fever_desk.model import Screening
 from fever_desk.reporting import FOLLOWUP_LABELS, Followup
 from ui.desk.station import Station
 from ui.services import reports as ops
+
+#: How long the status bar says a result was kept on this counter (ms).
+QUEUED_NOTE_MS = 15_000
 
 
 def _label(result: object) -> str:
@@ -92,8 +96,14 @@ class FollowupDialog(QDialog):
             initiator=self,
         )
 
-    def _saved(self, followup: Followup) -> None:
-        self.recorded.emit(followup)
+    def _saved(self, saved: ops.FollowupSaved) -> None:
+        """``queued``: kept on this counter while the server is away; the window's status bar says so
+        (the dialog closes, as for any save)."""
+        window = self.parentWidget()
+        if saved.queued and isinstance(window, QMainWindow):
+            text = tr("Result saved on this counter. It will be sent when the server is back.")
+            window.statusBar().showMessage(text, QUEUED_NOTE_MS)
+        self.recorded.emit(saved.followup)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
