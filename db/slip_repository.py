@@ -67,14 +67,16 @@ class SqlSlipPrintRepository:
         archive_path: str = "",
         printed_at: datetime | None = None,
         session: Session | None = None,
+        record_id: uuid.UUID | None = None,
     ) -> SlipPrint:
         """Add a row.  ``kind=None`` means "a paper copy": ``print`` if none was recorded for this
         screening yet, else ``reprint``, decided in this transaction.  Raises ``ValueError`` for an
-        unknown kind and an integrity error if the screening does not exist."""
+        unknown kind and an integrity error if the screening does not exist.  ``record_id``: the row's
+        id when the caller fixed it already (``db.offline.slips``: the same row if it is replayed)."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown slip print kind {kind!r}; choose one of {', '.join(KINDS)}")
         values = {
-            "id": uuid.uuid4(),
+            "id": record_id or uuid.uuid4(),
             "screening_id": screening_id,
             "slip_number": slip_number,
             "printed_at": to_utc(printed_at) if printed_at else datetime.now(UTC),

@@ -50,10 +50,12 @@ from db.offline.link import (
 )
 from db.offline.purchases import ResilientPurchaseRepository
 from db.offline.screenings import ResilientScreeningRepository
+from db.offline.slips import ResilientSlipPrintRepository
 from db.outbox import Outbox
 from db.pharmacy_repository import SqlPurchaseRepository
 from db.report_repository import SqlReportRepository
 from db.repositories import SqlScreeningRepository
+from db.slip_repository import SqlSlipPrintRepository
 from fever_desk.audit import GENESIS, AuditDraft, AuditEntry, seal
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,8 @@ class ResilientStore:
     purchases: ResilientPurchaseRepository
     #: Results received back; the rest of the report repository is the server's, unchanged.
     followups: ResilientFollowupRepository | None = None
+    #: Slip prints; the rest of the slip repository is the server's, unchanged.
+    slips: ResilientSlipPrintRepository | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -133,8 +137,9 @@ class ResilientStore:
         self.screenings.replay()
         if self.link.online:
             self.purchases.replay()
-        if self.link.online and self.followups is not None:  # after the screenings they are about
-            self.followups.replay()
+        for about_screenings in (self.followups, self.slips):  # after the screenings they are about
+            if self.link.online and about_screenings is not None:
+                about_screenings.replay()
         return self.status()
 
     def status(self) -> SyncStatus:
@@ -147,10 +152,10 @@ class ResilientStore:
         module docstring), and ``db.offline.link.was_queued(session)`` says so afterwards.
 
         Only records written through the resilient repositories (a new screening or purchase, a
-        follow-up result: ``db.offline.followups``) can be queued; an operation whose other writes go
-        to the session directly (a correction, a slip print, a report) still needs the server and
-        fails while it is away, as before (offline for those: not yet).  An operation must not mix the
-        two kinds in one unit: the direct writes would not be queued."""
+        follow-up result: ``db.offline.followups``, a slip print: ``db.offline.slips``) can be queued;
+        an operation whose other writes go to the session directly (a correction, a report) still
+        needs the server and fails while it is away, as before (offline for those: not yet).  An
+        operation must not mix the two kinds in one unit: the direct writes would not be queued."""
         with self.link.lock:
             session = self.handle.session_factory()
             unit = Unit(lost=not self.link.online)
@@ -297,6 +302,9 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
             SqlPurchaseRepository(handle.session_factory), box, link=link, audit=trail
         ),
         ResilientFollowupRepository(SqlReportRepository(handle.session_factory), box, link=link, audit=trail),
+        ResilientSlipPrintRepository(
+            SqlSlipPrintRepository(handle.session_factory), box, link=link, audit=trail
+        ),
     )
     store.replay()
     return store

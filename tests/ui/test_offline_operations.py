@@ -222,3 +222,47 @@ def test_results_received_back_while_the_server_is_down_are_kept_and_arrive_once
     # Online again: recorded on the server at once.
     fourth = report_operations.record_followup(ctx, offline.id, "confirmed")
     assert not fourth.queued and fourth.followup.id > 0
+
+
+def test_slips_printed_while_the_server_is_down_are_recorded_on_this_counter_and_arrive_once(ctx, up) -> None:  # noqa: F811
+    """The slip is issued (signed, archived here) with the server down; its record and entry wait in the
+    outbox instead of "issued but not recorded", the second copy is a reprint, and after the replay
+    (repeated, as after a crash) the server holds each record and entry once."""
+    from db.offline.slips import SLIP_RECORD
+    from ui.services import slips as slip_service
+
+    settings = Settings(station_id="desk-1")
+    online = operations.save_screening(ctx, make_screening()).screening
+    up.stop("immediate")
+    offline = operations.save_screening(ctx, make_screening()).screening
+    first = slip_service.record(
+        ctx, slip_service.issue_and_archive(online, settings), settings, printer="XP-80"
+    )
+    second = slip_service.record(
+        ctx, slip_service.issue_and_archive(online, settings), settings, printer="XP-80"
+    )
+    other = slip_service.record(
+        ctx, slip_service.issue_and_archive(offline, settings), settings, printer="XP-80"
+    )
+    assert first.queued and second.queued and other.queued  # no "not recorded"
+    assert (first.row.kind, second.row.kind, other.row.kind) == ("print", "reprint", "print")
+    assert Path(first.row.archive_path).exists()  # the signed PDF is archived on this counter
+    assert [p.kind for p in ctx.slip_prints.for_screening(online.id)] == ["print", "reprint"]
+    items = ctx.store.outbox.pending(SLIP_RECORD)
+    assert [i.payload[AUDIT_KEY]["action"] for i in items] == ["print", "reprint", "print"]
+
+    up.start()
+    assert ctx.store.replay().pending == 0
+    for item in items:  # the counter died after the server committed and before the outbox forgot
+        ctx.store.outbox.put(SLIP_RECORD, item.item_id, item.payload)
+    assert ctx.store.replay().pending == 0
+    on_server = ctx.store.slips.primary.for_screening(online.id)
+    assert [(p.kind, p.id) for p in on_server] == [("print", first.row.id), ("reprint", second.row.id)]
+    assert ctx.store.slips.primary.count(offline.id) == 1
+    actions = [e.action for e in _entries(ctx, "screening", online.id)]
+    assert actions == ["create", "print", "reprint"]
+    assert ctx.audit.verify() is None
+    third = slip_service.record(
+        ctx, slip_service.issue_and_archive(online, settings), settings, printer="XP-80"
+    )
+    assert not third.queued and third.row.kind == "reprint"  # online: the server decides, as before

@@ -49,7 +49,8 @@ class Database:
         # On a shared server, follow-up results are kept in the outbox while it is away (db.offline).
         store_reports = self.store.followups if self.store is not None else None
         self.reports = store_reports or SqlReportRepository(self.handle.session_factory)
-        self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
+        store_slips = self.store.slips if self.store is not None else None
+        self.slip_prints = store_slips or SqlSlipPrintRepository(self.handle.session_factory)
         from db.report_cards.repository import SqlReportCardRepository
 
         self.report_cards = SqlReportCardRepository(self.handle.session_factory)

@@ -172,6 +172,15 @@ def slip_prints(context: DeskContext) -> Any:
     return context.slip_prints
 
 
+@dataclass(frozen=True)
+class SlipRecorded:
+    """The record of an issued slip (``db.slip_repository.SlipPrint``); ``queued``: kept on this counter
+    until the shared server is back."""
+
+    row: Any
+    queued: bool = False
+
+
 def record(
     context: DeskContext,
     archived: ArchivedSlip,
@@ -179,10 +188,13 @@ def record(
     *,
     printer: str,
     kind: str | None = None,
-) -> Any:
+) -> SlipRecorded:
     """Record a copy on the database worker; ``kind=None`` lets the repository tell print from reprint.
 
-    The row and its audit entry commit together (one unit of work) and name the logged-in operator."""
+    The row and its audit entry commit together (one unit of work) and name the logged-in operator.
+    On a shared server that is out of reach both wait in this counter's outbox (``queued``,
+    ``db.offline.slips``): the slip was issued all the same."""
+    from db.offline.link import was_queued
     from ui.services.audit_hooks import audit
     from ui.services.screening import operator_of
 
@@ -202,4 +214,4 @@ def record(
         action = row.kind if row.kind in ("print", "reprint") else "export"
         detail = f"slip={archived.slip_number}"
         audit(context, action, "screening", str(archived.screening.id), detail, session=session)
-    return row
+    return SlipRecorded(row, was_queued(session))

@@ -283,10 +283,14 @@ class SlipPanel(QFrame):
         if not queued:  # the database worker stopped (window closing); the PDF is archived
             self._fail(RuntimeError("worker stopped"), not_recorded)
 
-    def _recorded(self, row: SlipPrint) -> None:
+    def _recorded(self, result: slip_service.SlipRecorded) -> None:
+        row = result.row
         self._set_busy(False)
         if self.screening is not None and self.screening.id == row.screening_id:
             self._show_recorded(row)
+            if result.queued:  # issued all the same; its record waits for the server with its entry
+                note = tr("The record is kept on this counter and sent when the server is back.")
+                self.status.setText(self.status.text() + " " + note)
         self.recorded.emit(row)
 
     def _show_recorded(self, row: SlipPrint) -> None:
