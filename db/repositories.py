@@ -128,9 +128,17 @@ class SqlScreeningRepository:
         return None if current == token else current
 
     def correct(
-        self, screening: Screening, *, operator: str, reason: str, session: Session | None = None
+        self,
+        screening: Screening,
+        *,
+        operator: str,
+        reason: str,
+        session: Session | None = None,
+        revision_id: uuid.UUID | None = None,
     ) -> Screening:
         """Replace the stored version of ``screening.id``, keeping the old one as a revision.
+        ``revision_id``: the kept revision's id when the caller fixed it (``db.offline.corrections``:
+        a replayed correction is recognised by it).
 
         The first statement bumps the version, which takes the write lock (SQLite) or the row lock
         (PostgreSQL) before anything is read, so two counters correcting the same record both end up
@@ -155,7 +163,7 @@ class SqlScreeningRepository:
             session.execute(
                 insert(REVISION),
                 {
-                    "id": uuid.uuid4(),
+                    "id": revision_id or uuid.uuid4(),
                     "screening_id": screening.id,
                     "version": old["version"],
                     "snapshot": snapshot(old),

@@ -128,12 +128,18 @@ class ResilientScreeningRepository(ResilientRepository):
                 unit.after_commit.append(lambda: self._note_saved(saved))
             return saved
 
+    #: ``db.offline.corrections.ResilientCorrectionRepository``, set by the store: where corrections go
+    #: while the server is away (None: they are refused with ``ServerUnavailable``, as before).
+    corrections: Any = None
+
     def correct(
         self, screening: Screening, *, operator: str, reason: str, session: Session | None = None
     ) -> Screening:
+        """On the server; while it is away (or the record itself still waits here) the correction is
+        kept in the outbox and replayed after the screenings (``db.offline.corrections``)."""
         with self._lock:
             if self._queued(screening.id) is not None or not reachable(self.link, session):
-                raise ServerUnavailable()  # only the server can keep its history (offline: not yet)
+                return self._keep_correction(screening, operator, reason, session, None)
             try:
                 return self._server(
                     lambda: self.primary.correct(screening, operator=operator, reason=reason, session=session)
@@ -142,13 +148,22 @@ class ResilientScreeningRepository(ResilientRepository):
                 if is_connection_error(exc):
                     if (unit := unit_of(session)) is not None:
                         unit.lost = True
-                    raise ServerUnavailable() from exc
+                    return self._keep_correction(screening, operator, reason, session, exc)
                 raise
+
+    def _keep_correction(
+        self, screening: Screening, operator: str, reason: str, session: Session | None, error: Any
+    ) -> Screening:
+        if self.corrections is None:
+            raise ServerUnavailable() from error
+        return self.corrections.queue(screening, operator=operator, reason=reason, session=session)
 
     # ---- reads --------------------------------------------------------------------------------------
     def get(self, screening_id: uuid.UUID, *, session: Session | None = None) -> Screening | None:
         """The queued save of this id, else the server's record (or the last one seen while offline)."""
         with self._lock:
+            if self.corrections is not None and (corrected := self.corrections.latest_for(screening_id)):
+                return corrected
             queued = self._queued(screening_id)
             if queued is not None:
                 return queued
@@ -183,10 +198,9 @@ class ResilientScreeningRepository(ResilientRepository):
                 and start <= s.created_at < end
                 and matches(s, search)
             ]
-            if not extra:
-                return rows
-            merged = sorted([*rows, *extra], key=lambda s: s.created_at or start, reverse=True)
-            return merged[:limit]
+            if extra:
+                rows = sorted([*rows, *extra], key=lambda s: s.created_at or start, reverse=True)[:limit]
+            return rows if self.corrections is None else self.corrections.overlay(rows)
 
     def counts(self, start: datetime, end: datetime) -> DayCounts:
         """The server's counts (or the last seen) plus the pending saves in the window."""

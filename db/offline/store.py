@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from db.audit_repository import SqlAuditRepository
 from db.deadline import CallDeadline, statement_timeout_options
+from db.offline.corrections import ResilientCorrectionRepository
 from db.offline.followups import ResilientFollowupRepository
 from db.offline.link import (
     QUEUED,
@@ -111,6 +112,8 @@ class ResilientStore:
     followups: ResilientFollowupRepository | None = None
     #: Slip prints; the rest of the slip repository is the server's, unchanged.
     slips: ResilientSlipPrintRepository | None = None
+    #: Corrections of screenings kept while the server is away (``screenings.correct`` hands them over).
+    corrections: ResilientCorrectionRepository | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -119,6 +122,7 @@ class ResilientStore:
         self._thread: threading.Thread | None = None
         self._on_status: Callable[[SyncStatus], None] | None = None
         self.audit = TravellingAudit(self.handle.session_factory, self.link)
+        self.screenings.corrections = self.corrections
 
     def replay(self) -> SyncStatus:
         """Push whatever waits (screenings first), or just probe.
@@ -137,7 +141,7 @@ class ResilientStore:
         self.screenings.replay()
         if self.link.online:
             self.purchases.replay()
-        for about_screenings in (self.followups, self.slips):  # after the screenings they are about
+        for about_screenings in (self.corrections, self.followups, self.slips):  # after the screenings
             if self.link.online and about_screenings is not None:
                 about_screenings.replay()
         return self.status()
@@ -152,9 +156,10 @@ class ResilientStore:
         module docstring), and ``db.offline.link.was_queued(session)`` says so afterwards.
 
         Only records written through the resilient repositories (a new screening or purchase, a
-        follow-up result: ``db.offline.followups``, a slip print: ``db.offline.slips``) can be queued;
-        an operation whose other writes go to the session directly (a correction, a report) still
-        needs the server and fails while it is away, as before (offline for those: not yet).  An
+        follow-up result: ``db.offline.followups``, a slip print: ``db.offline.slips``, a correction:
+        ``db.offline.corrections``) can be queued; an operation whose other writes go to the session
+        directly (a report) still needs the server and fails while it is away, as before (offline for
+        those: not yet).  An
         operation must not mix the two kinds in one unit: the direct writes would not be queued."""
         with self.link.lock:
             session = self.handle.session_factory()
@@ -291,13 +296,12 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
     deadline.on_cut = link.went_offline  # a read outside the repositories found the server silent
     box = outbox or Outbox()
     trail = SqlAuditRepository(handle.session_factory)
+    screenings_on_server = SqlScreeningRepository(handle.session_factory)
     store = ResilientStore(
         handle,
         link,
         box,
-        ResilientScreeningRepository(
-            SqlScreeningRepository(handle.session_factory), box, link=link, audit=trail
-        ),
+        ResilientScreeningRepository(screenings_on_server, box, link=link, audit=trail),
         ResilientPurchaseRepository(
             SqlPurchaseRepository(handle.session_factory), box, link=link, audit=trail
         ),
@@ -305,6 +309,7 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
         ResilientSlipPrintRepository(
             SqlSlipPrintRepository(handle.session_factory), box, link=link, audit=trail
         ),
+        ResilientCorrectionRepository(screenings_on_server, box, link=link, audit=trail),
     )
     store.replay()
     return store

@@ -155,7 +155,7 @@ def test_a_save_whose_commit_was_unclear_is_replayed_without_a_second_row(up, ou
         store.close()
 
 
-def test_offline_reads_keep_what_the_server_gave_last_and_corrections_wait(up, outbox):
+def test_offline_reads_keep_what_the_server_gave_last_and_corrections_are_kept(up, outbox):
     store = open_resilient(up.fresh_database("reads"), outbox)
     handle, repo = store.handle, store.screenings
     try:
@@ -171,12 +171,17 @@ def test_offline_reads_keep_what_the_server_gave_last_and_corrections_wait(up, o
         assert repo.counts(*window).screened == 2
         assert repo.get(second.id) == second
         assert repo.changed_since(token, *window) is not None  # the pending save changes the list
-        with pytest.raises(ServerUnavailable):
-            repo.correct(first, operator="医生乙", reason="x")
+        # A correction is kept too (db.offline.corrections) and shown here until it is sent.
+        corrected = repo.correct(replace(first, note="改"), operator="医生乙", reason="x")
+        assert corrected.version == 2 and repo.get(first.id).note == "改"
+        assert [s.note for s in repo.between(*window)][1] == "改"
         up.start()
-        assert repo.replay().remaining == 0
+        assert store.replay().pending == 0
         assert repo.online and server_rows(handle) == (2, 2)
         assert [s.person.name for s in repo.between(*window)] == ["晚", "早"]
+        on_server = repo.primary.get(first.id)
+        assert (on_server.note, on_server.version) == ("改", 2)
+        assert [r.replaced_by for r in repo.primary.revisions(first.id)] == ["医生乙"]
     finally:
         store.close()
 

@@ -11,6 +11,7 @@ nurse reads "saved on this counter" and the status bar counts what waits.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -266,3 +267,56 @@ def test_slips_printed_while_the_server_is_down_are_recorded_on_this_counter_and
         ctx, slip_service.issue_and_archive(online, settings), settings, printer="XP-80"
     )
     assert not third.queued and third.row.kind == "reprint"  # online: the server decides, as before
+
+
+def test_corrections_made_offline_are_kept_and_the_last_to_arrive_wins_with_nothing_lost(
+    ctx,
+    up,  # noqa: F811 - the imported fixture
+) -> None:
+    """Counter A corrects a record while cut off; counter B corrects the same record online meanwhile.
+    When A's correction arrives it is applied on top (the last to arrive is in force) and B's version
+    is kept in the history, both with their entries; replayed twice (a crash), it is applied once.  A
+    record saved offline and corrected offline arrives saved, then corrected."""
+    from db.offline.corrections import SCREENING_CORRECT
+
+    url = ctx.store.handle.engine.url.render_as_string(hide_password=False)
+    shared = operations.save_screening(ctx, make_screening()).screening
+    # Counter B: another station on the same server.  (In this one process it shares A's data folder, so
+    # its key; it saves online only and never replays, so A's outbox stays A's.)
+    other = Database(url)
+    set_actor(other, "nurse.wang", "desk-2")
+    day = (shared.created_at - timedelta(hours=1), shared.created_at + timedelta(hours=1))
+    assert shared.id in {s.id for s in ctx.screenings.between(*day)}  # the list as the desk last saw it
+    try:
+        up.stop("immediate")
+        mine = operations.correct_screening(ctx, replace(shared, note="A: 年龄31"), "", "age misheard")
+        assert mine.queued and mine.screening.note == "A: 年龄31"  # no error: kept on this counter
+        assert ctx.screenings.get(shared.id).note == "A: 年龄31"  # this counter shows its correction
+        assert [s.note for s in ctx.screenings.between(*day) if s.id == shared.id] == ["A: 年龄31"]
+        new = operations.save_screening(ctx, make_screening()).screening
+        fixed = operations.correct_screening(ctx, replace(new, note="phone fixed"), "", "digit")
+        assert fixed.queued
+        (travelling, _second) = [i.payload[AUDIT_KEY] for i in ctx.store.outbox.pending(SCREENING_CORRECT)]
+        assert (travelling["action"], travelling["record_id"]) == ("correct", str(shared.id))
+
+        up.start()
+        theirs = operations.correct_screening(other, replace(shared, note="B: 发热"), "", "temperature")
+        assert not theirs.queued and theirs.screening.version == 2
+        items = ctx.store.outbox.pending(SCREENING_CORRECT)
+        assert ctx.store.replay().pending == 0
+        for item in items:  # the counter died after the server committed and before the outbox forgot
+            ctx.store.outbox.put(SCREENING_CORRECT, item.item_id, item.payload)
+        assert ctx.store.replay().pending == 0
+
+        server = ctx.store.screenings.primary
+        now_in_force = server.get(shared.id)
+        assert (now_in_force.note, now_in_force.version) == ("A: 年龄31", 3)
+        history = [(r.version, r.snapshot.note, r.replaced_by) for r in server.revisions(shared.id)]
+        assert history == [(1, shared.note, "nurse.wang"), (2, "B: 发热", "nurse.li")]
+        actions = [(e.action, e.operator) for e in _entries(ctx, "screening", shared.id)]
+        assert actions == [("create", "nurse.li"), ("correct", "nurse.wang"), ("correct", "nurse.li")]
+        assert (server.get(new.id).note, server.get(new.id).version) == ("phone fixed", 2)
+        assert len(server.revisions(new.id)) == 1
+        assert ctx.audit.verify() is None
+    finally:
+        other.close()

@@ -115,9 +115,12 @@ def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") 
     return ScreeningSaved(saved, was_queued(session), card_made=card is not None)
 
 
-def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> Screening:
+def correct_screening(ctx: DeskContext, screening: Screening, operator: str, reason: str) -> ScreeningSaved:
     """Replace a screening (the earlier version kept) and log the correction in one transaction.
-    ``operator`` names who corrected only when nobody is logged in (see :func:`operator_of`)."""
+    ``operator`` names who corrected only when nobody is logged in (see :func:`operator_of`).
+    ``queued``: the shared server was out of reach; the correction waits in this counter's outbox with
+    its entry (``db.offline.corrections``, which also states the rule when two counters correct one
+    record)."""
     with ctx.unit_of_work() as session:
         corrected = ctx.screenings.correct(
             screening, operator=operator_of(ctx, operator), reason=reason, session=session
@@ -125,8 +128,10 @@ def correct_screening(ctx: DeskContext, screening: Screening, operator: str, rea
         # The free-text reason stays with the revision; the trail must never carry personal details.
         version = f"v{corrected.version}"
         audit(ctx, AuditAction.CORRECT, "screening", str(corrected.id), version, session=session)
-        report_cards.create_for_screening(ctx, corrected, session=session, now=_now(corrected.updated_at))
-    return corrected
+        card = report_cards.create_for_screening(
+            ctx, corrected, session=session, now=_now(corrected.updated_at)
+        )
+    return ScreeningSaved(corrected, was_queued(session), card_made=card is not None)
 
 
 def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:

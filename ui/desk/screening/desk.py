@@ -99,7 +99,7 @@ class ScreeningDesk(QWidget):
             reason = self.form.correction_reason.text().strip()
             self.station.perform(
                 lambda ctx: operations.correct_screening(ctx, screening, operator, reason),
-                self._saved,
+                self._created,
                 self._save_failed,
                 initiator=self,
             )
