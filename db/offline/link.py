@@ -44,8 +44,8 @@ SERVER_ERRORS = (SQLAlchemyError, DatabaseProblem, OSError)
 
 class ServerUnavailable(DatabaseProblem):
     template = (
-        "The clinic server cannot be reached. New records, corrections, results and slip prints are kept "
-        "on this counter and sent when it is back; history, exports and the daily report have to wait."
+        "The clinic server cannot be reached. New records, corrections, results, slip prints and the daily "
+        "report are kept on this counter and sent when it is back; history and exports have to wait."
     )
 
 

@@ -50,6 +50,7 @@ from db.offline.link import (
     unit_of,
 )
 from db.offline.purchases import ResilientPurchaseRepository
+from db.offline.reports import ResilientReportRepository
 from db.offline.screenings import ResilientScreeningRepository
 from db.offline.slips import ResilientSlipPrintRepository
 from db.outbox import Outbox
@@ -114,6 +115,8 @@ class ResilientStore:
     slips: ResilientSlipPrintRepository | None = None
     #: Corrections of screenings kept while the server is away (``screenings.correct`` hands them over).
     corrections: ResilientCorrectionRepository | None = None
+    #: Daily report generations kept while the server is away (the follow-ups' ``primary``).
+    reports: ResilientReportRepository | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -141,7 +144,8 @@ class ResilientStore:
         self.screenings.replay()
         if self.link.online:
             self.purchases.replay()
-        for about_screenings in (self.corrections, self.followups, self.slips):  # after the screenings
+        # After the screenings they are about; the reports last, so the server counts what arrived.
+        for about_screenings in (self.corrections, self.followups, self.slips, self.reports):
             if self.link.online and about_screenings is not None:
                 about_screenings.replay()
         return self.status()
@@ -157,9 +161,9 @@ class ResilientStore:
 
         Only records written through the resilient repositories (a new screening or purchase, a
         follow-up result: ``db.offline.followups``, a slip print: ``db.offline.slips``, a correction:
-        ``db.offline.corrections``) can be queued; an operation whose other writes go to the session
-        directly (a report) still needs the server and fails while it is away, as before (offline for
-        those: not yet).  An
+        ``db.offline.corrections``, a daily report generation: ``db.offline.reports``) can be queued;
+        an operation whose other writes go to the session directly (an export) still needs the server
+        and fails while it is away, as before (offline for those: not yet).  An
         operation must not mix the two kinds in one unit: the direct writes would not be queued."""
         with self.link.lock:
             session = self.handle.session_factory()
@@ -297,6 +301,9 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
     box = outbox or Outbox()
     trail = SqlAuditRepository(handle.session_factory)
     screenings_on_server = SqlScreeningRepository(handle.session_factory)
+    reports = ResilientReportRepository(
+        SqlReportRepository(handle.session_factory), box, link=link, audit=trail
+    )
     store = ResilientStore(
         handle,
         link,
@@ -305,11 +312,12 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
         ResilientPurchaseRepository(
             SqlPurchaseRepository(handle.session_factory), box, link=link, audit=trail
         ),
-        ResilientFollowupRepository(SqlReportRepository(handle.session_factory), box, link=link, audit=trail),
+        ResilientFollowupRepository(reports, box, link=link, audit=trail),
         ResilientSlipPrintRepository(
             SqlSlipPrintRepository(handle.session_factory), box, link=link, audit=trail
         ),
         ResilientCorrectionRepository(screenings_on_server, box, link=link, audit=trail),
+        reports,
     )
     store.replay()
     return store

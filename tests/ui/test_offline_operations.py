@@ -320,3 +320,58 @@ def test_corrections_made_offline_are_kept_and_the_last_to_arrive_wins_with_noth
         assert ctx.audit.verify() is None
     finally:
         other.close()
+
+
+def test_the_daily_report_made_offline_is_provisional_until_the_server_counts_the_day(
+    ctx,
+    up,  # noqa: F811 - the imported fixture
+) -> None:
+    """Counter A generates the day's report while cut off: it is kept, shown as provisional, with the
+    figures the server gave last.  Counter B files the day meanwhile.  When A's request arrives (after
+    A's own waiting screening) the server counts the day again: the new count becomes revision 2 on top
+    of B's, with A's entry naming it; the provisional figures are never filed, and a request sent again
+    after a crash (same figures) files nothing twice."""
+    from datetime import time as clock
+
+    from db.offline.reports import REPORT_GENERATE
+    from ui.services import reports as report_operations
+
+    station = report_operations.ReportingStation("desk-1", "预检分诊台", "城关镇卫生院", "", clock(16, 0))
+    day = report_operations.current_day(datetime.now().astimezone(), station.cutoff).day
+    operations.save_screening(ctx, make_screening(created_at=None))
+    assert report_operations.load_report(ctx, station, day).figures.screened == 1  # as the screen saw it
+    url = ctx.store.handle.engine.url.render_as_string(hide_password=False)
+    other = Database(url)  # counter B (shares A's data folder in this process; never replays)
+    set_actor(other, "nurse.wang", "desk-2")
+    try:
+        up.stop("immediate")
+        operations.save_screening(ctx, make_screening(created_at=None))  # kept on A
+        made = report_operations.generate_report(ctx, station, day)
+        assert made.queued and made.created  # no error
+        assert made.revision.figures.screened == 1  # the server's last count, marked provisional
+        view = report_operations.load_report(ctx, station, day)
+        assert view.provisional
+        (item,) = ctx.store.outbox.pending(REPORT_GENERATE)
+        assert (item.payload[AUDIT_KEY]["action"], item.payload[AUDIT_KEY]["record_id"]) == (
+            "report",
+            str(day),
+        )
+
+        up.start()
+        filed = report_operations.generate_report(other, station, day)
+        assert not filed.queued and filed.revision.revision == 1 and filed.revision.figures.screened == 1
+        assert ctx.store.replay().pending == 0
+        ctx.store.outbox.put(REPORT_GENERATE, item.item_id, item.payload)  # a crash before it was forgotten
+        assert ctx.store.replay().pending == 0
+
+        revisions = ctx.store.reports.primary.revisions("desk-1", day)
+        assert [(r.revision, r.figures.screened, r.generated_by) for r in revisions] == [
+            (1, 1, "nurse.wang"),
+            (2, 2, "nurse.li"),
+        ]
+        entries = [(e.operator, e.detail) for e in _entries(ctx, "daily_report", day)]
+        assert entries == [("nurse.wang", "revision=1"), ("nurse.li", "revision=2")]
+        assert not report_operations.load_report(ctx, station, day).provisional
+        assert ctx.audit.verify() is None
+    finally:
+        other.close()

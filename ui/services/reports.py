@@ -76,6 +76,8 @@ class ReportView:
     figures: DailyFigures
     revisions: list[ReportRevision]
     history: list[DayPoint]
+    #: This counter generated the day's report while the server was away and it has not arrived yet.
+    provisional: bool = False
 
     @property
     def latest(self) -> ReportRevision | None:
@@ -94,6 +96,9 @@ class Generated:
     revision: ReportRevision
     created: bool
     file: ExportedFile | None = None  # set by an export: the path, and the password when zipped
+    #: The shared server was out of reach: a provisional revision, the request kept on this counter
+    #: until the server counts the day (``db.offline.reports``, which states the rule).
+    queued: bool = False
 
     @property
     def changes(self) -> Changes:
@@ -121,11 +126,13 @@ def history_periods(day: date, cutoff: time, days: int = HISTORY_DAYS) -> list[R
 
 def load_report(ctx: ReportContext, station: ReportingStation, day: date) -> ReportView:
     period = reporting_day(day, station.cutoff)
+    waiting = getattr(ctx.reports, "pending_days", None)  # a shared server's outbox (db.offline.reports)
     return ReportView(
         period,
         ctx.reports.figures(period.start, period.end),
         ctx.reports.revisions(station.station_id, day),
         ctx.reports.history(history_periods(day, station.cutoff)),
+        provisional=waiting is not None and day in waiting(station.station_id),
     )
 
 
@@ -161,8 +168,11 @@ def generate_report(ctx: ReportContext, station: ReportingStation, day: date, no
     """Count the day and store a revision if anything changed (or a new note was given)."""
 
     def unit() -> Generated:
+        from db.offline.link import was_queued
+
         with ctx.unit_of_work() as session:
-            return _generate(ctx, station, day, note, session)
+            generated = _generate(ctx, station, day, note, session)
+        return replace(generated, queued=was_queued(session))
 
     return _retrying(unit)
 

@@ -257,7 +257,14 @@ class ReportsScreen(QWidget):
             for column, text in enumerate(cells):
                 self.revisions.setItem(row, column, QTableWidgetItem(text))
         latest = view.latest
-        if latest is None:
+        if view.provisional:  # generated offline: waits on this counter until the server counts the day
+            self.status.setText(
+                tr(
+                    "Provisional: the server cannot be reached. The report is kept on this counter; the "
+                    "server counts the day again when it is back and files it then."
+                )
+            )
+        elif latest is None:
             self.status.setText(tr("Not generated yet for this day."))
         elif view.outdated:
             self.status.setText(
