@@ -101,7 +101,7 @@ def test_a_screening_corrected_to_suspected_gets_its_card(ctx: Database) -> None
     to_suspected = replace(
         saved, outcome=Outcome(Disposition.SUSPECTED, outcome.reasons, outcome.guideline_id, True)
     )
-    corrected = correct_screening(ctx, to_suspected, "", "医生复核")
+    corrected = correct_screening(ctx, to_suspected, "", "医生复核").screening
     (card,) = ctx.report_cards.for_screening(saved.id)
     assert card.diagnosed_at == corrected.updated_at
 

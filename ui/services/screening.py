@@ -103,6 +103,7 @@ def save_screening(ctx: DeskContext, screening: Screening, *, detail: str = "") 
     without a second record or entry.  On a shared server that is out of reach the save is kept in the
     outbox with its entry (``queued``), see ``db.offline.store``."""
     stamped = replace(screening, operator=operator_of(ctx, screening.operator))
+    card = None  # also when the server is lost at the entry: the unit keeps the save and ends normally
     with ctx.unit_of_work() as session:
         existing = ctx.screenings.get(stamped.id, session=session)
         if existing is None:
@@ -121,6 +122,7 @@ def correct_screening(ctx: DeskContext, screening: Screening, operator: str, rea
     ``queued``: the shared server was out of reach; the correction waits in this counter's outbox with
     its entry (``db.offline.corrections``, which also states the rule when two counters correct one
     record)."""
+    card = None  # as in save_screening: a unit kept in the outbox ends before the card
     with ctx.unit_of_work() as session:
         corrected = ctx.screenings.correct(
             screening, operator=operator_of(ctx, operator), reason=reason, session=session
