@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine
 from tests.ui.conftest import Desk
+from tests.ui.test_pharmacy_screen import commit, counter, fill_routine_purchaser, key  # noqa: F401
 from ui.services import screening as operations
 
 Key = Qt.Key
@@ -85,3 +86,35 @@ def test_a_save_with_nothing_typed_meanwhile_clears_the_form_as_before(desk: Des
         kb.key(Key.Key_Return)
     assert (form.name.text(), form.address.text(), form.age.text()) == ("", "", "")
     assert "新记录" not in form.outcome.caption.text() and "Li Lei" in form.outcome.caption.text()
+
+
+def test_the_pharmacy_keeps_what_was_typed_while_a_slow_registration_was_saved(
+    qtbot,
+    counter,  # noqa: F811 - the imported fixture
+    monkeypatch,
+) -> None:
+    """The same at the pharmacy counter: text typed while the registration was being saved is still
+    there when the save succeeds; the saved buyer's fields are cleared."""
+    from ui.services import pharmacy as pharmacy_operations
+
+    screen = counter.screen
+    release, started = threading.Event(), threading.Event()
+    real_save = pharmacy_operations.save_purchase
+
+    def slow_save(*args, **kwargs):
+        started.set()
+        assert release.wait(30), "the test never let the save go"
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(pharmacy_operations, "save_purchase", slow_save)
+    fill_routine_purchaser()
+    key(Key.Key_Return)  # nothing in the medicine field: Enter saves
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    screen.form.community.setFocus()
+    commit("新桥村")
+    with qtbot.waitSignal(screen.saved, timeout=30000) as saved:
+        release.set()
+    assert saved.args[0].purchaser.name == "王建国"
+    assert screen.form.community.text() == "新桥村"  # typed after pressing save: kept
+    assert screen.form.name.text() == "" and screen.form.phone.text() == ""  # the saved buyer's: cleared
+    assert "新记录" in screen.status.text()

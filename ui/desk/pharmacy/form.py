@@ -42,6 +42,7 @@ from ui.desk.thermometer.temperature_field import TemperatureField
 from ui.desk.widgets.field_rows import FieldRows
 from ui.desk.widgets.inputs import STYLE as CHOICE_STYLE
 from ui.desk.widgets.inputs import ClearConfirmBar
+from ui.desk.widgets.typed_since import Getter, Setter
 
 _FIELDS = ("name", "document_type", "id_number", "phone", "address", "community", "temperature")
 _OTHER_FIELDS = ("other_name", "other_relation", "other_id_number", "other_phone", "other_temperature")
@@ -341,6 +342,12 @@ class PharmacyForm(FieldRows, QWidget):
             return
         sex = tr("Male") if checked.sex.value == "male" else tr("Female")
         self.id_info.setText(f"{sex} · {checked.birth_date:%Y-%m-%d} · {checked.region}".rstrip(" ·"))
+
+    def typed_fields(self) -> dict[str, tuple[Getter, Setter]]:
+        """The text fields, for :class:`~ui.desk.widgets.typed_since.TypedSincePress` (the screen keeps
+        what is typed into them during a slow save).  Not yet: the questions and the drug lines."""
+        edits = [getattr(self, key) for key in (*_FIELDS, *_OTHER_FIELDS, "other_symptoms")]
+        return {e.objectName(): (e.text, e.setText) for e in edits if isinstance(e, QLineEdit)}
 
     def clear(self) -> None:
         for key in (*_FIELDS, *_OTHER_FIELDS, "other_symptoms"):

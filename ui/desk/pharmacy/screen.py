@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -48,6 +49,7 @@ from ui.desk.pharmacy.purchase_list import PurchaseList
 from ui.desk.pharmacy.scanner import ScannerFilter
 from ui.desk.station import Station
 from ui.desk.widgets.day_list import DayListLoader
+from ui.desk.widgets.typed_since import TypedSincePress
 from ui.services import pharmacy as ops
 
 
@@ -70,6 +72,7 @@ class PharmacyScreen(QWidget):
         self.password_dialog: QWidget | None = None  # a zipped export's password, until dismissed
         guideline = get_guideline(station.settings.guideline_id)
         self.form = PharmacyForm(guideline, self._load_catalogue())
+        self.typed_since = TypedSincePress(self.form.typed_fields())
         self.advice = AdvicePanel(self)
         self.repeats = RepeatPanel(self)
         self.today = PurchaseList(self)
@@ -273,6 +276,7 @@ class PharmacyScreen(QWidget):
             self.status.setText(tr("Confirm the earlier purchases with F7, then save again."))
             return
         self._saving = True
+        self.typed_since.press()  # what is typed from now on is not this registration's: keep it
         settings = self.station.settings
         with_advice(purchase, self.station.fever_rule)
         purchase.station_id = settings.station_id
@@ -296,12 +300,22 @@ class PharmacyScreen(QWidget):
         self.station.problem.emit("")
         queued = tr("Saved on this counter. It will be sent when the server is back.")
         self.status.setText(queued if result.queued else "")
+        typed_after, focus = self.typed_since.changed(), QApplication.focusWidget()
         self.form.clear()
+        if typed_after:  # a slow save: what the pharmacist typed since stays, as the next registration
+            self.typed_since.restore(typed_after)
+            if focus is not None and self.form.isAncestorOf(focus):
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            note = tr("What you typed after pressing save is still in the form, as a new record.")
+            self.status.setText(f"{self.status.text()} {note}".strip())
+        else:
+            self.typed_since.forget()
         self.advice.show_saved(result.saved, self._item_texts())
         self.saved.emit(result.saved)  # then Station.changed: the list inserts the row (widgets.day_list)
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False
+        self.typed_since.forget()  # the form still holds everything, typed before and after
         self.station.report(error, tr("Not saved: {problem} The form still holds everything typed."))
 
     def _form_cleared(self) -> None:
