@@ -30,17 +30,22 @@ class Permission(StrEnum):
     # Complete a suspected-case report card and mark it reported online (fever_desk.report_card).
     REPORT_CARD = "report_card"
     COUNTY = "county"  # every point's daily report, the missing list and the county's exports
+    OBSERVE = "observe"  # register people for the 14-day observation and write their half-days
+    RELEASE_OBSERVATION = "release_observation"  # release from observation, or mark lost to follow-up
 
 
 P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     # The pre-screening nurse registers people and may check an ID against the card in front of her;
     # she sends the daily report at a clinic without an administrator on shift.
-    Role.NURSE: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT}),
+    Role.NURSE: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.OBSERVE}),
     # The pharmacist keeps the purchase register, which the market regulator asks for as a file.
-    Role.PHARMACIST: frozenset({P.PHARMACY, P.VIEW_FULL_ID, P.EXPORT, P.REPORT}),
-    # The fever clinic's doctor judges suspected cases and completes and reports their cards.
-    Role.DOCTOR: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.REPORT_CARD}),
+    Role.PHARMACIST: frozenset({P.PHARMACY, P.VIEW_FULL_ID, P.EXPORT, P.REPORT, P.OBSERVE}),
+    # The fever clinic's doctor judges suspected cases and completes and reports their cards; as the
+    # person responsible for the observed (医学观察责任人) they decide who is released or lost.
+    Role.DOCTOR: frozenset(
+        {P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.REPORT_CARD, P.OBSERVE, P.RELEASE_OBSERVATION}
+    ),
     # The administrator covers any counter and is the only one who deletes or manages accounts.
     Role.ADMINISTRATOR: frozenset(Permission),
     # The county health commission sees reports (aggregate figures), never a patient record.

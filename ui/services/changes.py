@@ -29,6 +29,7 @@ class Changes:
     settings: bool = False  # the station's settings
     report_cards: bool = False  # a report card created, completed, marked reported or corrected
     purged: bool = False  # old records deleted: every list and figure may have shrunk
+    observations: bool = False  # the observation register: a registration, a half-day, an outcome
     records: tuple[Any, ...] = ()
 
     def __bool__(self) -> bool:
@@ -42,7 +43,8 @@ class Changes:
     @property
     def figures(self) -> bool:
         """Whether the day's figures (status-bar glance, daily report) may have moved."""
-        return self.screenings or self.purchases or self.followups or self.reports or self.purged
+        moved = (self.screenings, self.purchases, self.followups, self.reports, self.purged)
+        return any(moved) or self.observations
 
 
 NOTHING = Changes()
