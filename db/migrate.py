@@ -39,6 +39,8 @@ OUR_TABLES = frozenset(
         "screening_followup",
         "daily_report",
         "county_delivery",
+        "observation",
+        "observation_cell",
         "alembic_version",
     }
 )

@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     CARD_REPORTED = "card_reported"  # a report card marked reported online, with the national number
     COUNTY_ENROL = "county_enrol"  # this station's key recorded by the county
     COUNTY_SEND = "county_send"  # a signed report queued for, or delivered to, the county
+    RELEASE = "release"  # released from medical observation
+    LOST = "lost"  # an observed person marked lost to follow-up
 
 
 @dataclass(frozen=True)

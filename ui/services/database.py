@@ -54,6 +54,9 @@ class Database:
         from db.report_cards.repository import SqlReportCardRepository
 
         self.report_cards = SqlReportCardRepository(self.handle.session_factory)
+        from db.observation.repository import SqlObservationRepository
+
+        self.observations = SqlObservationRepository(self.handle.session_factory)
         install_repositories(self)
         if self.store is not None:  # an entry made in a unit travels with its record through the outbox
             self.audit = self.store.audit
