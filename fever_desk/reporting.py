@@ -143,6 +143,14 @@ class DailyFigures:
     cards_asymptomatic: int = 0
     cards_excluded: int = 0
     cards_late: int = 0
+    # The 14-day observation register (fever_desk.observation): under observation at the cutoff, newly
+    # registered, released and referred in the period, and everyone ever registered up to the cutoff.
+    # Not findings: being observed is not a finding, and a referral is counted as its screening.
+    observation_under: int = 0
+    observation_new: int = 0
+    observation_released: int = 0
+    observation_referred: int = 0
+    observation_cumulative: int = 0
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -194,6 +202,11 @@ FIGURE_LABELS: dict[str, str] = {
     "cards_asymptomatic": "Report cards: asymptomatic infection",
     "cards_excluded": "Report cards: excluded",
     "cards_late": "Report cards reported after 2 hours",
+    "observation_under": "Under medical observation",
+    "observation_new": "Newly under observation",
+    "observation_released": "Released from observation",
+    "observation_referred": "Referred from observation",
+    "observation_cumulative": "Observed in total",
 }
 
 
