@@ -93,8 +93,9 @@ class WorkItem:
 @dataclass(frozen=True)
 class Worklist:
     """Today's worklist at ``now``: each section holds at most ``limit`` rows, longest without a reading
-    first (releasable: earliest release first); its size is in ``counts`` (exact up to 10,000, see
-    ``capped``).  A person may be in several sections (due this afternoon and overdue)."""
+    first (releasable: earliest release first; fever: in registration order); its size is in
+    ``counts`` (exact up to 10,000, see ``capped``).  A person may be in several sections (due this
+    afternoon and overdue)."""
 
     day: date
     slot: Slot

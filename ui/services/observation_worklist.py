@@ -89,7 +89,9 @@ def worklist(
     from ui.services.observation import observations
 
     repo = observations(ctx)
-    orders = {"releasable": c.release_on}
+    # Each section in the order of the index that finds it (a sort over the covered_through index would
+    # walk the whole register to find the few with a fever): fever in registration order.
+    orders = {"releasable": c.release_on, "fever": c.alert}
     sections: dict[str, list[WorkItem]] = {}
     counts: dict[str, int] = {}
     with ctx.unit_of_work() as session:
