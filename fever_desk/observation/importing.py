@@ -16,7 +16,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,12 @@ def read_rows(path: Path) -> Iterator[list[str | date]]:
     """The sheet's rows as text (dates as dates), in the format of the file's extension."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        from fever_desk.observation.xlsx_rows import UnreadableSheet, sheet_rows
+
+        try:
+            return sheet_rows(path)  # type: ignore[return-value]
+        except UnreadableSheet:
+            return _xlsx_rows(path)  # openpyxl reads what the quick reader does not
     if suffix == ".csv":
         return _csv_rows(path)
     raise ListUnreadable(tr("The list must be an .xlsx or .csv file: {name}", name=path.name))
@@ -181,10 +186,17 @@ def _header_map(row: Sequence[str | date]) -> dict[str, int]:
 
 
 # ---- checking --------------------------------------------------------------------------------------------
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (after its 1900-02-29)
+
+
 def parse_day(value: str | date) -> date | None:
+    """A date as a list holds it: a date cell, 2020-01-25, 2020/1/25, 2020.1.25, 2020年1月25日, 20200125,
+    or the number a date cell is inside an XLSX (Excel's serial day, 1954–2119)."""
     if isinstance(value, date):
         return value
     text = value.strip()
+    if text.isdigit() and 20_000 <= int(text) <= 80_000:
+        return EXCEL_EPOCH + timedelta(days=int(text))
     if re.fullmatch(r"\d{8}", text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     found = _DATE.match(text)

@@ -100,3 +100,49 @@ def test_a_list_whose_14_days_are_over_or_dated_ahead_is_refused(ctx: Database, 
         "already over" in done.report.refused[0].reasons[0] and "future" in done.report.refused[1].reasons[0]
     )
     assert first_line.startswith("Row 2:")
+
+
+def test_date_cells_numbers_and_blank_rows_read_as_the_sheet_shows_them(
+    ctx: Database, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    rows, _ = lists.make_rows(3, TODAY)
+    rows[0]["最后接触/返回日期"] = date(2020, 2, 1)  # a real date cell (a number inside the XLSX)
+    rows[1]["联系电话"] = 13900000001  # a phone typed as a number
+    rows[2]["身份证号"] = "110101198001010011"  # a wrong check digit
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(lists.COLUMNS))
+    sheet.append([rows[0][c] for c in lists.COLUMNS])
+    sheet.append([rows[1][c] for c in lists.COLUMNS])
+    sheet.append([])  # a blank row 4
+    sheet.append([rows[2][c] for c in lists.COLUMNS])
+    book.save(tmp_path / "list.xlsx")
+    done = obs.import_list(ctx, tmp_path / "list.xlsx", today=TODAY, now=NOW)
+    assert [p.row for p in done.report.refused] == [5]
+    rows[2]["身份证号"] = lists.resident_id(2)
+    sheet.delete_rows(5)
+    sheet.append([rows[2][c] for c in lists.COLUMNS])
+    book.save(tmp_path / "list.xlsx")
+    done = obs.import_list(ctx, tmp_path / "list.xlsx", today=TODAY, now=NOW)
+    assert done.imported == 3
+    first = obs.list_register(ctx, search=lists.resident_id(0))[0]
+    assert first.exposure.last_date == date(2020, 2, 1)
+    assert obs.list_register(ctx, search=lists.resident_id(1))[0].person.phone == "13900000001"
+
+
+def test_a_sheet_the_quick_reader_refuses_is_read_by_openpyxl(
+    ctx: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fever_desk.observation import xlsx_rows
+
+    def refuse(path: Path) -> None:
+        raise xlsx_rows.UnreadableSheet("test")
+
+    monkeypatch.setattr(xlsx_rows, "sheet_rows", refuse)
+    rows, _ = lists.make_rows(5, TODAY)
+    done = obs.import_list(
+        ctx, lists.write_xlsx(tmp_path / "l.xlsx", rows, title="标题"), today=TODAY, now=NOW
+    )
+    assert done.imported == 5
