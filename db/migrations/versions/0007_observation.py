@@ -1,13 +1,12 @@
-"""The 14-day observation register: ``observation`` and ``observation_cell``; the ``doctor`` role.
+"""The 14-day observation register: ``observation`` and ``observation_cell``.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009 (given as 0006; 0008 and 0009 reached main first)
 Create Date: 2026-12-01
 
 Hand-written like 0002 (types spelled out, index names fixed) so later model changes cannot rewrite it.
-New tables need no batch copy on SQLite.  The operator table's role check gains ``doctor`` (who releases
-people from observation): on SQLite that is a batch copy of ``operator``, which no other table references;
-the old check is found by its name (SQLite's reflection reads named CHECK constraints).
+New tables need no batch copy on SQLite.  The ``doctor`` role who releases people from observation is
+0008's (report cards), which added it to the operator table's role check.
 """
 
 from __future__ import annotations
@@ -16,25 +15,13 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"  # given as "0006"; 0008 (report cards) and 0009 (county) reached main first
 branch_labels = None
 depends_on = None
-
-ROLES_BEFORE = "role IN ('nurse', 'pharmacist', 'administrator')"
-ROLES_AFTER = "role IN ('nurse', 'pharmacist', 'administrator', 'doctor')"
 
 
 def _key(length: int) -> sa.types.TypeEngine:
     return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
-
-
-def _roles(check: str) -> None:
-    """Replace the named role check (SQLite: a copy of the table with the reflected constraint dropped)."""
-    with op.batch_alter_table("operator") as batch:
-        # The naming convention (db.models.NAMING) makes the stored name ck_operator_ck_operator_role, as
-        # 0005 did; both engines get the same name back here.
-        batch.drop_constraint("ck_operator_role", type_="check")
-        batch.create_check_constraint("ck_operator_role", check)
 
 
 def upgrade() -> None:
@@ -124,12 +111,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("observation_id", "day", "slot", "version", name="pk_observation_cell"),
     )
-    _roles(ROLES_AFTER)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM operator WHERE role = 'doctor'")  # not representable before 0007
-    _roles(ROLES_BEFORE)
     op.drop_table("observation_cell")
     for columns in (
         ["status", "covered_through", "first_slot", "last_slot"],
