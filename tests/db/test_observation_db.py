@@ -1,4 +1,4 @@
-"""Migration 0007 on each engine: the observation tables go down (to 0009) and come back, and the doctor
+"""Migration 0010 on each engine: the observation tables go down (to 0009) and come back, and the doctor
 who releases people from observation (0008's role) can be an operator beside them."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _tables(engine) -> set[str]:
         return set(inspect(connection).get_table_names())
 
 
-def test_0007_goes_down_and_up_and_a_doctor_stays(database) -> None:  # noqa: F811
+def test_0010_goes_down_and_up_and_a_doctor_stays(database) -> None:  # noqa: F811
     accounts = SqlAccountRepository(database.session_factory)
     accounts.add("doctor.li", "correct horse", "doctor", "李医生")
     assert {"observation", "observation_cell"} <= _tables(database.engine)
@@ -34,6 +34,6 @@ def test_0007_goes_down_and_up_and_a_doctor_stays(database) -> None:  # noqa: F8
     assert current_revision(database.engine) == "0009"
     assert not {"observation", "observation_cell"} & _tables(database.engine)
     _migrate(database.engine, "upgrade", "head")
-    assert current_revision(database.engine) == "0007"
+    assert current_revision(database.engine) == "0010"
     assert {"observation", "observation_cell"} <= _tables(database.engine)
     assert accounts.get("doctor.li").role == "doctor"

@@ -34,6 +34,12 @@ WITHOUT_DATABASE = {
     ("verify-slip",),
     ("key", "export"),  # the key, not the database: import is how a "no key" database is mended
     ("key", "import"),
+    # the county's own PostgreSQL (--county-db), never the station's file
+    ("county", "points", "add"),
+    ("county", "points", "list"),
+    ("county", "points", "code"),
+    ("county", "status"),
+    ("county", "export"),
 }
 
 

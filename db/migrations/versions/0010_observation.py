@@ -1,7 +1,7 @@
 """The 14-day observation register: ``observation`` and ``observation_cell``.
 
-Revision ID: 0007
-Revises: 0009 (given as 0006; 0008 and 0009 reached main first)
+Revision ID: 0010
+Revises: 0009 (numbered 0010 because it reached main after 0008 and 0009)
 Create Date: 2026-12-01
 
 Hand-written like 0002 (types spelled out, index names fixed) so later model changes cannot rewrite it.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0009"  # given as "0006"; 0008 (report cards) and 0009 (county) reached main first
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
