@@ -30,12 +30,14 @@ class Role(StrEnum):
     NURSE = "nurse"
     PHARMACIST = "pharmacist"
     ADMINISTRATOR = "administrator"
+    DOCTOR = "doctor"  # releases people from observation or marks them lost (fever_desk.privacy)
 
 
 ROLE_LABELS: dict[Role, str] = {  # English source strings; translate with tr() where shown
     Role.NURSE: "Nurse",
     Role.PHARMACIST: "Pharmacist",
     Role.ADMINISTRATOR: "Administrator",
+    Role.DOCTOR: "Doctor",
 }
 
 

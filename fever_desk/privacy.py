@@ -27,15 +27,19 @@ class Permission(StrEnum):
     # Station settings: fever threshold, guideline version, hospital, printer, thermometer.  They decide
     # what every later screening says, so they are a policy change, not a counter task.
     CONFIGURE = "configure"
+    OBSERVE = "observe"  # register people for the 14-day observation and write their half-days
+    RELEASE_OBSERVATION = "release_observation"  # release from observation, or mark lost to follow-up
 
 
 P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     # The pre-screening nurse registers people and may check an ID against the card in front of her;
     # she sends the daily report at a clinic without an administrator on shift.
-    Role.NURSE: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT}),
+    Role.NURSE: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.OBSERVE}),
     # The pharmacist keeps the purchase register, which the market regulator asks for as a file.
-    Role.PHARMACIST: frozenset({P.PHARMACY, P.VIEW_FULL_ID, P.EXPORT, P.REPORT}),
+    Role.PHARMACIST: frozenset({P.PHARMACY, P.VIEW_FULL_ID, P.EXPORT, P.REPORT, P.OBSERVE}),
+    # The doctor responsible for the observed (医学观察责任人) decides who is released or lost.
+    Role.DOCTOR: frozenset({P.SCREEN, P.VIEW_FULL_ID, P.REPORT, P.OBSERVE, P.RELEASE_OBSERVATION, P.EXPORT}),
     # The administrator covers any counter and is the only one who deletes or manages accounts.
     Role.ADMINISTRATOR: frozenset(Permission),
 }

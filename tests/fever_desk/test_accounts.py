@@ -22,9 +22,14 @@ P = Permission
 # Every (role, permission) pair, spelled out: a change to the matrix must change this table too.
 EXPECTED = {
     Role.NURSE: {P.SCREEN: 1, P.PHARMACY: 0, P.VIEW_FULL_ID: 1, P.EXPORT: 0, P.REPORT: 1, P.PURGE: 0,
-                 P.MANAGE_USERS: 0, P.BROWSE_AUDIT: 0, P.CONFIGURE: 0},
+                 P.MANAGE_USERS: 0, P.BROWSE_AUDIT: 0, P.CONFIGURE: 0,
+                 P.OBSERVE: 1, P.RELEASE_OBSERVATION: 0},
     Role.PHARMACIST: {P.SCREEN: 0, P.PHARMACY: 1, P.VIEW_FULL_ID: 1, P.EXPORT: 1, P.REPORT: 1, P.PURGE: 0,
-                      P.MANAGE_USERS: 0, P.BROWSE_AUDIT: 0, P.CONFIGURE: 0},
+                      P.MANAGE_USERS: 0, P.BROWSE_AUDIT: 0, P.CONFIGURE: 0,
+                      P.OBSERVE: 1, P.RELEASE_OBSERVATION: 0},
+    Role.DOCTOR: {P.SCREEN: 1, P.PHARMACY: 0, P.VIEW_FULL_ID: 1, P.EXPORT: 1, P.REPORT: 1, P.PURGE: 0,
+                  P.MANAGE_USERS: 0, P.BROWSE_AUDIT: 0, P.CONFIGURE: 0,
+                  P.OBSERVE: 1, P.RELEASE_OBSERVATION: 1},
     Role.ADMINISTRATOR: dict.fromkeys(Permission, 1),
 }  # fmt: skip
 

@@ -28,6 +28,7 @@ class Changes:
     users: bool = False  # an operator added, disabled or given a new password
     settings: bool = False  # the station's settings
     purged: bool = False  # old records deleted: every list and figure may have shrunk
+    observations: bool = False  # the observation register: a registration, a half-day, an outcome
     records: tuple[Any, ...] = ()
 
     def __bool__(self) -> bool:
@@ -41,7 +42,8 @@ class Changes:
     @property
     def figures(self) -> bool:
         """Whether the day's figures (status-bar glance, daily report) may have moved."""
-        return self.screenings or self.purchases or self.followups or self.reports or self.purged
+        moved = (self.screenings, self.purchases, self.followups, self.reports, self.purged)
+        return any(moved) or self.observations
 
 
 NOTHING = Changes()
