@@ -38,6 +38,8 @@ OUR_TABLES = frozenset(
         "audit_head",
         "screening_followup",
         "daily_report",
+        "observation",
+        "observation_cell",
         "alembic_version",
     }
 )

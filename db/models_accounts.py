@@ -32,7 +32,9 @@ class OperatorRow(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (CheckConstraint("role IN ('nurse', 'pharmacist', 'administrator')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('nurse', 'pharmacist', 'administrator', 'doctor')", name="role"),
+    )
 
 
 class AuditLogRow(Base):

@@ -1,4 +1,5 @@
-"""Deleting records past the retention period: screenings and everything hanging off them, purchases.
+"""Deleting records past the retention period: screenings and everything hanging off them, purchases,
+and the observation register (each person with their grid, by registration time).
 
 Personal data of sick people must not be kept longer than needed, so an administrator purges records
 older than ``Settings.retention_days``.  One transaction does it all (a purge interrupted half-way must
@@ -37,6 +38,7 @@ _SCREENING_CHILDREN = (
     ("screening_followup", "screening_id"),
 )
 _PURCHASE_CHILDREN = (("purchase_drug", "purchase_id"),)
+_OBSERVATION_CHILDREN = (("observation_cell", "observation_id"),)  # by registration time, like the rest
 
 
 def _t(name: str, *columns: str) -> TableClause:
@@ -50,7 +52,12 @@ def _plan(session: Session, cutoff: datetime) -> list[tuple[TableClause, ColumnE
     existing = set(inspect(session.connection()).get_table_names())
     cutoff_utc = to_utc(cutoff)
     plan: list[tuple[TableClause, ColumnElement[bool]]] = []
-    for parent_name, children in (("screening", _SCREENING_CHILDREN), ("purchase", _PURCHASE_CHILDREN)):
+    parents = (
+        ("screening", _SCREENING_CHILDREN),
+        ("purchase", _PURCHASE_CHILDREN),
+        ("observation", _OBSERVATION_CHILDREN),
+    )
+    for parent_name, children in parents:
         if parent_name not in existing:
             continue
         parent = _t(parent_name, "id", "created_at")

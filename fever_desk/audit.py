@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGE = "password_change"
     SETTINGS_CHANGE = "settings_change"
     FOLLOWUP = "followup"  # a result received back for a screening
+    RELEASE = "release"  # released from medical observation
+    LOST = "lost"  # an observed person marked lost to follow-up
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from db import models_accounts, models_pharmacy, models_reports, models_slips  # noqa: F401
 from db.engine import make_engine
 from db.models import Base
+from db.observation import models as observation_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -62,11 +62,12 @@ class Source(StrEnum):
 
 
 # Symptom questions of the daily follow-up (reference: fever, cough, chest pain/tightness, shortness of
-# breath, diarrhoea, fatigue).  English labels are source strings for ``tr``.
+# breath, diarrhoea, fatigue).  English labels are source strings for ``tr``; the ids are the guidelines'
+# symptom ids where a guideline has the question, so a referral's slip names them like the desk's.
 SYMPTOMS: dict[str, str] = {
-    "cough": "Cough",
-    "chest": "Chest pain or tightness",
-    "breath": "Shortness of breath",
+    "cough": "Coughing",
+    "shortness_of_breath": "Shortness of breath",
+    "chest_tightness": "Chest pain or tightness",
     "diarrhoea": "Diarrhoea",
     "fatigue": "Fatigue",
     "sore_throat": "Sore throat",

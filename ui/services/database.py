@@ -48,6 +48,9 @@ class Database:
             self.purchases = SqlPurchaseRepository(self.handle.session_factory)
         self.reports = SqlReportRepository(self.handle.session_factory)
         self.slip_prints = SqlSlipPrintRepository(self.handle.session_factory)
+        from db.observation.repository import SqlObservationRepository
+
+        self.observations = SqlObservationRepository(self.handle.session_factory)
         install_repositories(self)
         if self.store is not None:  # an entry made in a unit travels with its record through the outbox
             self.audit = self.store.audit

@@ -14,171 +14,237 @@ the administrator of the machine, as it does for every other command.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fever_desk.accounts import Role
-from fever_desk.model import Person, Screening
-from fever_desk.observation.model import Cell, CellEntry, Observation, Registration, Slot, Status
+from fever_desk.audit import AuditAction
+from fever_desk.identity import age_on
+from fever_desk.model import Person
+from fever_desk.observation import rules
+from fever_desk.observation.model import (
+    Cell,
+    CellEntry,
+    Observation,
+    Registration,
+    Slot,
+    Source,
+    Status,
+)
 from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS
-from ui.services.changes import Changes
+from fever_desk.privacy import Permission, Permissions
+from fever_desk.problems import Problem
+from fever_desk.triage import DEFAULT_FEVER_RULE, FeverRule
+from ui.services.audit_hooks import audit
+from ui.services.observation_results import (
+    CellSaved,
+    ImportDone,
+    ObservationExport,
+    ObservationFile,
+    ObservationSaved,
+    Referred,
+    StatusChanged,
+    WorkItem,
+    Worklist,
+)
+from ui.services.screening import operator_of
 
 if TYPE_CHECKING:
-    from fever_desk.export_files import ExportedFile
-    from fever_desk.observation.importing import ImportReport
+    from sqlalchemy.orm import Session
+
+    from db.observation.repository import SqlObservationRepository
     from ui.services.context import DeskContext
 
+__all__ = [  # the results live in ui.services.observation_results; the desk may import them from here
+    "CellSaved",
+    "ImportDone",
+    "ObservationExport",
+    "ObservationFile",
+    "ObservationProblem",
+    "ObservationSaved",
+    "Referred",
+    "StatusChanged",
+    "WorkItem",
+    "Worklist",
+]
 
-# ---- results ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ObservationSaved:
-    """A registration as stored.  ``existing``: the person (same ID number, or same screening/purchase)
-    was already under observation, so nothing new was written and that observation is returned."""
-
-    observation: Observation
-    existing: bool = False
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(observations=not self.existing, records=(self.observation,))
-
-
-@dataclass(frozen=True)
-class CellSaved:
-    """A half-day written (or corrected).  ``alert``: a fever or a symptom — the screen proposes
-    :func:`refer` at once."""
-
-    cell: Cell
-    observation: Observation
-    alert: bool
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(observations=True, records=(self.observation,))
+KIND = "observation"  # the audit entries' record kind
 
 
-@dataclass(frozen=True)
-class Referred:
-    """A referral: the observation now ``REFERRED`` and the screening it made, whose slip the desk prints
-    through the same path as any screening (``ui.services.slips.issue_and_archive`` / ``record``)."""
-
-    observation: Observation
-    screening: Screening
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(observations=True, screenings=True, records=(self.observation, self.screening))
+class ObservationProblem(Problem):
+    """A refused operation on the register, said in the user's language (``localized()``)."""
 
 
-@dataclass(frozen=True)
-class StatusChanged:
-    """A release or a loss to follow-up."""
+def observations(ctx: DeskContext) -> SqlObservationRepository:
+    """The register's repository on this context (made on first use, kept on the context)."""
+    found = getattr(ctx, "observations", None)
+    if found is None:
+        from db.observation.repository import SqlObservationRepository
 
-    observation: Observation
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(observations=True, records=(self.observation,))
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    """One line of today's worklist (masking is the screen's: it has the operator's permissions)."""
-
-    id: uuid.UUID
-    name: str
-    phone: str
-    id_number: str
-    kind: str
-    day_number: int  # 1 … 14 (15 and more: due for release)
-    planned_release: date
-    missed: int  # half-days missed in a row up to now
-    last_temperature: float | None
-    alert: bool
-    place: str
-    responsible: str
+        found = SqlObservationRepository(ctx.handle.session_factory)
+        ctx.observations = found  # type: ignore[attr-defined]
+    return found
 
 
-@dataclass(frozen=True)
-class Worklist:
-    """Today's worklist at ``now``: each section holds at most ``limit`` rows (newest exposure last), its
-    full size is in ``counts``.  A person may be in several sections (due this afternoon and overdue)."""
-
-    day: date
-    slot: Slot
-    due_morning: list[WorkItem]
-    due_afternoon: list[WorkItem]
-    overdue: list[WorkItem]
-    fever: list[WorkItem]
-    releasable: list[WorkItem]
-    lost: list[WorkItem]
-    counts: dict[str, int] = field(default_factory=dict)
-    lost_after_days: int = DEFAULT_LOST_AFTER_DAYS
+def _require(role: Role | str | None, permission: Permission) -> None:
+    """The operator's role must allow it; ``None``: a caller without a desk login (the command line)."""
+    if role is not None:
+        Permissions.for_role(role).require(permission)
 
 
-@dataclass(frozen=True)
-class ObservationFile:
-    """One person's register entry with the current grid and every earlier version of a corrected cell."""
-
-    observation: Observation
-    cells: list[Cell]
-    history: list[Cell]
-
-    def cell(self, day: date, slot: Slot) -> Cell | None:
-        for found in self.cells:
-            if found.entry.day == day and found.entry.slot is slot:
-                return found
-        return None
-
-
-@dataclass(frozen=True)
-class ImportDone:
-    """The grid workers' list: ``imported`` rows written (0 when any row was refused: all or nothing), and
-    the ``report`` of refused rows with reasons in the user's language."""
-
-    imported: int
-    report: ImportReport
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(observations=self.imported > 0)
-
-
-@dataclass(frozen=True)
-class ObservationExport:
-    rows: int
-    file: ExportedFile
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now().astimezone()
 
 
 # ---- registering -----------------------------------------------------------------------------------------
+def _register(
+    ctx: DeskContext,
+    person: Person,
+    registration: Registration,
+    source: Source,
+    source_id: str,
+    role: Role | str | None,
+    now: datetime | None = None,
+) -> ObservationSaved:
+    _require(role, Permission.OBSERVE)
+    moment = _now(now)
+    repo = observations(ctx)
+    with ctx.unit_of_work() as session:
+        existing = repo.active_for(id_number=person.id_number, source_id=source_id, session=session)
+        if existing is not None:
+            return ObservationSaved(existing, existing=True)
+        observation = Observation(
+            person=person,
+            registration=registration,
+            registered_at=moment,
+            source=source,
+            source_id=source_id,
+            station_id=ctx.actor.station_id,
+            operator=operator_of(ctx),
+        )
+        saved = repo.add(observation, session=session)
+        detail = f"register source={source.value} kind={registration.exposure.kind.value}"
+        audit(ctx, AuditAction.CREATE, KIND, str(saved.id), detail, session=session)
+    return ObservationSaved(saved)
+
+
 def register_from_screening(
-    ctx: DeskContext, screening_id: uuid.UUID, registration: Registration, *, role: Role | str | None = None
+    ctx: DeskContext,
+    screening_id: uuid.UUID,
+    registration: Registration,
+    *,
+    role: Role | str | None = None,
+    now: datetime | None = None,
 ) -> ObservationSaved:
     """Put the person of a saved screening under observation, taking over name, sex, age, ID, phone and
-    address.  Registering the same screening again returns the first registration."""
-    raise NotImplementedError
+    address.  Registering the same screening (or the same ID number) again returns the first registration."""
+    screening = ctx.screenings.get(screening_id)
+    if screening is None:
+        raise ObservationProblem("No such screening: it may have been deleted.")
+    person = replace(screening.person)
+    return _register(ctx, person, registration, Source.SCREENING, str(screening_id), role, now)
 
 
 def register_from_purchase(
-    ctx: DeskContext, purchase_id: uuid.UUID, registration: Registration, *, role: Role | str | None = None
+    ctx: DeskContext,
+    purchase_id: uuid.UUID,
+    registration: Registration,
+    *,
+    role: Role | str | None = None,
+    now: datetime | None = None,
 ) -> ObservationSaved:
-    """Put a pharmacy purchaser under observation, taking over name, sex, birth date, ID, phone and
-    address (with the community)."""
-    raise NotImplementedError
+    """Put a pharmacy purchaser under observation, taking over name, sex, birth date (and age), ID,
+    phone and address (with the community)."""
+    purchase = ctx.purchases.get(purchase_id)
+    if purchase is None:
+        raise ObservationProblem("No such purchase: it may have been deleted.")
+    buyer = purchase.purchaser
+    today = _now(now).date()
+    person = Person(
+        name=buyer.name,
+        sex=buyer.sex,
+        age=age_on(buyer.birth_date, today) if buyer.birth_date else None,
+        birth_date=buyer.birth_date,
+        id_number=buyer.id_number,
+        phone=buyer.phone,
+        address=" ".join(part for part in (buyer.address, buyer.community) if part),
+    )
+    return _register(ctx, person, registration, Source.PURCHASE, str(purchase_id), role, now)
 
 
 def register_by_hand(
-    ctx: DeskContext, person: Person, registration: Registration, *, role: Role | str | None = None
+    ctx: DeskContext,
+    person: Person,
+    registration: Registration,
+    *,
+    role: Role | str | None = None,
+    now: datetime | None = None,
 ) -> ObservationSaved:
     """Register someone typed in by hand (the screen has checked the fields with
     ``fever_desk.validation``).  A person with the same ID number already under observation is returned
     instead of registered twice."""
-    raise NotImplementedError
+    return _register(ctx, person, registration, Source.HAND, "", role, now)
 
 
 # ---- the grid --------------------------------------------------------------------------------------------
+def _active(ctx: DeskContext, observation_id: uuid.UUID, session: Session) -> Observation:
+    found = observations(ctx).get(observation_id, session=session)
+    if found is None:
+        raise ObservationProblem("No such person on the observation register.")
+    if found.status is not Status.ACTIVE:
+        raise ObservationProblem("This person is no longer under observation.")
+    return found
+
+
+def _write_cell(
+    ctx: DeskContext,
+    observation_id: uuid.UUID,
+    entry: CellEntry,
+    reason: str | None,
+    now: datetime | None,
+    role: Role | str | None,
+    fever_rule: FeverRule,
+) -> CellSaved:
+    _require(role, Permission.OBSERVE)
+    moment = _now(now)
+    if reason is not None and not reason.strip():
+        raise ObservationProblem("A correction needs a reason.")
+    repo = observations(ctx)
+    with ctx.unit_of_work() as session:
+        observation = _active(ctx, observation_id, session)
+        problem = rules.can_record(
+            observation.exposure.last_date, entry.day, entry.slot, rules.local_slot(moment)
+        )
+        if problem:
+            raise ObservationProblem(problem)
+        version = repo.cell_version(observation_id, entry.day, str(entry.slot), session=session)
+        if reason is None and version:
+            raise ObservationProblem("That half-day is already filled; correct it instead.")
+        if reason is not None and not version:
+            raise ObservationProblem("That half-day is empty: there is nothing to correct.")
+        celsius = entry.temperature.celsius if entry.temperature else None
+        cell = Cell(
+            observation_id=observation_id,
+            entry=entry,
+            recorded_by=operator_of(ctx),
+            recorded_at=moment,
+            version=version + 1,
+            fever=fever_rule.is_fever(celsius),
+            reason=(reason or "").strip(),
+        )
+        repo.add_cell(cell, session=session)
+        detail = (
+            f"cell day={rules.day_number(observation.exposure.last_date, entry.day)} slot={entry.slot.value}"
+        )
+        action = AuditAction.CORRECT if reason is not None else AuditAction.CREATE
+        audit(ctx, action, KIND, str(observation_id), f"{detail} v{cell.version}", session=session)
+        current = repo.get(observation_id, session=session)
+    assert current is not None
+    return CellSaved(cell, current, cell.alert)
+
+
 def record_cell(
     ctx: DeskContext,
     observation_id: uuid.UUID,
@@ -186,11 +252,12 @@ def record_cell(
     *,
     now: datetime | None = None,
     role: Role | str | None = None,
+    fever_rule: FeverRule = DEFAULT_FEVER_RULE,
 ) -> CellSaved:
     """Write one half-day (temperature with its source, symptom answers), stamped with the operator and
-    the time.  Refused (``ObservationProblem``) outside days 1–14, for a half-day not begun, for a
+    the time.  Refused (:class:`ObservationProblem`) outside days 1–14, for a half-day not begun, for a
     person no longer under observation, and for a cell already filled (use :func:`correct_cell`)."""
-    raise NotImplementedError
+    return _write_cell(ctx, observation_id, entry, None, now, role, fever_rule)
 
 
 def correct_cell(
@@ -201,10 +268,11 @@ def correct_cell(
     *,
     now: datetime | None = None,
     role: Role | str | None = None,
+    fever_rule: FeverRule = DEFAULT_FEVER_RULE,
 ) -> CellSaved:
     """Replace a filled half-day; the earlier value stays in the cell's history with who and when, and
     the correction carries its ``reason``."""
-    raise NotImplementedError
+    return _write_cell(ctx, observation_id, entry, reason, now, role, fever_rule)
 
 
 def refer(
@@ -214,11 +282,62 @@ def refer(
     *,
     where: str = "",
     now: datetime | None = None,
+    role: Role | str | None = None,
+    fever_rule: FeverRule = DEFAULT_FEVER_RULE,
 ) -> Referred:
     """A fever or symptom: the observation becomes ``REFERRED`` and a screening is stored from the newest
     alerting cell (fever clinic at least), in one unit of work with both audit entries.  The slip is then
-    issued from that screening like any other.  Referring twice returns the first referral."""
-    raise NotImplementedError
+    issued from that screening like any other (``ui.services.slips``).  Referring twice returns the first
+    referral."""
+    from fever_desk.guidelines import get_guideline
+    from fever_desk.observation.referral import referral_id, screening_from_cell
+    from fever_desk.settings import DEFAULT_GUIDELINE
+
+    _require(role, Permission.OBSERVE)
+    guideline = get_guideline(guideline_id or DEFAULT_GUIDELINE)
+    moment = _now(now)
+    repo = observations(ctx)
+    with ctx.unit_of_work() as session:
+        observation = repo.get(observation_id, session=session)
+        if observation is None:
+            raise ObservationProblem("No such person on the observation register.")
+        stored = ctx.screenings.get(referral_id(observation_id), session=session)
+        if observation.status is Status.REFERRED and stored is not None:
+            return Referred(observation, stored)
+        if observation.status is not Status.ACTIVE:
+            raise ObservationProblem("This person is no longer under observation.")
+        alerting = [c for c in repo.current_cells(observation_id, session=session) if c.alert]
+        if not alerting:
+            raise ObservationProblem("No fever or symptom has been recorded: there is nothing to refer.")
+        newest = max(alerting, key=lambda c: rules.half_day(c.entry.day, c.entry.slot))
+        screening = screening_from_cell(observation, newest, guideline, fever_rule)
+        screening = replace(screening, operator=operator_of(ctx, screening.operator), created_at=moment)
+        saved = ctx.screenings.add(screening, session=session)
+        audit(
+            ctx,
+            AuditAction.CREATE,
+            "screening",
+            str(saved.id),
+            f"referral {KIND}={observation_id}",
+            session=session,
+        )
+        referred = repo.set_status(
+            observation_id,
+            Status.REFERRED,
+            rules.local_slot(moment)[0],
+            where,
+            operator_of(ctx),
+            session=session,
+        )
+        audit(
+            ctx,
+            AuditAction.CREATE,
+            KIND,
+            str(observation_id),
+            f"referred screening={saved.id}",
+            session=session,
+        )
+    return Referred(referred, saved)
 
 
 # ---- outcomes --------------------------------------------------------------------------------------------
@@ -227,7 +346,25 @@ def release(
 ) -> StatusChanged:
     """解除医学观察: allowed on or after day 15 with no fever or symptom pending, for a doctor or an
     administrator (the one confirmation is the screen's)."""
-    raise NotImplementedError
+    _require(role, Permission.RELEASE_OBSERVATION)
+    today = rules.local_slot(_now(now))[0]
+    repo = observations(ctx)
+    with ctx.unit_of_work() as session:
+        observation = _active(ctx, observation_id, session)
+        if not rules.can_release(observation.exposure.last_date, today):
+            raise ObservationProblem(
+                "Release is planned for {day}: the 14 days are not over.",
+                day=rules.planned_release(observation.exposure.last_date).isoformat(),
+            )
+        if any(c.alert for c in repo.current_cells(observation_id, session=session)):
+            raise ObservationProblem(
+                "A fever or symptom was recorded: refer the person instead of releasing."
+            )
+        released = repo.set_status(
+            observation_id, Status.RELEASED, today, "", operator_of(ctx), session=session
+        )
+        audit(ctx, AuditAction.RELEASE, KIND, str(observation_id), f"on={today}", session=session)
+    return StatusChanged(released)
 
 
 def mark_lost(
@@ -238,11 +375,40 @@ def mark_lost(
     role: Role | str,
     now: datetime | None = None,
 ) -> StatusChanged:
-    """失访: the person can no longer be followed; ``reason`` is required.  Doctor or administrator."""
-    raise NotImplementedError
+    """失访: the person can no longer be followed; ``reason`` is required.  Doctor or administrator.
+    The reason is kept on the record, not in the audit trail (it may name people)."""
+    _require(role, Permission.RELEASE_OBSERVATION)
+    if not reason.strip():
+        raise ObservationProblem("Say why the person is lost to follow-up.")
+    today = rules.local_slot(_now(now))[0]
+    with ctx.unit_of_work() as session:
+        _active(ctx, observation_id, session)
+        lost = observations(ctx).set_status(
+            observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), session=session
+        )
+        audit(ctx, AuditAction.LOST, KIND, str(observation_id), f"on={today}", session=session)
+    return StatusChanged(lost)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
+def _item(row: dict[str, Any], day: date, now_slot: int) -> WorkItem:
+    progress = rules.Progress(row["first_slot"], row["last_slot"], row["covered_through"])
+    return WorkItem(
+        id=row["id"],
+        name=row["name"],
+        phone=row["phone"],
+        id_number=row["id_number"],
+        kind=row["kind"],
+        day_number=rules.day_number(row["last_exposure"], day),
+        planned_release=row["release_on"],
+        missed=progress.missed(now_slot),
+        last_temperature=row["last_temperature"],
+        alert=bool(row["alert"]),
+        place=row["place"],
+        responsible=row["responsible"],
+    )
+
+
 def worklist(
     ctx: DeskContext,
     day: date,
@@ -252,13 +418,54 @@ def worklist(
     limit: int = 200,
 ) -> Worklist:
     """Today's worklist: due this morning / afternoon, overdue (a missed half-day), fever or symptom not
-    yet referred, releasable today, proposed as lost (``lost_after_days`` days without a reading)."""
-    raise NotImplementedError
+    yet referred, releasable today, proposed as lost (``lost_after_days`` days without a reading).
+
+    ``day`` is the local date shown; ``now`` decides which half-days have ended (a ``day`` other than
+    today's shows that day as it stands at ``now``)."""
+    from db.observation.models import OBSERVATION as OB
+
+    today, slot = rules.local_slot(now)
+    current = rules.half_day(today, slot) if day == today else rules.half_day(day, Slot.AFTERNOON) + 1
+    morning = rules.half_day(day, Slot.MORNING)
+    k = 2 * lost_after_days
+    rules.is_lost(k, lost_after_days)  # refuses a threshold below one day
+    c = OB.c
+    where = {
+        "due_morning": [c.covered_through < morning, c.first_slot <= morning, c.last_slot >= morning],
+        "due_afternoon": [
+            c.covered_through < morning + 1,
+            c.first_slot <= morning + 1,
+            c.last_slot >= morning + 1,
+        ],
+        "overdue": [c.covered_through <= current - 2, c.covered_through <= c.last_slot - 1],
+        "fever": [c.alert.is_(True)],
+        "releasable": [c.release_on <= day, c.alert.is_(False)],
+        "lost": [c.covered_through <= current - 1 - k, c.covered_through <= c.last_slot - k],
+    }
+    repo = observations(ctx)
+    sections: dict[str, list[WorkItem]] = {}
+    counts: dict[str, int] = {}
+    with ctx.unit_of_work() as session:
+        for name, terms in where.items():
+            rows, counts[name] = repo.section(terms, limit, session=session)
+            sections[name] = [_item(row, day, current) for row in rows]
+    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days)
 
 
 def load_file(ctx: DeskContext, observation_id: uuid.UUID) -> ObservationFile:
-    """One person's entry, grid and correction history."""
-    raise NotImplementedError
+    """One person's entry, current grid and correction history."""
+    repo = observations(ctx)
+    with ctx.unit_of_work() as session:
+        observation = repo.get(observation_id, session=session)
+        if observation is None:
+            raise ObservationProblem("No such person on the observation register.")
+        every = repo.all_cells(observation_id, session=session)
+    newest: dict[tuple[date, str], Cell] = {}
+    for cell in every:
+        newest[(cell.entry.day, str(cell.entry.slot))] = cell
+    current = list(newest.values())
+    history = [cell for cell in every if cell not in current]
+    return ObservationFile(observation, current, history)
 
 
 def list_register(
@@ -266,7 +473,7 @@ def list_register(
 ) -> list[Observation]:
     """The register, newest registration first; ``search`` reads like every search box
     (``fever_desk.search``: ID prefix, phone start/end, name start)."""
-    raise NotImplementedError
+    return observations(ctx).register(status=status, search=search, limit=limit)
 
 
 # ---- files -----------------------------------------------------------------------------------------------
@@ -274,22 +481,24 @@ def import_list(ctx: DeskContext, path: Path, *, today: date | None = None) -> I
     """The grid workers' list (XLSX or CSV with the Chinese headers of
     ``fever_desk.observation.importing.HEADERS``): every row checked, and either every row registered in
     one transaction or none (the report names each refused row and why)."""
-    raise NotImplementedError
+    from ui.services.observation_files import import_list as run
+
+    return run(ctx, path, today=today)
 
 
 def export_register(
     ctx: DeskContext, path: Path, *, status: Status | None = None, font_path: str = "", zipped: bool = False
 ) -> ObservationExport:
     """The register as .xlsx or .pdf (0600, marked as personal information), logged as an export."""
-    raise NotImplementedError
+    from ui.services.observation_files import export_register as run
+
+    return run(ctx, path, status=status, font_path=font_path, zipped=zipped)
 
 
 def export_grid(
     ctx: DeskContext, observation_id: uuid.UUID, path: Path, *, font_path: str = "", zipped: bool = False
 ) -> ObservationExport:
     """One person's 14-day grid as .pdf (one A4 page, Chinese headers) or .xlsx, logged as an export."""
-    raise NotImplementedError
+    from ui.services.observation_files import export_grid as run
 
-
-def _unused(*_: Any) -> None:  # keeps imports used until the bodies land
-    return None
+    return run(ctx, observation_id, path, font_path=font_path, zipped=zipped)
