@@ -285,16 +285,17 @@ class GridScreen(QWidget):
             return
         operator = self.station.operator
         role = operator.role if operator is not None else None
+        rule = self.station.fever_rule
         if self.entry.editing is not None:
             self.station.perform(
-                lambda ctx: ops.correct_cell(ctx, wanted, entry, reason, role=role),  # type: ignore[arg-type]
+                lambda ctx: ops.correct_cell(ctx, wanted, entry, reason, role=role, fever_rule=rule),  # type: ignore[arg-type]
                 self._saved,
                 self._failed,
                 initiator=self,
             )
         else:
             self.station.perform(
-                lambda ctx: ops.record_cell(ctx, wanted, entry, role=role),  # type: ignore[arg-type]
+                lambda ctx: ops.record_cell(ctx, wanted, entry, role=role, fever_rule=rule),  # type: ignore[arg-type]
                 self._saved,
                 self._failed,
                 initiator=self,
@@ -338,10 +339,12 @@ class GridScreen(QWidget):
         wanted = self.observation_id
         if wanted is None or not self.alert_pending:
             return
-        guideline = self.station.settings.guideline_id
+        guideline, rule = self.station.settings.guideline_id, self.station.fever_rule
+        operator = self.station.operator
+        role = operator.role if operator is not None else None
         self.refer_button.setEnabled(False)
         self.station.perform(
-            lambda ctx: ops.refer(ctx, wanted, guideline),
+            lambda ctx: ops.refer(ctx, wanted, guideline, role=role, fever_rule=rule),
             self._referred,
             self._refer_failed,
             initiator=self,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -227,8 +228,14 @@ class RegisterDialog(QDialog):
         outer.addWidget(self.buttons)
         self.last_date.textChanged.connect(self._show_release)
         self._show_release()
-        first = self.person_fields["name"] if by_hand else self.kind
-        first.setFocus()
+        self.first: QWidget = self.person_fields["name"] if by_hand else self.kind
+        self.first.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The keys go to the first question at once, whoever had the keyboard before."""
+        super().showEvent(event)
+        self.activateWindow()
+        self.first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     # ---- building -----------------------------------------------------------------------------------
     def _line(self, name: str, max_length: int) -> QLineEdit:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fever_desk.accounts import Role
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.observation.model import KIND_LABELS, Kind
@@ -237,9 +238,10 @@ class WorklistScreen(QWidget):
             self.open_requested.emit(self.model.rows[index.row()].id)
 
     # ---- outcomes -----------------------------------------------------------------------------------
-    def _role(self) -> str:
+    def _role(self) -> Role | None:
+        """The operation checks the role; None only without a login (the tests' bare window)."""
         operator = self.station.operator
-        return operator.role.value if operator is not None else ""
+        return operator.role if operator is not None else None
 
     def release(self) -> None:
         item = self.current()

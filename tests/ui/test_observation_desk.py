@@ -1,0 +1,311 @@
+"""The observation register on the real desk (a temporary SQLite database), driven by keys as a nurse would.
+
+Everything is read back from the database file the operations wrote, or from the slip PDF printed.
+People needing a past (a registration days ago, an exposure 16 days back) are registered through the
+same operation the desk uses, with its ``now`` set in the past.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from sqlalchemy import text
+
+from db.engine import make_engine
+from fever_desk.model import Person, Sex, Temperature
+from fever_desk.observation.model import CellEntry, Exposure, Kind, Placement, Registration, Setting
+from fever_desk.observation.rules import local_slot
+from fever_desk.settings import Hospital
+from tests.sqlite_files import use_data_folder
+from tests.ui.conftest import Desk
+from ui.desk.slips.printing import pdf_printer
+from ui.services import observation as obs
+from ui.services.audit_hooks import set_actor
+
+Key = Qt.Key
+ID_NUMBER = "110101198001010029"  # female, born 1980-01-01, check digit valid
+
+
+def rows(desk: Desk, sql: str) -> list[dict[str, Any]]:
+    engine = make_engine(desk.db_url)
+    with engine.connect() as conn:
+        found = [dict(r._mapping) for r in conn.execute(text(sql))]
+    engine.dispose()
+    return found
+
+
+def call(desk: Desk, qtbot, job: Callable[[Any], Any]) -> Any:
+    """Run ``job`` on the desk's database worker (as the screens do) and return its result."""
+    done: list[Any] = []
+    desk.window.worker.submit(job, done.append, lambda error: done.append(error))
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+def seed(desk: Desk, qtbot, *, exposed: date, now: datetime | None = None, name: str = "赵六") -> Any:
+    person = Person(name=name, sex=Sex.FEMALE, age=46, id_number="", phone="13700001234", address="黄花镇")
+    registration = Registration(
+        Exposure(Kind.CLOSE_CONTACT, exposed, relation="同事"), Placement(Setting.HOME)
+    )
+    saved = call(desk, qtbot, lambda ctx: obs.register_by_hand(ctx, person, registration, now=now))
+    desk.window.station.announce(saved.changes)
+    return saved.observation
+
+
+def show_register(desk: Desk, qtbot) -> Any:
+    screen = desk.window.observation
+    desk.keyboard.key(Key.Key_F4)
+    qtbot.waitUntil(lambda: desk.window.tabs.currentWidget() is screen, timeout=5000)
+    return screen
+
+
+def test_f6_after_a_screening_registers_the_person_and_shows_the_release_date(desk: Desk, qtbot) -> None:
+    kb, window = desk.keyboard, desk.window
+    kb.type("Zhao Lei")
+    kb.key(Key.Key_Tab)
+    kb.key(Key.Key_1)
+    kb.key(Key.Key_Tab)
+    kb.type("52")
+    kb.key(Key.Key_Tab)
+    kb.type("13912345678")
+    kb.key(Key.Key_Tab)
+    kb.type("36.7")
+    kb.key(Key.Key_F8)
+    with qtbot.waitSignal(window.saved, timeout=10000):
+        kb.key(Key.Key_Return)
+    hook = window.observation_hooks[0]
+    assert "F6" in hook.button.text()
+    kb.key(Key.Key_F6)
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=5000)
+    dialog = hook.dialog
+    assert dialog.person_fields["name"].text() == "Zhao Lei"
+    assert dialog.person_fields["phone"].text() == "13912345678"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.kind, timeout=5000)
+    kb.key(Key.Key_2)  # returnee
+    kb.key(Key.Key_Return)  # no date yet: refused, the field named, nothing lost
+    error = dialog.findChild(type(dialog.problem), "obs_error_last_date")
+    assert error.isVisible() and "日期" in error.text()
+    assert dialog.kind.value() is Kind.RETURNEE and dialog.isVisible()
+    assert QApplication.focusWidget() is dialog.last_date
+    exposed = date.today() - timedelta(days=3)
+    kb.type(exposed.isoformat())
+    release = exposed + timedelta(days=15)
+    assert release.isoformat() in dialog.release_label.text()
+    assert "第4天" not in dialog.release_label.text() and "第3天" in dialog.release_label.text()
+    with qtbot.waitSignal(dialog.registered, timeout=10000):
+        kb.key(Key.Key_Return)
+    found = rows(desk, "SELECT name, phone, kind, last_exposure, source FROM observation")
+    assert len(found) == 1
+    row = found[0]
+    assert (row["name"], row["phone"], row["kind"], row["source"]) == (
+        "Zhao Lei",
+        "13912345678",
+        "returnee",
+        "screening",
+    )
+    assert str(row["last_exposure"]) == exposed.isoformat()
+    assert release.isoformat() in hook.button.text()
+
+
+def test_by_hand_a_bad_id_is_named_and_everything_typed_is_kept(desk: Desk, qtbot) -> None:
+    kb = desk.keyboard
+    screen = show_register(desk, qtbot)
+    kb.key(Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5000)
+    dialog = screen.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.person_fields["name"], timeout=5000)
+    kb.type("Qian Mei")
+    kb.key(Key.Key_Tab)
+    kb.key(Key.Key_2)  # female
+    kb.key(Key.Key_Tab)
+    kb.type("46")
+    kb.key(Key.Key_Tab)
+    kb.type(ID_NUMBER[:-1] + "8")  # wrong check digit
+    kb.key(Key.Key_Tab)
+    kb.type("13700001234")
+    dialog.kind.setFocus()
+    kb.key(Key.Key_1)
+    dialog.last_date.setFocus()
+    kb.type((date.today() - timedelta(days=1)).isoformat())
+    kb.key(Key.Key_Return)
+    error = dialog.findChild(type(dialog.problem), "obs_error_id_number")
+    assert error.isVisible() and error.text()
+    assert QApplication.focusWidget() is dialog.person_fields["id_number"]
+    assert (
+        dialog.person_fields["name"].text() == "Qian Mei"
+        and dialog.person_fields["phone"].text() == "13700001234"
+    )
+    assert rows(desk, "SELECT id FROM observation") == []
+    dialog.person_fields["id_number"].clear()
+    kb.type(ID_NUMBER)
+    with qtbot.waitSignal(dialog.registered, timeout=10000):
+        kb.key(Key.Key_Return)
+    found = rows(desk, "SELECT name, id_number, source FROM observation")
+    assert found == [{"name": "Qian Mei", "id_number": ID_NUMBER, "source": "hand"}]
+    qtbot.waitUntil(
+        lambda: any(i.name == "Qian Mei" for s in range(2) for i in screen.worklist.items(s)), timeout=10000
+    )
+
+
+def test_two_grid_entries_a_fever_in_the_third_then_the_referral_slip(
+    desk: Desk, qtbot, tmp_path, monkeypatch
+) -> None:
+    import pypdfium2
+
+    use_data_folder(monkeypatch, tmp_path / "data")
+    window, kb = desk.window, desk.keyboard
+    window.station.settings = dataclasses.replace(  # a set-up station, printing without a dialog
+        window.station.settings,
+        print_without_dialog=True,
+        printer_name="Counter",
+        designated_hospital=Hospital("县人民医院", "县城人民路1号", "0710-1234567"),
+        hotline="12320",
+    )
+    call(desk, qtbot, lambda ctx: set_actor(ctx, "li.nurse", "desk-1"))  # as the login does
+    seed(desk, qtbot, exposed=date.today() - timedelta(days=3), name="Sun Hua")
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    qtbot.waitUntil(
+        lambda: bool(worklist.model.rows) and worklist.model.rows[0].name == "Sun Hua", timeout=10000
+    )
+    assert QApplication.focusWidget() is worklist.table
+    kb.key(Key.Key_Return)
+    grid = screen.grid
+    qtbot.waitUntil(
+        lambda: grid.model.file is not None and QApplication.focusWidget() is grid.entry.temperature,
+        timeout=10000,
+    )
+    today, slot = local_slot(datetime.now().astimezone())
+    assert (grid.entry.day, grid.entry.slot) == (today, slot)
+    for celsius in ("36.5", "36.6", "38.6"):
+        kb.type(celsius)
+        kb.key(Key.Key_F8)
+        with qtbot.waitSignal(window.station.changed, timeout=10000):
+            kb.key(Key.Key_Return)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is grid.table, timeout=5000)
+        kb.key(Key.Key_Up)  # the same half-day a day earlier
+        kb.key(Key.Key_Return)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is grid.entry.temperature, timeout=5000)
+    qtbot.waitUntil(lambda: grid.refer_button.isVisible(), timeout=10000)
+    assert "F10" in grid.alert.text()
+    cells = rows(desk, "SELECT temperature_c, fever, recorded_by FROM observation_cell ORDER BY day DESC")
+    assert [(c["temperature_c"], bool(c["fever"])) for c in cells] == [
+        (36.5, False),
+        (36.6, False),
+        (38.6, True),
+    ]
+    who = "li.nurse"
+    assert all(c["recorded_by"] == who for c in cells)
+    shown = grid.model.data(grid.model.index_of(today, slot))
+    assert shown.startswith("36.5 °C") and who in shown  # who wrote it is shown in the cell
+    outputs = tmp_path / "printed"
+    outputs.mkdir()
+    grid.slip_panel.printer_factory = lambda name: pdf_printer(str(outputs / "slip.pdf"))
+    kb.key(Key.Key_F10)
+    qtbot.waitUntil(lambda: grid.slip_panel.isVisible(), timeout=10000)
+    with qtbot.waitSignal(grid.slip_panel.recorded, timeout=30000):
+        kb.key(Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    status = rows(desk, "SELECT status FROM observation")
+    assert status == [{"status": "referred"}]
+    referral = rows(desk, "SELECT name, disposition FROM screening")
+    assert referral == [{"name": "Sun Hua", "disposition": "fever_clinic"}]
+    printed = rows(desk, "SELECT kind, archive_path FROM slip_print")
+    assert [p["kind"] for p in printed] == ["print"] and (outputs / "slip.pdf").stat().st_size > 0
+    pdf = pypdfium2.PdfDocument(printed[0]["archive_path"])  # the signed PDF the paper was printed from
+    try:
+        text_ = "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+    assert "Sun Hua" in text_ and "38.6" in text_, text_
+    grid.stop()
+
+
+def test_a_correction_needs_a_reason_and_keeps_the_earlier_value(desk: Desk, qtbot) -> None:
+    kb = desk.keyboard
+    observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=2), name="Zhou Ming")
+    today, slot = local_slot(datetime.now().astimezone())
+    first = CellEntry(today, slot, Temperature(36.4), {"cough": False})
+    call(desk, qtbot, lambda ctx: obs.record_cell(ctx, observation.id, first))
+    screen = show_register(desk, qtbot)
+    screen.open_person(observation.id)
+    grid = screen.grid
+    qtbot.waitUntil(lambda: grid.entry.editing is not None, timeout=10000)
+    assert grid.entry.reason.isVisible() and grid.entry.temperature.text() == "36.4"
+    grid.entry.start()
+    kb.type("36.9")
+    kb.key(Key.Key_F8)
+    kb.key(Key.Key_Return)
+    assert "原因" in grid.entry.error.text()
+    grid.entry.reason.setFocus()
+    kb.type("misread")
+    with qtbot.waitSignal(desk.window.station.changed, timeout=10000):
+        kb.key(Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.history.count() == 2, timeout=10000)
+    assert "36.4" in grid.history.item(0).text() and "36.9" in grid.history.item(1).text()
+    assert "misread" in grid.history.item(1).text()
+    versions = rows(desk, "SELECT version, temperature_c FROM observation_cell ORDER BY version")
+    assert [(v["version"], v["temperature_c"]) for v in versions] == [(1, 36.4), (2, 36.9)]
+
+
+def test_release_with_one_confirmation_and_lost_with_a_reason(desk: Desk, qtbot, monkeypatch) -> None:
+    kb = desk.keyboard
+    long_ago = datetime.now().astimezone() - timedelta(days=10)
+    done = seed(desk, qtbot, exposed=date.today() - timedelta(days=16), now=long_ago, name="Wu Gang")
+    gone = seed(
+        desk,
+        qtbot,
+        exposed=date.today() - timedelta(days=6),
+        now=long_ago + timedelta(days=5),
+        name="Zheng Li",
+    )
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    qtbot.waitUntil(
+        lambda: worklist.worklist is not None and bool(worklist.worklist.releasable), timeout=10000
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
+    kb.key(Key.Key_R)  # not in the releasable section: only says where to look
+    assert asked == [] and "5" in worklist.status.text()
+    kb.key(Key.Key_5)
+    assert [i.name for i in worklist.model.rows] == ["Wu Gang"]
+    with qtbot.waitSignal(desk.window.station.changed, timeout=10000):
+        kb.key(Key.Key_R)
+    assert len(asked) == 1 and "Wu Gang" in asked[0]
+    kb.key(Key.Key_6)
+    qtbot.waitUntil(lambda: [i.name for i in worklist.model.rows] == ["Zheng Li"], timeout=10000)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("moved away, phone off", True))
+    with qtbot.waitSignal(desk.window.station.changed, timeout=10000):
+        kb.key(Key.Key_L)
+    found = {r["name"]: r for r in rows(desk, "SELECT name, status, status_reason FROM observation")}
+    assert found["Wu Gang"]["status"] == "released"
+    assert (found["Zheng Li"]["status"], found["Zheng Li"]["status_reason"]) == (
+        "lost",
+        "moved away, phone off",
+    )
+    qtbot.waitUntil(lambda: worklist.model.rows == [], timeout=10000)  # the list refreshed itself
+    assert done.id != gone.id
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_the_register_tab_follows_the_language(desk: Desk, language: str) -> None:
+    from fever_desk.i18n import set_language
+
+    set_language(language)
+    try:
+        desk.window.retranslate()
+        index = desk.window.tabs.indexOf(desk.window.observation)
+        assert desk.window.tabs.tabText(index) == "Observation (F4)"
+    finally:
+        set_language("zh_CN")
+        desk.window.retranslate()
