@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fever_desk.audit import AuditAction
+from fever_desk.export_files import write_export, zip_path
 from fever_desk.i18n import tr
 from fever_desk.observation.importing import ImportReport, ListUnreadable, RowProblem, check_list, read_rows
 from fever_desk.observation.model import Observation, Source, Status
@@ -73,15 +74,48 @@ def import_list(
 
 
 def export_register(
-    ctx: DeskContext, path: Path, *, status: Status | None = None, font_path: str = "", zipped: bool = False
+    ctx: DeskContext,
+    path: Path,
+    *,
+    status: Status | None = None,
+    font_path: str = "",
+    zipped: bool = False,
+    limit: int = 1_000_000,
 ) -> ObservationExport:
-    raise NotImplementedError
+    """The register (one status, or everyone) to ``path`` (.xlsx or .pdf), or an AES ZIP of it; read,
+    written and logged in one unit of work (a failed entry removes the file)."""
+    from fever_desk.observation.exports import STATUS_ZH, write_register
+    from ui.services.observation import observations
+
+    target = zip_path(path) if zipped else path
+    subtitle = f"导出时间：{datetime.now():%Y-%m-%d %H:%M}　范围：{STATUS_ZH[status] if status else '全部'}"
+    with removed_on_failure(target), ctx.unit_of_work() as session:
+        people = observations(ctx).register(status=status, limit=limit, session=session)
+        written, rows = write_export(
+            path, lambda plain: write_register(plain, people, subtitle, font_path), zipped=zipped
+        )
+        detail = f"rows={rows} status={status.value if status else 'all'} zip={'yes' if zipped else 'no'}"
+        audit(ctx, AuditAction.EXPORT, "observation_register", "", detail, session=session)
+    return ObservationExport(rows, written)
 
 
 def export_grid(
     ctx: DeskContext, observation_id: uuid.UUID, path: Path, *, font_path: str = "", zipped: bool = False
 ) -> ObservationExport:
-    raise NotImplementedError
+    """One person's 14-day grid to ``path`` (.pdf on one A4 page, or .xlsx), logged as an export."""
+    from fever_desk.observation.exports import write_grid
+    from ui.services.observation import ObservationProblem, observations
 
-
-__all__ = ["export_grid", "export_register", "import_list", "removed_on_failure"]
+    repo = observations(ctx)
+    target = zip_path(path) if zipped else path
+    with removed_on_failure(target), ctx.unit_of_work() as session:
+        observation = repo.get(observation_id, session=session)
+        if observation is None:
+            raise ObservationProblem("No such person on the observation register.")
+        cells = repo.current_cells(observation_id, session=session)
+        written, rows = write_export(
+            path, lambda plain: write_grid(plain, observation, cells, font_path), zipped=zipped
+        )
+        detail = f"grid cells={len(cells)} zip={'yes' if zipped else 'no'}"
+        audit(ctx, AuditAction.EXPORT, KIND, str(observation_id), detail, session=session)
+    return ObservationExport(rows, written)
