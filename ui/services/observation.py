@@ -477,13 +477,15 @@ def list_register(
 
 
 # ---- files -----------------------------------------------------------------------------------------------
-def import_list(ctx: DeskContext, path: Path, *, today: date | None = None) -> ImportDone:
+def import_list(
+    ctx: DeskContext, path: Path, *, today: date | None = None, now: datetime | None = None
+) -> ImportDone:
     """The grid workers' list (XLSX or CSV with the Chinese headers of
     ``fever_desk.observation.importing.HEADERS``): every row checked, and either every row registered in
     one transaction or none (the report names each refused row and why)."""
     from ui.services.observation_files import import_list as run
 
-    return run(ctx, path, today=today)
+    return run(ctx, path, today=today, now=now)
 
 
 def export_register(
