@@ -309,3 +309,48 @@ def test_the_register_tab_follows_the_language(desk: Desk, language: str) -> Non
     finally:
         set_language("zh_CN")
         desk.window.retranslate()
+
+
+def test_import_reports_every_refused_row_and_imports_nothing_until_the_list_is_clean(
+    desk: Desk, qtbot, tmp_path
+) -> None:
+    from tests.fever_desk.observation_lists import make_rows, write_csv, write_xlsx
+
+    kb = desk.keyboard
+    screen = show_register(desk, qtbot)
+    kb.key(Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: screen.dialog is not None and screen.dialog.isVisible(), timeout=5000)
+    dialog = screen.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.path, timeout=5000)
+    returned = date.today() - timedelta(days=1)
+    spoiled, bad = make_rows(20, returned, bad_every=5)
+    kb.type(str(write_csv(tmp_path / "grid-list.csv", spoiled)))
+    with qtbot.waitSignal(dialog.imported, timeout=20000) as first:
+        kb.key(Key.Key_Return)
+    assert first.args[0].imported == 0
+    shown = {int(dialog.refused.item(r, 0).text()) for r in range(dialog.refused.rowCount())}
+    assert shown == bad and len(bad) == 4
+    assert all(dialog.refused.item(r, 1).text() for r in range(dialog.refused.rowCount()))
+    assert "20" in dialog.summary.text() and "4" in dialog.summary.text()
+    assert rows(desk, "SELECT id FROM observation") == []  # nothing half-imported
+    clean, _ = make_rows(20, returned)
+    dialog.path.setText(str(write_xlsx(tmp_path / "grid-list.xlsx", clean)))
+    with qtbot.waitSignal(dialog.imported, timeout=20000) as second:
+        kb.key(Key.Key_Return)
+    assert second.args[0].imported == 20 and not dialog.refused.isVisible()
+    assert len(rows(desk, "SELECT id FROM observation WHERE source = 'import'")) == 20
+    worklist = screen.worklist
+    due = lambda: {item.id for section in (0, 1) for item in worklist.items(section)}  # noqa: E731
+    qtbot.waitUntil(lambda: len(due()) == 20, timeout=10000)  # the worklist refreshed itself
+
+
+def test_a_bad_path_is_explained_in_the_dialog(desk: Desk, qtbot, tmp_path) -> None:
+    screen = show_register(desk, qtbot)
+    screen.import_list()
+    dialog = screen.dialog
+    dialog.path.setText(str(tmp_path / "missing.xlsx"))
+    dialog.run()
+    assert "missing.xlsx" in dialog.summary.text()
+    dialog.path.setText(str(tmp_path / "list.txt"))
+    dialog.run()
+    assert ".xlsx" in dialog.summary.text() and dialog.path.text().endswith("list.txt")
