@@ -354,3 +354,28 @@ def test_a_bad_path_is_explained_in_the_dialog(desk: Desk, qtbot, tmp_path) -> N
     dialog.path.setText(str(tmp_path / "list.txt"))
     dialog.run()
     assert ".xlsx" in dialog.summary.text() and dialog.path.text().endswith("list.txt")
+
+
+def test_f9_fills_the_half_day_from_the_thermometer_and_the_source_is_stored(desk: Desk, qtbot) -> None:
+    from fever_desk.model import TemperatureSource
+
+    window, kb = desk.window, desk.keyboard
+    observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=2), name="Lin Bo")
+    window.devices.start(window.settings)  # what run_gui does once the window is shown
+    qtbot.waitUntil(lambda: window.devices.status_widget.state == "simulated", timeout=3000)
+    screen = show_register(desk, qtbot)
+    screen.open_person(observation.id)
+    grid = screen.grid
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid.entry.temperature, timeout=10000)
+    assert window.devices.form is grid.entry  # the register in front receives the readings
+    kb.key(Key.Key_F9)
+    qtbot.waitUntil(lambda: grid.entry.temperature.text() != "", timeout=3000)
+    assert grid.entry.temp.source is TemperatureSource.DEVICE
+    assert "simulator" in grid.entry.temperature_badge.text()
+    grid.entry.temperature.setFocus()
+    kb.key(Key.Key_F8)
+    with qtbot.waitSignal(window.station.changed, timeout=10000):
+        kb.key(Key.Key_Return)
+    stored = rows(desk, "SELECT temperature_source, temperature_device FROM observation_cell")
+    assert stored == [{"temperature_source": "device", "temperature_device": "simulator"}]
+    window.close()
