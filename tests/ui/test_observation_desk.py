@@ -379,3 +379,35 @@ def test_f9_fills_the_half_day_from_the_thermometer_and_the_source_is_stored(des
     stored = rows(desk, "SELECT temperature_source, temperature_device FROM observation_cell")
     assert stored == [{"temperature_source": "device", "temperature_device": "simulator"}]
     window.close()
+
+
+def test_f6_on_a_row_of_the_pharmacy_list_registers_the_purchaser(desk: Desk, qtbot) -> None:
+    from tests.fever_desk.test_pharmacy_referral import purchase
+    from ui.services import pharmacy
+
+    window, kb = desk.window, desk.keyboard
+    bought = dataclasses.replace(purchase(36.8, True), created_at=None)
+    saved = call(desk, qtbot, lambda ctx: pharmacy.save_purchase(ctx, bought, 3, frozenset()))
+    window.station.announce(saved.changes)
+    window.tabs.setCurrentWidget(window.pharmacy)
+    table = window.pharmacy.today.table
+    qtbot.waitUntil(lambda: len(window.pharmacy.today.rows) == 1, timeout=10000)
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    hook = window.observation_hooks[1]
+    kb.key(Key.Key_F6)
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=5000)
+    dialog = hook.dialog
+    assert dialog.person_fields["name"].text() == "王建国"
+    assert dialog.person_fields["id_number"].text() == "11010519491231002X"
+    assert dialog.person_fields["address"].text() == "幸福路1号"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.kind, timeout=5000)
+    kb.key(Key.Key_1)  # close contact
+    dialog.last_date.setFocus()
+    kb.type((date.today() - timedelta(days=5)).isoformat())
+    with qtbot.waitSignal(dialog.registered, timeout=10000):
+        kb.key(Key.Key_Return)
+    found = rows(desk, "SELECT name, id_number, source, kind FROM observation")
+    assert found == [
+        {"name": "王建国", "id_number": "11010519491231002X", "source": "purchase", "kind": "close_contact"}
+    ]
