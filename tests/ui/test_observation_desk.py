@@ -411,3 +411,23 @@ def test_f6_on_a_row_of_the_pharmacy_list_registers_the_purchaser(desk: Desk, qt
     assert found == [
         {"name": "王建国", "id_number": "11010519491231002X", "source": "purchase", "kind": "close_contact"}
     ]
+
+
+def test_the_lost_threshold_is_read_from_the_settings_file(desk: Desk, qtbot) -> None:
+    long_ago = datetime.now().astimezone() - timedelta(days=5)
+    seed(desk, qtbot, exposed=date.today() - timedelta(days=6), now=long_ago, name="Gao Yan")
+    window = desk.window
+    window.station.settings = dataclasses.replace(
+        window.station.settings, extra={"observation_lost_after_days": 9}
+    )
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    worklist.refresh()
+    qtbot.waitUntil(
+        lambda: worklist.worklist is not None and worklist.worklist.lost_after_days == 9, timeout=10000
+    )
+    assert [i.name for i in worklist.worklist.overdue] == ["Gao Yan"] and worklist.worklist.lost == []
+    window.station.settings = dataclasses.replace(window.station.settings, extra={})
+    worklist.refresh()
+    qtbot.waitUntil(lambda: worklist.worklist.lost_after_days == 2, timeout=10000)
+    assert [i.name for i in worklist.worklist.lost] == ["Gao Yan"]
