@@ -88,7 +88,7 @@ class ObservationRow(Base):
         Index(None, "source_id"),
         # The register's search box and the daily figures.
         Index(None, "created_at"),
-        Index(None, "status_on", "status"),
+        Index(None, "status", "updated_at"),  # the daily report's released / referred
         Index(None, "name_key"),
         Index(None, "phone"),
         Index(None, "phone_rev"),

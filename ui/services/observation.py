@@ -327,6 +327,7 @@ def refer(
             rules.local_slot(moment)[0],
             where,
             operator_of(ctx),
+            at=moment,
             session=session,
         )
         audit(
@@ -347,7 +348,8 @@ def release(
     """解除医学观察: allowed on or after day 15 with no fever or symptom pending, for a doctor or an
     administrator (the one confirmation is the screen's)."""
     _require(role, Permission.RELEASE_OBSERVATION)
-    today = rules.local_slot(_now(now))[0]
+    moment = _now(now)
+    today = rules.local_slot(moment)[0]
     repo = observations(ctx)
     with ctx.unit_of_work() as session:
         observation = _active(ctx, observation_id, session)
@@ -361,7 +363,7 @@ def release(
                 "A fever or symptom was recorded: refer the person instead of releasing."
             )
         released = repo.set_status(
-            observation_id, Status.RELEASED, today, "", operator_of(ctx), session=session
+            observation_id, Status.RELEASED, today, "", operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.RELEASE, KIND, str(observation_id), f"on={today}", session=session)
     return StatusChanged(released)
@@ -380,11 +382,12 @@ def mark_lost(
     _require(role, Permission.RELEASE_OBSERVATION)
     if not reason.strip():
         raise ObservationProblem("Say why the person is lost to follow-up.")
-    today = rules.local_slot(_now(now))[0]
+    moment = _now(now)
+    today = rules.local_slot(moment)[0]
     with ctx.unit_of_work() as session:
         _active(ctx, observation_id, session)
         lost = observations(ctx).set_status(
-            observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), session=session
+            observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.LOST, KIND, str(observation_id), f"on={today}", session=session)
     return StatusChanged(lost)
