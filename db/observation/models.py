@@ -79,9 +79,10 @@ class ObservationRow(Base):
     last_temperature: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
-        # The worklist: due / overdue / lost are ranges on covered_through among the active.
-        Index(None, "status", "covered_through"),
-        Index(None, "status", "release_on"),
+        # The worklist: due / overdue / lost are ranges on covered_through among the active; the period's
+        # bounds ride along so a section's count reads the index alone (bench/bench_observation.py).
+        Index(None, "status", "covered_through", "first_slot", "last_slot"),
+        Index(None, "status", "release_on", "alert"),
         Index(None, "status", "alert"),
         # "already under observation?" by ID number, and by the screening or purchase it came from.
         Index(None, "id_number", "status"),

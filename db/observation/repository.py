@@ -183,7 +183,7 @@ class SqlObservationRepository:
         terms = [OB.c.status == ACTIVE, *where]
         with joined(self._sessions, session) as own:
             rows = own.execute(
-                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through, OB.c.id).limit(limit)
+                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through).limit(limit)
             ).mappings()
             found = [dict(r) for r in rows]
             total = len(found)
