@@ -16,6 +16,7 @@ MODULES = [
     "bench.bench_idcard",
     "bench.bench_slip",
     "bench.bench_pharmacy",
+    "bench.bench_observation",
     "bench.bench_report",
     "bench.bench_pg",
     "bench.bench_outbox",

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import SCREENING, to_utc
 from db.models_pharmacy import PURCHASE
 from db.models_reports import DAILY_REPORT, FOLLOWUP
+from db.observation.repository import observation_figures
 from db.transactions import joined
 from fever_desk.model import Disposition
 from fever_desk.ports import Clock
@@ -92,7 +93,9 @@ class SqlReportRepository:
             screened, with_fever, clinic, suspected = session.execute(screenings).one()
             buyers, buyers_fever, buyers_epi, buyers_flagged = session.execute(purchases).one()
             outcomes = self._outcomes(session, start, end)
+            observed = observation_figures(session, start, end)
         return DailyFigures(
+            **observed,
             screened=int(screened),
             fever=int(with_fever),
             fever_clinic=int(clinic),

@@ -135,6 +135,14 @@ class DailyFigures:
     purchasers_fever: int = 0
     purchasers_epidemiological: int = 0
     purchasers_flagged: int = 0
+    # The 14-day observation register (fever_desk.observation): under observation at the cutoff, newly
+    # registered, released and referred in the period, and everyone ever registered up to the cutoff.
+    # Not findings: being observed is not a finding, and a referral is counted as its screening.
+    observation_under: int = 0
+    observation_new: int = 0
+    observation_released: int = 0
+    observation_referred: int = 0
+    observation_cumulative: int = 0
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -176,6 +184,11 @@ FIGURE_LABELS: dict[str, str] = {
     "purchasers_fever": "Purchasers with fever",
     "purchasers_epidemiological": "Purchasers with an epidemiological item",
     "purchasers_flagged": "Purchasers with fever or an epidemiological item",
+    "observation_under": "Under medical observation",
+    "observation_new": "Newly under observation",
+    "observation_released": "Released from observation",
+    "observation_referred": "Referred from observation",
+    "observation_cumulative": "Observed in total",
 }
 
 

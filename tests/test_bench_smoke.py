@@ -26,6 +26,14 @@ def test_save_and_report_measurements_run_on_an_empty_database(tmp_path: Path) -
     assert all(v >= 0 for values in reports.values() for v in values)
 
 
+def test_observation_measurements_run_on_an_empty_database(tmp_path: Path) -> None:
+    from bench import bench_observation
+
+    figures = bench_observation._measure(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path)
+    assert len(figures["worklist"]) == bench_observation.WORKLISTS
+    assert figures["import"][0] > 0 and figures["screening"]
+
+
 def test_the_soak_types_a_short_day_through_the_real_desk(qapp, monkeypatch) -> None:
     """``make bench``'s soak, 12 patients and 4 purchasers long: every figure is measured, and the run
     itself checks that each confirmed save (and each slip) is in the database."""

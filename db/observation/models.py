@@ -79,16 +79,17 @@ class ObservationRow(Base):
     last_temperature: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
-        # The worklist: due / overdue / lost are ranges on covered_through among the active.
-        Index(None, "status", "covered_through"),
-        Index(None, "status", "release_on"),
+        # The worklist: due / overdue / lost are ranges on covered_through among the active; the period's
+        # bounds ride along so a section's count reads the index alone (bench/bench_observation.py).
+        Index(None, "status", "covered_through", "first_slot", "last_slot"),
+        Index(None, "status", "release_on", "alert"),
         Index(None, "status", "alert"),
         # "already under observation?" by ID number, and by the screening or purchase it came from.
         Index(None, "id_number", "status"),
         Index(None, "source_id"),
         # The register's search box and the daily figures.
         Index(None, "created_at"),
-        Index(None, "status_on", "status"),
+        Index(None, "status", "updated_at"),  # the daily report's released / referred
         Index(None, "name_key"),
         Index(None, "phone"),
         Index(None, "phone_rev"),

@@ -70,9 +70,9 @@ class SqlObservationRepository:
     def add_cell(self, cell: Cell, *, session: Session) -> None:
         """Store one version of a half-day, and move the person's worklist numbers with it."""
         session.execute(insert(C), cell_values(cell))
-        self._refresh_progress(cell.observation_id, session)
+        self._refresh_progress(cell.observation_id, session, cell.recorded_at)
 
-    def _refresh_progress(self, observation_id: uuid.UUID, session: Session) -> None:
+    def _refresh_progress(self, observation_id: uuid.UUID, session: Session, at: datetime) -> None:
         from fever_desk.observation.rules import half_day
 
         cells = self.current_cells(observation_id, session=session)
@@ -87,7 +87,7 @@ class SqlObservationRepository:
                 covered_through=max(covered, row.first_slot - 1),
                 alert=any(c.alert for c in cells),
                 last_temperature=temperature.celsius if temperature else None,
-                updated_at=_now(),
+                updated_at=to_utc(at),
                 version=OB.c.version + 1,
             )
         )
@@ -100,8 +100,11 @@ class SqlObservationRepository:
         reason: str,
         by: str,
         *,
+        at: datetime | None = None,
         session: Session,
     ) -> Observation:
+        """Release, refer or lose: terminal, so ``at`` (default now) stays the row's ``updated_at``, which
+        the daily report counts by."""
         session.execute(
             update(OB)
             .where(OB.c.id == observation_id)
@@ -110,7 +113,7 @@ class SqlObservationRepository:
                 status_on=on,
                 status_reason=reason,
                 status_by=by,
-                updated_at=_now(),
+                updated_at=to_utc(at) if at is not None else _now(),
                 version=OB.c.version + 1,
             )
         )
@@ -180,7 +183,7 @@ class SqlObservationRepository:
         terms = [OB.c.status == ACTIVE, *where]
         with joined(self._sessions, session) as own:
             rows = own.execute(
-                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through, OB.c.id).limit(limit)
+                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through).limit(limit)
             ).mappings()
             found = [dict(r) for r in rows]
             total = len(found)
@@ -214,34 +217,24 @@ class SqlObservationRepository:
         with joined(self._sessions, session) as own:
             return [observation_from_row(r) for r in own.execute(statement).mappings()]
 
-    def figures(self, start: datetime, end: datetime, first_day: date, last_day: date) -> dict[str, int]:
-        """The daily report's figures for the reporting period [start, end) (registrations by time) and its
-        local days [first_day, last_day] (outcomes by date): under observation at the end, new, released,
-        referred, and cumulative (everyone ever registered up to the end)."""
-        start, end = to_utc(start), to_utc(end)
-        with self._sessions() as session:
-            count = session.execute
-            new = count(
-                select(func.count()).where(OB.c.created_at >= start, OB.c.created_at < end)
-            ).scalar_one()
-            cumulative = count(select(func.count()).where(OB.c.created_at < end)).scalar_one()
-            outcomes = dict(
-                count(
-                    select(OB.c.status, func.count())
-                    .where(OB.c.status_on >= first_day, OB.c.status_on <= last_day)
-                    .group_by(OB.c.status)
-                ).all()
-            )
-            under = count(
-                select(func.count()).where(
-                    OB.c.created_at < end,
-                    or_(OB.c.status == ACTIVE, OB.c.status_on > last_day),
-                )
-            ).scalar_one()
-        return {
-            "under_observation": under,
-            "new": new,
-            "released": outcomes.get(str(Status.RELEASED), 0),
-            "referred": outcomes.get(str(Status.REFERRED), 0),
-            "cumulative": cumulative,
-        }
+
+def observation_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The daily report's observation figures for the reporting period ``(start, end]`` (keys are
+    ``fever_desk.reporting.DailyFigures`` fields).  An outcome is terminal, so a non-active row's
+    ``updated_at`` is when it was released, referred or lost (no half-day is written after it)."""
+    start, end = to_utc(start), to_utc(end)
+    c = OB.c
+
+    def count(*terms: ColumnElement[bool]) -> int:
+        return int(session.execute(select(func.count()).select_from(OB).where(*terms)).scalar_one())
+
+    def ended(status: Status) -> int:
+        return count(c.status == str(status), c.updated_at > start, c.updated_at <= end)
+
+    return {
+        "observation_under": count(c.created_at <= end, or_(c.status == ACTIVE, c.updated_at > end)),
+        "observation_new": count(c.created_at > start, c.created_at <= end),
+        "observation_released": ended(Status.RELEASED),
+        "observation_referred": ended(Status.REFERRED),
+        "observation_cumulative": count(c.created_at <= end),
+    }

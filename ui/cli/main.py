@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli.db import add_db_commands  # no Qt: backups run over SSH
     from ui.cli.devices import add_device_commands  # no Qt: `devices` runs over SSH
     from ui.cli.key import add_key_commands
+    from ui.cli.observation import add_observation_commands
     from ui.cli.pharmacy import add_pharmacy_commands
     from ui.cli.slips import add_slip_commands
     from ui.cli.users import add_user_commands
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_device_commands(sub)
     add_db_commands(sub)
     add_pharmacy_commands(sub)
+    add_observation_commands(sub)
     from ui.cli.report import add_report_commands  # no Qt: a scheduled task sends the report
 
     add_report_commands(sub)

@@ -89,6 +89,18 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
             file=str(result.file.path if result.file else out),
         )
     )
+    figures = revision.figures
+    print(
+        tr(
+            "Medical observation: {under} under observation, {new} new, {released} released, "
+            "{referred} referred, {total} in total",
+            under=figures.observation_under,
+            new=figures.observation_new,
+            released=figures.observation_released,
+            referred=figures.observation_referred,
+            total=figures.observation_cumulative,
+        )
+    )
     if result.file is not None:
         print_password(result.file)
     return 0

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fever_desk.accounts import Role
 from fever_desk.audit import AuditAction
@@ -29,11 +29,9 @@ from fever_desk.observation.model import (
     CellEntry,
     Observation,
     Registration,
-    Slot,
     Source,
     Status,
 )
-from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS
 from fever_desk.privacy import Permission, Permissions
 from fever_desk.problems import Problem
 from fever_desk.triage import DEFAULT_FEVER_RULE, FeverRule
@@ -49,6 +47,9 @@ from ui.services.observation_results import (
     WorkItem,
     Worklist,
 )
+
+# The reads live in ui.services.observation_worklist; the desk names them from here.
+from ui.services.observation_worklist import list_register, load_file, worklist
 from ui.services.screening import operator_of
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ __all__ = [  # the results live in ui.services.observation_results; the desk may
     "StatusChanged",
     "WorkItem",
     "Worklist",
+    "list_register",
+    "load_file",
+    "worklist",
 ]
 
 KIND = "observation"  # the audit entries' record kind
@@ -327,6 +331,7 @@ def refer(
             rules.local_slot(moment)[0],
             where,
             operator_of(ctx),
+            at=moment,
             session=session,
         )
         audit(
@@ -347,7 +352,8 @@ def release(
     """解除医学观察: allowed on or after day 15 with no fever or symptom pending, for a doctor or an
     administrator (the one confirmation is the screen's)."""
     _require(role, Permission.RELEASE_OBSERVATION)
-    today = rules.local_slot(_now(now))[0]
+    moment = _now(now)
+    today = rules.local_slot(moment)[0]
     repo = observations(ctx)
     with ctx.unit_of_work() as session:
         observation = _active(ctx, observation_id, session)
@@ -361,7 +367,7 @@ def release(
                 "A fever or symptom was recorded: refer the person instead of releasing."
             )
         released = repo.set_status(
-            observation_id, Status.RELEASED, today, "", operator_of(ctx), session=session
+            observation_id, Status.RELEASED, today, "", operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.RELEASE, KIND, str(observation_id), f"on={today}", session=session)
     return StatusChanged(released)
@@ -380,100 +386,15 @@ def mark_lost(
     _require(role, Permission.RELEASE_OBSERVATION)
     if not reason.strip():
         raise ObservationProblem("Say why the person is lost to follow-up.")
-    today = rules.local_slot(_now(now))[0]
+    moment = _now(now)
+    today = rules.local_slot(moment)[0]
     with ctx.unit_of_work() as session:
         _active(ctx, observation_id, session)
         lost = observations(ctx).set_status(
-            observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), session=session
+            observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.LOST, KIND, str(observation_id), f"on={today}", session=session)
     return StatusChanged(lost)
-
-
-# ---- reading ---------------------------------------------------------------------------------------------
-def _item(row: dict[str, Any], day: date, now_slot: int) -> WorkItem:
-    progress = rules.Progress(row["first_slot"], row["last_slot"], row["covered_through"])
-    return WorkItem(
-        id=row["id"],
-        name=row["name"],
-        phone=row["phone"],
-        id_number=row["id_number"],
-        kind=row["kind"],
-        day_number=rules.day_number(row["last_exposure"], day),
-        planned_release=row["release_on"],
-        missed=progress.missed(now_slot),
-        last_temperature=row["last_temperature"],
-        alert=bool(row["alert"]),
-        place=row["place"],
-        responsible=row["responsible"],
-    )
-
-
-def worklist(
-    ctx: DeskContext,
-    day: date,
-    now: datetime,
-    *,
-    lost_after_days: int = DEFAULT_LOST_AFTER_DAYS,
-    limit: int = 200,
-) -> Worklist:
-    """Today's worklist: due this morning / afternoon, overdue (a missed half-day), fever or symptom not
-    yet referred, releasable today, proposed as lost (``lost_after_days`` days without a reading).
-
-    ``day`` is the local date shown; ``now`` decides which half-days have ended (a ``day`` other than
-    today's shows that day as it stands at ``now``)."""
-    from db.observation.models import OBSERVATION as OB
-
-    today, slot = rules.local_slot(now)
-    current = rules.half_day(today, slot) if day == today else rules.half_day(day, Slot.AFTERNOON) + 1
-    morning = rules.half_day(day, Slot.MORNING)
-    k = 2 * lost_after_days
-    rules.is_lost(k, lost_after_days)  # refuses a threshold below one day
-    c = OB.c
-    where = {
-        "due_morning": [c.covered_through < morning, c.first_slot <= morning, c.last_slot >= morning],
-        "due_afternoon": [
-            c.covered_through < morning + 1,
-            c.first_slot <= morning + 1,
-            c.last_slot >= morning + 1,
-        ],
-        "overdue": [c.covered_through <= current - 2, c.covered_through <= c.last_slot - 1],
-        "fever": [c.alert.is_(True)],
-        "releasable": [c.release_on <= day, c.alert.is_(False)],
-        "lost": [c.covered_through <= current - 1 - k, c.covered_through <= c.last_slot - k],
-    }
-    repo = observations(ctx)
-    sections: dict[str, list[WorkItem]] = {}
-    counts: dict[str, int] = {}
-    with ctx.unit_of_work() as session:
-        for name, terms in where.items():
-            rows, counts[name] = repo.section(terms, limit, session=session)
-            sections[name] = [_item(row, day, current) for row in rows]
-    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days)
-
-
-def load_file(ctx: DeskContext, observation_id: uuid.UUID) -> ObservationFile:
-    """One person's entry, current grid and correction history."""
-    repo = observations(ctx)
-    with ctx.unit_of_work() as session:
-        observation = repo.get(observation_id, session=session)
-        if observation is None:
-            raise ObservationProblem("No such person on the observation register.")
-        every = repo.all_cells(observation_id, session=session)
-    newest: dict[tuple[date, str], Cell] = {}
-    for cell in every:
-        newest[(cell.entry.day, str(cell.entry.slot))] = cell
-    current = list(newest.values())
-    history = [cell for cell in every if cell not in current]
-    return ObservationFile(observation, current, history)
-
-
-def list_register(
-    ctx: DeskContext, *, status: Status | None = None, search: str = "", limit: int = 500
-) -> list[Observation]:
-    """The register, newest registration first; ``search`` reads like every search box
-    (``fever_desk.search``: ID prefix, phone start/end, name start)."""
-    return observations(ctx).register(status=status, search=search, limit=limit)
 
 
 # ---- files -----------------------------------------------------------------------------------------------

@@ -84,13 +84,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_observation"),
     )
     for columns in (
-        ["status", "covered_through"],
-        ["status", "release_on"],
+        ["status", "covered_through", "first_slot", "last_slot"],
+        ["status", "release_on", "alert"],
         ["status", "alert"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
-        ["status_on", "status"],
+        ["status", "updated_at"],
         ["name_key"],
         ["phone"],
         ["phone_rev"],
@@ -130,13 +130,13 @@ def downgrade() -> None:
     _roles(ROLES_BEFORE)
     op.drop_table("observation_cell")
     for columns in (
-        ["status", "covered_through"],
-        ["status", "release_on"],
+        ["status", "covered_through", "first_slot", "last_slot"],
+        ["status", "release_on", "alert"],
         ["status", "alert"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
-        ["status_on", "status"],
+        ["status", "updated_at"],
         ["name_key"],
         ["phone"],
         ["phone_rev"],
