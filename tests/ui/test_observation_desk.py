@@ -431,3 +431,31 @@ def test_the_lost_threshold_is_read_from_the_settings_file(desk: Desk, qtbot) ->
     worklist.refresh()
     qtbot.waitUntil(lambda: worklist.worklist.lost_after_days == 2, timeout=10000)
     assert [i.name for i in worklist.worklist.lost] == ["Gao Yan"]
+
+
+def test_ctrl_e_exports_the_grid_as_a_private_pdf_read_back(desk: Desk, qtbot, tmp_path, monkeypatch) -> None:
+    import stat
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.pdf import pdf_text
+
+    observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=2), name="He Ping")
+    today, slot = local_slot(datetime.now().astimezone())
+    call(
+        desk,
+        qtbot,
+        lambda ctx: obs.record_cell(ctx, observation.id, CellEntry(today, slot, Temperature(37.9), {})),
+    )
+    screen = show_register(desk, qtbot)
+    screen.open_person(observation.id)
+    grid = screen.grid
+    qtbot.waitUntil(lambda: grid.model.file is not None, timeout=10000)
+    target = tmp_path / "grid.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(screen.grid_export.exported, timeout=30000):
+        desk.keyboard.key(Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    text_ = pdf_text(target)
+    assert "He Ping" in text_ and "37.9" in text_ and "上午" in text_, text_
+    assert str(target) in screen.grid_export.status.text()
