@@ -459,3 +459,20 @@ def test_ctrl_e_exports_the_grid_as_a_private_pdf_read_back(desk: Desk, qtbot, t
     text_ = pdf_text(target)
     assert "He Ping" in text_ and "37.9" in text_ and "上午" in text_, text_
     assert str(target) in screen.grid_export.status.text()
+
+
+def test_ctrl_e_on_the_worklist_exports_the_register_as_xlsx(
+    desk: Desk, qtbot, tmp_path, monkeypatch
+) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    seed(desk, qtbot, exposed=date.today() - timedelta(days=4), name="Tang Jie")
+    screen = show_register(desk, qtbot)
+    target = tmp_path / "register.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.worklist.table, timeout=5000)
+    with qtbot.waitSignal(screen.register_export.exported, timeout=30000):
+        desk.keyboard.key(Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    cells = [str(c) for row in load_workbook(target).active.iter_rows(values_only=True) for c in row if c]
+    assert "Tang Jie" in cells and "姓名" in cells

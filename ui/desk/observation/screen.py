@@ -3,7 +3,7 @@
 The tab shows the worklist first; Enter on a person opens the grid, Esc returns.  The grid's entry form
 is the tab's ``form``, so the main window hands it the thermometer's readings while the register is in
 front (as it does for the desk's and the pharmacy's forms).  Registering by hand (Ctrl+N) and importing
-(Ctrl+I) open their dialogs from here; Ctrl+E on a grid exports it (``grid_export``).
+(Ctrl+I) open their dialogs from here; Ctrl+E exports the register or the grid shown (``exports``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from fever_desk.i18n import tr
+from ui.desk.observation.exports import grid_export, register_export
 from ui.desk.observation.grid import GridScreen
-from ui.desk.observation.grid_export import GridExport
 from ui.desk.observation.import_dialog import ImportDialog
 from ui.desk.observation.register_dialog import Origin, RegisterDialog
 from ui.desk.observation.worklist import WorklistScreen
@@ -36,7 +36,8 @@ class ObservationScreen(QWidget):
         self.grid = GridScreen(station, self.stack)
         self.stack.addWidget(self.worklist)
         self.stack.addWidget(self.grid)
-        self.grid_export = GridExport(self.grid)  # Ctrl+E on the grid
+        self.grid_export = grid_export(station, self.grid)  # Ctrl+E on the grid
+        self.register_export = register_export(station, self.worklist)  # Ctrl+E on the worklist
         self.form = self.grid.entry  # the thermometer fills the half-day being written
         self.dialog: QWidget | None = None  # the registration or import dialog open, for tests
         self.worklist.open_requested.connect(self.open_person)
@@ -80,6 +81,7 @@ class ObservationScreen(QWidget):
         self.worklist.retranslate()
         self.grid.retranslate()
         self.grid_export.retranslate()
+        self.register_export.retranslate()
 
     @staticmethod
     def title() -> str:

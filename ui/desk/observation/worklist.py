@@ -3,8 +3,9 @@
 Keyboard-first like the desk: the focus lands in the list, 1–6 choose the section, the arrows the
 person, Enter opens the person's grid.  In "Releasable today" R releases after one confirmation; in
 "Lost to follow-up" L asks for the reason and marks the person lost.  Ctrl+N registers someone by hand,
-Ctrl+I imports the grid workers' list.  The list is asked of the database worker and refreshes itself
-after any change to the register (``Station.changed``; a hidden list refreshes once, when shown).
+Ctrl+I imports the grid workers' list, Ctrl+E exports the register (``exports``).  The list is asked
+of the database worker and refreshes itself after any change to the register (``Station.changed``; a
+hidden list refreshes once, when shown).
 ID numbers and phones are masked: the people queueing behind can see the screen.
 """
 
@@ -297,7 +298,7 @@ class WorklistScreen(QWidget):
         self.keys.setText(
             tr(
                 "1–6 section · Enter open the grid · R release · L lost to follow-up · "
-                "Ctrl+N register by hand · Ctrl+I import a list · F5 refresh"
+                "Ctrl+N register by hand · Ctrl+I import a list · Ctrl+E export the register · F5 refresh"
             )
         )
         counts = self.worklist.counts if self.worklist is not None else {}
