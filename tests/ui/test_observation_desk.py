@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from sqlalchemy import text
 
 from db.engine import make_engine
+from fever_desk.identity import mask_id
 from fever_desk.model import Person, Sex, Temperature
 from fever_desk.observation.model import CellEntry, Exposure, Kind, Placement, Registration, Setting
 from fever_desk.observation.rules import local_slot
@@ -87,7 +88,7 @@ def test_f6_after_a_screening_registers_the_person_and_shows_the_release_date(de
     qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=5000)
     dialog = hook.dialog
     assert dialog.person_fields["name"].text() == "Zhao Lei"
-    assert dialog.person_fields["phone"].text() == "13912345678"
+    assert dialog.person_fields["phone"].text() == "139****5678"  # masked, as in the list
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.kind, timeout=5000)
     kb.key(Key.Key_2)  # returnee
     kb.key(Key.Key_Return)  # no date yet: refused, the field named, nothing lost
@@ -399,7 +400,7 @@ def test_f6_on_a_row_of_the_pharmacy_list_registers_the_purchaser(desk: Desk, qt
     qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=5000)
     dialog = hook.dialog
     assert dialog.person_fields["name"].text() == "王建国"
-    assert dialog.person_fields["id_number"].text() == "11010519491231002X"
+    assert dialog.person_fields["id_number"].text() == mask_id("11010519491231002X")
     assert dialog.person_fields["address"].text() == "幸福路1号"
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.kind, timeout=5000)
     kb.key(Key.Key_1)  # close contact
@@ -407,7 +408,7 @@ def test_f6_on_a_row_of_the_pharmacy_list_registers_the_purchaser(desk: Desk, qt
     kb.type((date.today() - timedelta(days=5)).isoformat())
     with qtbot.waitSignal(dialog.registered, timeout=10000):
         kb.key(Key.Key_Return)
-    found = rows(desk, "SELECT name, id_number, source, kind FROM observation")
+    found = rows(desk, "SELECT name, id_number, source, kind FROM observation")  # the full ID stored
     assert found == [
         {"name": "王建国", "id_number": "11010519491231002X", "source": "purchase", "kind": "close_contact"}
     ]
@@ -476,3 +477,26 @@ def test_ctrl_e_on_the_worklist_exports_the_register_as_xlsx(
         desk.keyboard.key(Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     cells = [str(c) for row in load_workbook(target).active.iter_rows(values_only=True) for c in row if c]
     assert "Tang Jie" in cells and "姓名" in cells
+
+
+def test_a_nurse_is_told_before_any_question_that_release_is_the_doctors(
+    desk: Desk, qtbot, monkeypatch
+) -> None:
+    import uuid
+
+    from fever_desk.accounts import Operator, Role
+
+    long_ago = datetime.now().astimezone() - timedelta(days=10)
+    seed(desk, qtbot, exposed=date.today() - timedelta(days=16), now=long_ago, name="Wu Gang")
+    desk.window.station.operator = Operator(uuid.uuid4(), "li", "李护士", Role.NURSE)
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    qtbot.waitUntil(
+        lambda: worklist.worklist is not None and bool(worklist.worklist.releasable), timeout=10000
+    )
+    asked: list[object] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a))
+    desk.keyboard.key(Key.Key_5)
+    desk.keyboard.key(Key.Key_R)
+    assert asked == [] and "医生" in worklist.status.text()
+    assert rows(desk, "SELECT status FROM observation") == [{"status": "active"}]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fever_desk.i18n import tr
-from fever_desk.identity import InvalidIdNumber, age_on, parse_resident_id
+from fever_desk.identity import InvalidIdNumber, age_on, mask_id, mask_phone, parse_resident_id
 from fever_desk.model import Person, Sex
 from fever_desk.observation.model import Exposure, Kind, Placement, Registration, Setting
 from fever_desk.observation.rules import OBSERVATION_DAYS, day_number, day_one, planned_release
@@ -54,6 +54,16 @@ class Origin:
 
 def today() -> date:
     return date.today()
+
+
+def shown(key: str, value: str, by_hand: bool) -> str:
+    """A record's ID number and phone are masked here as in the lists they were chosen from: the
+    operation takes the full values from the stored record, and revealing one is a logged action."""
+    if by_hand or not value:
+        return value
+    if key == "id_number":
+        return mask_id(value)
+    return mask_phone(value) if key == "phone" else value
 
 
 def check_person(fields: dict[str, str], sex: Sex | None, now: date) -> tuple[Person | None, dict[str, str]]:
@@ -165,7 +175,7 @@ class RegisterDialog(QDialog):
             edit.setMaxLength(120 if key == "address" else 40)
             if person is not None:
                 value = getattr(person, key, "")
-                edit.setText("" if value is None else str(value))
+                edit.setText(shown(key, "" if value is None else str(value), by_hand))
             edit.setReadOnly(not by_hand)
             if not by_hand:
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)

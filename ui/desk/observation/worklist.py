@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from fever_desk.accounts import Role
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
-from fever_desk.observation.model import KIND_LABELS, Kind
+from fever_desk.observation.model import KIND_LABELS
 from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS
+from fever_desk.privacy import Permission, Permissions
 from ui.desk.station import Station
 from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
@@ -105,9 +106,7 @@ class WorkModel(QAbstractTableModel):
             return self._alert if item.alert else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        kind = (
-            KIND_LABELS.get(Kind(item.kind), item.kind) if item.kind in Kind._value2member_map_ else item.kind
-        )
+        kind = KIND_LABELS.get(item.kind, item.kind)  # type: ignore[call-overload]  # StrEnum keys equal str
         values = (
             item.name,
             tr(kind),
@@ -244,7 +243,18 @@ class WorklistScreen(QWidget):
         operator = self.station.operator
         return operator.role if operator is not None else None
 
+    def _may_decide(self) -> bool:
+        """Releasing and marking lost are the responsible doctor's (or an administrator's): say so
+        before asking anything, rather than after a confirmation."""
+        role = self._role()
+        if role is None or Permissions.for_role(role).allows(Permission.RELEASE_OBSERVATION):
+            return True
+        self.status.setText(tr("Only a doctor or an administrator may release or mark someone lost."))
+        return False
+
     def release(self) -> None:
+        if not self._may_decide():
+            return
         item = self.current()
         if item is None or SECTIONS[self.section][0] != "releasable":
             self.status.setText(tr("Choose a person under “Releasable today” (5) to release."))
@@ -265,6 +275,8 @@ class WorklistScreen(QWidget):
         )
 
     def mark_lost(self) -> None:
+        if not self._may_decide():
+            return
         item = self.current()
         if item is None or SECTIONS[self.section][0] != "lost":
             self.status.setText(tr("Choose a person under “Lost to follow-up” (6) to mark as lost."))
