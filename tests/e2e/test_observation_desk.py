@@ -95,9 +95,10 @@ def test_register_from_a_screening_two_entries_a_fever_in_the_third_and_the_slip
     seeded.type(str(target))
     seeded.key("Return")
     seeded.wait_gone(tr(SAVE_PDF_TITLE))
-    seeded.wait_for(
-        lambda: seeded.rows("SELECT * FROM slip_print WHERE kind = 'pdf-export'"), "the saved slip recorded"
-    )
+    seeded.wait_for(lambda: target.exists() and target.stat().st_size > 0, "the slip's PDF written")
+    # Quit first, then read the records: the station finishes recording the slip before it exits.
+    quit_with_ctrl_q(seeded)
+    assert seeded.rows("SELECT kind FROM slip_print WHERE kind = 'pdf-export'"), "the saved slip recorded"
     referrals = seeded.rows(
         "SELECT name, disposition FROM screening WHERE name = 'Zhou Qiang' ORDER BY created_at"
     )
@@ -112,4 +113,3 @@ def test_register_from_a_screening_two_entries_a_fever_in_the_third_and_the_slip
         pdf.close()
     assert "Zhou Qiang" in text and "38.7" in text, text
     assert "138****0000" in text and "13812340000" not in text, text
-    quit_with_ctrl_q(seeded)
