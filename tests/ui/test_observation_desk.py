@@ -114,6 +114,20 @@ def test_f6_after_a_screening_registers_the_person_and_shows_the_release_date(de
     )
     assert str(row["last_exposure"]) == exposed.isoformat()
     assert release.isoformat() in hook.button.text()
+    window.activateWindow()  # offscreen has no window manager to give the keyboard back (e2e checks that)
+    window.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
+    kb.key(Key.Key_F6)  # the same screening again: the first registration is kept, and said so
+    qtbot.waitUntil(lambda: hook.dialog is not dialog and hook.dialog.isVisible(), timeout=5000)
+    again = hook.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is again.kind, timeout=5000)
+    kb.key(Key.Key_2)
+    again.last_date.setFocus()
+    kb.type(exposed.isoformat())
+    with qtbot.waitSignal(again.registered, timeout=10000):
+        kb.key(Key.Key_Return)
+    assert len(rows(desk, "SELECT id FROM observation")) == 1
+    assert "已在医学观察中" in hook.button.text()
 
 
 def test_by_hand_a_bad_id_is_named_and_everything_typed_is_kept(desk: Desk, qtbot) -> None:
@@ -151,6 +165,7 @@ def test_by_hand_a_bad_id_is_named_and_everything_typed_is_kept(desk: Desk, qtbo
         kb.key(Key.Key_Return)
     found = rows(desk, "SELECT name, id_number, source FROM observation")
     assert found == [{"name": "Qian Mei", "id_number": ID_NUMBER, "source": "hand"}]
+    assert "Qian Mei" in screen.worklist.status.text()
     qtbot.waitUntil(
         lambda: any(i.name == "Qian Mei" for s in range(2) for i in screen.worklist.items(s)), timeout=10000
     )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 from fever_desk.i18n import tr
 from fever_desk.model import Person
 from fever_desk.pharmacy import Purchase
-from ui.desk.observation.register_dialog import Origin, RegisterDialog
+from ui.desk.observation.register_dialog import Origin, RegisterDialog, registered_text
 from ui.desk.station import Station
 
 
@@ -101,23 +101,7 @@ class RegisterFromCounter(QObject):
         dialog.open()
 
     def _registered(self, saved: Any) -> None:
-        observation = saved.observation
-        from fever_desk.observation.rules import planned_release
-
-        release = planned_release(observation.exposure.last_date).isoformat()
-        if saved.existing:
-            text = tr(
-                "{name} was already under observation (planned release {day}).",
-                name=observation.person.name,
-                day=release,
-            )
-        else:
-            text = tr(
-                "{name} registered for observation; planned release {day}.",
-                name=observation.person.name,
-                day=release,
-            )
-        self.button.setText(text)
+        self.button.setText(registered_text(saved))
 
     def retranslate(self) -> None:
         self.button.setText(tr("Register for 14-day observation (F6)"))

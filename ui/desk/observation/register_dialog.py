@@ -130,6 +130,15 @@ def check_exposure_date(text: str, now: date) -> tuple[date | None, str]:
     return last, ""
 
 
+def registered_text(saved: ops.ObservationSaved) -> str:
+    """What the counter or the worklist says after a registration (or finding the person already on)."""
+    observation = saved.observation
+    name, day = observation.person.name, planned_release(observation.exposure.last_date).isoformat()
+    if saved.existing:
+        return tr("{name} was already under observation (planned release {day}).", name=name, day=day)
+    return tr("{name} registered for observation; planned release {day}.", name=name, day=day)
+
+
 class RegisterDialog(QDialog):
     """Emits ``registered`` with the operation's ``ObservationSaved`` once stored."""
 

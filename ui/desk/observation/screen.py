@@ -18,7 +18,7 @@ from fever_desk.i18n import tr
 from ui.desk.observation.exports import grid_export, register_export
 from ui.desk.observation.grid import GridScreen
 from ui.desk.observation.import_dialog import ImportDialog
-from ui.desk.observation.register_dialog import Origin, RegisterDialog
+from ui.desk.observation.register_dialog import Origin, RegisterDialog, registered_text
 from ui.desk.observation.worklist import WorklistScreen
 from ui.desk.station import Station
 
@@ -60,6 +60,7 @@ class ObservationScreen(QWidget):
     def register_by_hand(self) -> None:
         dialog = RegisterDialog(self.station, Origin("hand"), parent=self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.registered.connect(lambda saved: self.worklist.status.setText(registered_text(saved)))
         self.dialog = dialog
         dialog.open()
 
