@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import to_utc
@@ -68,9 +68,26 @@ class SqlObservationRepository:
         return len(rows)
 
     def add_cell(self, cell: Cell, *, session: Session) -> None:
-        """Store one version of a half-day, and move the person's worklist numbers with it."""
+        """Store one version of a half-day, and move the person's worklist numbers with it: a first
+        version moves them forward in the same statement; a correction recounts them from the grid."""
+        from fever_desk.observation.rules import half_day
+
         session.execute(insert(C), cell_values(cell))
-        self._refresh_progress(cell.observation_id, session, cell.recorded_at)
+        if cell.version > 1:
+            self._refresh_progress(cell.observation_id, session, cell.recorded_at)
+            return
+        number = half_day(cell.entry.day, cell.entry.slot)
+        temperature = cell.entry.temperature.celsius if cell.entry.temperature else None
+        newer = OB.c.covered_through <= number
+        values: dict[str, Any] = {
+            "covered_through": case((newer, number), else_=OB.c.covered_through),
+            "last_temperature": case((newer, temperature), else_=OB.c.last_temperature),
+            "updated_at": to_utc(cell.recorded_at),
+            "version": OB.c.version + 1,
+        }
+        if cell.alert:
+            values["alert"] = True
+        session.execute(update(OB).where(OB.c.id == cell.observation_id).values(**values))
 
     def _refresh_progress(self, observation_id: uuid.UUID, session: Session, at: datetime) -> None:
         from fever_desk.observation.rules import half_day
@@ -177,19 +194,31 @@ class SqlObservationRepository:
         return session.execute(query).scalar_one() or 0
 
     def section(
-        self, where: Sequence[ColumnElement[bool]], limit: int, *, session: Session | None = None
+        self,
+        where: Sequence[ColumnElement[bool]],
+        limit: int,
+        order: ColumnElement[Any] | None = None,
+        *,
+        count: Callable[[Session], int] | None = None,
+        session: Session | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Up to ``limit`` active people matching ``where`` (longest-waiting first) and how many match."""
+        """Up to ``limit`` active people matching ``where`` in ``order`` (default: longest without a
+        reading first), and how many match: counted only when the lines fill ``limit``, by ``count``
+        when given (a cheaper equivalent the caller knows), else by counting ``where``."""
         terms = [OB.c.status == ACTIVE, *where]
+        ordering = OB.c.covered_through if order is None else order
         with joined(self._sessions, session) as own:
-            rows = own.execute(
-                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through).limit(limit)
-            ).mappings()
+            rows = own.execute(select(*WORK_COLUMNS).where(*terms).order_by(ordering).limit(limit)).mappings()
             found = [dict(r) for r in rows]
             total = len(found)
             if total >= limit:
-                total = own.execute(select(func.count()).select_from(OB).where(*terms)).scalar_one()
+                total = count(own) if count is not None else self.count(*where, session=own)
         return found, total
+
+    def count(self, *where: ColumnElement[bool], session: Session) -> int:
+        """Active people matching ``where``."""
+        query = select(func.count()).select_from(OB).where(OB.c.status == ACTIVE, *where)
+        return int(session.execute(query).scalar_one())
 
     def register(
         self,
