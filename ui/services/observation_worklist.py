@@ -8,7 +8,6 @@ short.  The worklist is range conditions on the per-person numbers the register 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,21 +21,36 @@ if TYPE_CHECKING:
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
-def _item(row: dict[str, Any], day: date, now_slot: int) -> WorkItem:
-    progress = rules.Progress(row["first_slot"], row["last_slot"], row["covered_through"])
+def _item(row: Any, day: date, now_slot: int) -> WorkItem:
+    (
+        key,
+        name,
+        phone,
+        id_number,
+        kind,
+        exposed,
+        release_on,
+        first,
+        last,
+        covered,
+        temperature,
+        alert,
+        place,
+        who,
+    ) = row
     return WorkItem(
-        id=row["id"],
-        name=row["name"],
-        phone=row["phone"],
-        id_number=row["id_number"],
-        kind=row["kind"],
-        day_number=rules.day_number(row["last_exposure"], day),
-        planned_release=row["release_on"],
-        missed=progress.missed(now_slot),
-        last_temperature=row["last_temperature"],
-        alert=bool(row["alert"]),
-        place=row["place"],
-        responsible=row["responsible"],
+        key,
+        name,
+        phone,
+        id_number,
+        kind,
+        (day - exposed).days,  # rules.day_number
+        release_on,
+        rules.missed_in_a_row(covered, first, last, now_slot),
+        temperature,
+        bool(alert),
+        place,
+        who,
     )
 
 
@@ -46,7 +60,7 @@ def worklist(
     now: datetime,
     *,
     lost_after_days: int = DEFAULT_LOST_AFTER_DAYS,
-    limit: int = 200,
+    limit: int = 50,
 ) -> Worklist:
     """Today's worklist: due this morning / afternoon, overdue (a missed half-day), fever or symptom not
     yet referred, releasable today, proposed as lost (``lost_after_days`` days without a reading).
@@ -71,35 +85,19 @@ def worklist(
         "releasable": [c.release_on <= day, c.alert.is_(False)],
         "lost": [c.covered_through <= current - 1 - k, c.covered_through <= c.last_slot - k],
     }
+    from db.observation.repository import COUNT_CAP
     from ui.services.observation import observations
 
     repo = observations(ctx)
-
-    def due_count(slot_number: int) -> Callable[[Any], int]:
-        """Everyone due is most of the register: counted as its complement (every active person, less
-        those past day 14, less those already measured), three short index reads instead of one long."""
-
-        def count(session: Any) -> int:
-            everyone = repo.count(session=session)
-            over = repo.count(c.release_on <= day, session=session)
-            measured = repo.count(c.covered_through >= slot_number, session=session)
-            return everyone - over - measured
-
-        return count
-
-    special: dict[str, tuple[Any, Callable[[Any], int] | None]] = {
-        "due_morning": (None, due_count(morning)),
-        "due_afternoon": (None, due_count(morning + 1)),
-        "releasable": (c.release_on, None),
-    }
+    orders = {"releasable": c.release_on}
     sections: dict[str, list[WorkItem]] = {}
     counts: dict[str, int] = {}
     with ctx.unit_of_work() as session:
         for name, terms in where.items():
-            order, count = special.get(name, (None, None))
-            rows, counts[name] = repo.section(terms, limit, order, count=count, session=session)
+            rows, counts[name] = repo.section(terms, limit, orders.get(name), session=session)
             sections[name] = [_item(row, day, current) for row in rows]
-    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days)
+    capped = frozenset(name for name, size in counts.items() if size > COUNT_CAP)
+    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days, capped=capped)
 
 
 def load_file(ctx: DeskContext, observation_id: uuid.UUID) -> ObservationFile:
