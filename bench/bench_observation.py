@@ -9,8 +9,8 @@ to the last half-day (due now), some already this morning, some a few half-days 
 silent for days (lost), a few with a fever.  Each person's filled half-days are in ``observation_cell``
 (about 1.3 million rows).
 
-* worklist: ``ui.services.observation.worklist`` (six sections of at most 200 lines and their sizes) on
-  the big register, beside the same call on an empty one;
+* worklist: ``ui.services.observation.worklist`` (six sections of at most 50 lines and their sizes,
+  counted up to 10,000) on the big register, beside the same call on an empty one;
 * one half-day saved: ``record_cell`` for people due now, beside a plain screening save
   (``save_screening``) on the same database — both one unit of work with an audit entry;
 * import: 5,000 rows from an XLSX through ``import_list`` into the big register, beside the same file

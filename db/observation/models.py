@@ -83,7 +83,7 @@ class ObservationRow(Base):
         # bounds ride along so a section's count reads the index alone (bench/bench_observation.py).
         Index(None, "status", "covered_through", "first_slot", "last_slot"),
         Index(None, "status", "release_on", "alert"),
-        Index(None, "status", "alert"),
+        Index(None, "status", "alert", "covered_through"),
         # "already under observation?" by ID number, and by the screening or purchase it came from.
         Index(None, "id_number", "status"),
         Index(None, "source_id"),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import to_utc
@@ -26,7 +26,8 @@ from fever_desk.search import Key, parse
 
 OB, C = OBSERVATION, OBSERVATION_CELL
 ACTIVE = str(Status.ACTIVE)
-#: The columns a worklist line needs (not the whole row: the worklist reads up to six sections).
+COUNT_CAP = 10_000  # a worklist section's size is exact up to this, "more than" beyond
+#: The columns a worklist line needs, in the order ``ui.services.observation_worklist._item`` unpacks them.
 WORK_COLUMNS = (
     OB.c.id,
     OB.c.name,
@@ -68,9 +69,26 @@ class SqlObservationRepository:
         return len(rows)
 
     def add_cell(self, cell: Cell, *, session: Session) -> None:
-        """Store one version of a half-day, and move the person's worklist numbers with it."""
+        """Store one version of a half-day, and move the person's worklist numbers with it: a first
+        version moves them forward in the same statement; a correction recounts them from the grid."""
+        from fever_desk.observation.rules import half_day
+
         session.execute(insert(C), cell_values(cell))
-        self._refresh_progress(cell.observation_id, session, cell.recorded_at)
+        if cell.version > 1:
+            self._refresh_progress(cell.observation_id, session, cell.recorded_at)
+            return
+        number = half_day(cell.entry.day, cell.entry.slot)
+        temperature = cell.entry.temperature.celsius if cell.entry.temperature else None
+        newer = OB.c.covered_through <= number
+        values: dict[str, Any] = {
+            "covered_through": case((newer, number), else_=OB.c.covered_through),
+            "last_temperature": case((newer, temperature), else_=OB.c.last_temperature),
+            "updated_at": to_utc(cell.recorded_at),
+            "version": OB.c.version + 1,
+        }
+        if cell.alert:
+            values["alert"] = True
+        session.execute(update(OB).where(OB.c.id == cell.observation_id).values(**values))
 
     def _refresh_progress(self, observation_id: uuid.UUID, session: Session, at: datetime) -> None:
         from fever_desk.observation.rules import half_day
@@ -177,19 +195,27 @@ class SqlObservationRepository:
         return session.execute(query).scalar_one() or 0
 
     def section(
-        self, where: Sequence[ColumnElement[bool]], limit: int, *, session: Session | None = None
-    ) -> tuple[list[dict[str, Any]], int]:
-        """Up to ``limit`` active people matching ``where`` (longest-waiting first) and how many match."""
+        self,
+        where: Sequence[ColumnElement[bool]],
+        limit: int,
+        order: ColumnElement[Any] | None = None,
+        *,
+        cap: int = COUNT_CAP,
+        session: Session | None = None,
+    ) -> tuple[Sequence[Row[Any]], int]:
+        """Up to ``limit`` active people matching ``where`` in ``order`` (default: longest without a
+        reading first), and how many match — counted only when the lines fill ``limit``, and then at most
+        ``cap + 1`` (more than ``cap`` reads as "more than"): a count of everyone due among 100,000
+        would cost more than the whole worklist may (``bench/bench_observation.py``)."""
         terms = [OB.c.status == ACTIVE, *where]
+        ordering = OB.c.covered_through if order is None else order
         with joined(self._sessions, session) as own:
-            rows = own.execute(
-                select(*WORK_COLUMNS).where(*terms).order_by(OB.c.covered_through).limit(limit)
-            ).mappings()
-            found = [dict(r) for r in rows]
-            total = len(found)
+            rows = own.execute(select(*WORK_COLUMNS).where(*terms).order_by(ordering).limit(limit)).all()
+            total = len(rows)
             if total >= limit:
-                total = own.execute(select(func.count()).select_from(OB).where(*terms)).scalar_one()
-        return found, total
+                capped = select(literal(1)).where(*terms).limit(cap + 1).subquery()  # the index alone
+                total = int(own.execute(select(func.count()).select_from(capped)).scalar_one())
+        return rows, total
 
     def register(
         self,

@@ -213,6 +213,8 @@ def test_the_worklist_sorts_people_into_due_overdue_releasable_and_lost(ctx: Dat
     assert ids["lost"] == [silent.id]  # 1 morning filled, then 5 half-days missed before day 4's morning
     assert ids["releasable"] == []
     assert work.counts["overdue"] == 2
+    # sections cut at one line are counted in full, "due" as its complement: the same sizes
+    assert obs.worklist(ctx, on(4), at(4, 10), lost_after_days=2, limit=1).counts == work.counts
     silent_item = next(w for w in work.overdue if w.id == silent.id)
     assert silent_item.day_number == 4 and silent_item.missed == 5
     release_day = obs.worklist(ctx, on(15), at(15, 9), lost_after_days=3)
@@ -267,3 +269,12 @@ def test_a_purge_deletes_old_observations_with_their_grid(ctx: Database, tmp_pat
     )
     assert result.counts["observation"] == 1 and result.counts["observation_cell"] == 1
     assert [o.id for o in obs.list_register(ctx)] == [kept.id]
+
+
+def test_a_half_day_without_a_temperature_still_counts_and_a_symptom_alerts(ctx: Database) -> None:
+    observation = _registered(ctx).observation
+    saved = obs.record_cell(ctx, observation.id, CellEntry(on(1), M, None, {"cough": True}), now=at(1, 9))
+    assert saved.alert and not saved.cell.fever
+    work = obs.worklist(ctx, on(1), at(1, 15))
+    assert [w.id for w in work.fever] == [observation.id] and work.overdue == []
+    assert work.fever[0].last_temperature is None

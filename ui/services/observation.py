@@ -244,9 +244,8 @@ def _write_cell(
         )
         action = AuditAction.CORRECT if reason is not None else AuditAction.CREATE
         audit(ctx, action, KIND, str(observation_id), f"{detail} v{cell.version}", session=session)
-        current = repo.get(observation_id, session=session)
-    assert current is not None
-    return CellSaved(cell, current, cell.alert)
+    # The person's details are as read at the start of the unit; a half-day changes only the grid.
+    return CellSaved(cell, replace(observation, version=observation.version + 1), cell.alert)
 
 
 def record_cell(

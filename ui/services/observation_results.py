@@ -70,9 +70,11 @@ class StatusChanged:
         return Changes(observations=True, records=(self.observation,))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WorkItem:
-    """One line of today's worklist (masking is the screen's: it has the operator's permissions)."""
+    """One line of today's worklist (masking is the screen's: it has the operator's permissions).  Not
+    frozen: a worklist builds hundreds of these per call, and a frozen dataclass's init costs twice as
+    much; nobody changes them."""
 
     id: uuid.UUID
     name: str
@@ -90,8 +92,9 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class Worklist:
-    """Today's worklist at ``now``: each section holds at most ``limit`` rows (newest exposure last), its
-    full size is in ``counts``.  A person may be in several sections (due this afternoon and overdue)."""
+    """Today's worklist at ``now``: each section holds at most ``limit`` rows, longest without a reading
+    first (releasable: earliest release first); its size is in ``counts`` (exact up to 10,000, see
+    ``capped``).  A person may be in several sections (due this afternoon and overdue)."""
 
     day: date
     slot: Slot
@@ -103,6 +106,8 @@ class Worklist:
     lost: list[WorkItem]
     counts: dict[str, int] = field(default_factory=dict)
     lost_after_days: int = DEFAULT_LOST_AFTER_DAYS
+    #: sections whose size is more than ``counts`` says (counted up to a cap: show "10,000+")
+    capped: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

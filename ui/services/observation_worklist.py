@@ -21,21 +21,36 @@ if TYPE_CHECKING:
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
-def _item(row: dict[str, Any], day: date, now_slot: int) -> WorkItem:
-    progress = rules.Progress(row["first_slot"], row["last_slot"], row["covered_through"])
+def _item(row: Any, day: date, now_slot: int) -> WorkItem:
+    (
+        key,
+        name,
+        phone,
+        id_number,
+        kind,
+        exposed,
+        release_on,
+        first,
+        last,
+        covered,
+        temperature,
+        alert,
+        place,
+        who,
+    ) = row
     return WorkItem(
-        id=row["id"],
-        name=row["name"],
-        phone=row["phone"],
-        id_number=row["id_number"],
-        kind=row["kind"],
-        day_number=rules.day_number(row["last_exposure"], day),
-        planned_release=row["release_on"],
-        missed=progress.missed(now_slot),
-        last_temperature=row["last_temperature"],
-        alert=bool(row["alert"]),
-        place=row["place"],
-        responsible=row["responsible"],
+        key,
+        name,
+        phone,
+        id_number,
+        kind,
+        (day - exposed).days,  # rules.day_number
+        release_on,
+        rules.missed_in_a_row(covered, first, last, now_slot),
+        temperature,
+        bool(alert),
+        place,
+        who,
     )
 
 
@@ -45,7 +60,7 @@ def worklist(
     now: datetime,
     *,
     lost_after_days: int = DEFAULT_LOST_AFTER_DAYS,
-    limit: int = 200,
+    limit: int = 50,
 ) -> Worklist:
     """Today's worklist: due this morning / afternoon, overdue (a missed half-day), fever or symptom not
     yet referred, releasable today, proposed as lost (``lost_after_days`` days without a reading).
@@ -60,28 +75,29 @@ def worklist(
     k = 2 * lost_after_days
     rules.is_lost(k, lost_after_days)  # refuses a threshold below one day
     c = OB.c
+    # covered_through >= first_slot - 1 always, so "covered < m" already implies "first <= m"; and
+    # "last < m" is "release_on <= day" (day 14's afternoon is the last slot).
     where = {
-        "due_morning": [c.covered_through < morning, c.first_slot <= morning, c.last_slot >= morning],
-        "due_afternoon": [
-            c.covered_through < morning + 1,
-            c.first_slot <= morning + 1,
-            c.last_slot >= morning + 1,
-        ],
+        "due_morning": [c.covered_through < morning, c.last_slot >= morning],
+        "due_afternoon": [c.covered_through < morning + 1, c.last_slot >= morning + 1],
         "overdue": [c.covered_through <= current - 2, c.covered_through <= c.last_slot - 1],
         "fever": [c.alert.is_(True)],
         "releasable": [c.release_on <= day, c.alert.is_(False)],
         "lost": [c.covered_through <= current - 1 - k, c.covered_through <= c.last_slot - k],
     }
+    from db.observation.repository import COUNT_CAP
     from ui.services.observation import observations
 
     repo = observations(ctx)
+    orders = {"releasable": c.release_on}
     sections: dict[str, list[WorkItem]] = {}
     counts: dict[str, int] = {}
     with ctx.unit_of_work() as session:
         for name, terms in where.items():
-            rows, counts[name] = repo.section(terms, limit, session=session)
+            rows, counts[name] = repo.section(terms, limit, orders.get(name), session=session)
             sections[name] = [_item(row, day, current) for row in rows]
-    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days)
+    capped = frozenset(name for name, size in counts.items() if size > COUNT_CAP)
+    return Worklist(day, slot, **sections, counts=counts, lost_after_days=lost_after_days, capped=capped)
 
 
 def load_file(ctx: DeskContext, observation_id: uuid.UUID) -> ObservationFile:

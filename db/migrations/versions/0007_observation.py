@@ -86,7 +86,7 @@ def upgrade() -> None:
     for columns in (
         ["status", "covered_through", "first_slot", "last_slot"],
         ["status", "release_on", "alert"],
-        ["status", "alert"],
+        ["status", "alert", "covered_through"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
@@ -132,7 +132,7 @@ def downgrade() -> None:
     for columns in (
         ["status", "covered_through", "first_slot", "last_slot"],
         ["status", "release_on", "alert"],
-        ["status", "alert"],
+        ["status", "alert", "covered_through"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
