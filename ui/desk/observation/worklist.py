@@ -317,5 +317,6 @@ class WorklistScreen(QWidget):
         for number, (attr, title) in enumerate(SECTIONS):
             shown = len(self.items(number))
             count = counts.get(attr, shown)
-            self.sections.item(number).setText(f"{number + 1}  {tr(title)} ({count})")
+            more = "+" if attr in getattr(self.worklist, "capped", ()) else ""  # counted only so far
+            self.sections.item(number).setText(f"{number + 1}  {tr(title)} ({count}{more})")
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(WorkModel.COLUMNS) - 1)
