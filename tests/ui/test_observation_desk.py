@@ -515,3 +515,28 @@ def test_a_nurse_is_told_before_any_question_that_release_is_the_doctors(
     desk.keyboard.key(Key.Key_R)
     assert asked == [] and "医生" in worklist.status.text()
     assert rows(desk, "SELECT status FROM observation") == [{"status": "active"}]
+
+
+def test_keys_typed_while_the_database_is_busy_are_not_lost(desk: Desk, qtbot) -> None:
+    import threading
+
+    kb = desk.keyboard
+    seed(desk, qtbot, exposed=date.today() - timedelta(days=3), name="Kong Yu")
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    qtbot.waitUntil(lambda: bool(worklist.model.rows), timeout=10000)
+    busy = threading.Event()
+    desk.window.worker.submit(lambda ctx: busy.wait(20), None, None)  # another counter's long save, say
+    kb.key(Key.Key_F5)  # the list asks again, behind the busy worker
+    assert worklist.loading
+    kb.key(Key.Key_Return)  # open the chosen person: the grid shows at once
+    assert screen.stack.currentWidget() is screen.grid
+    kb.type("36.8")
+    kb.key(Key.Key_F8)
+    kb.key(Key.Key_Return)  # saved as soon as the grid is there
+    assert rows(desk, "SELECT day FROM observation_cell") == []
+    busy.set()
+    qtbot.waitUntil(lambda: len(rows(desk, "SELECT day FROM observation_cell")) == 1, timeout=10000)
+    today, slot = local_slot(datetime.now().astimezone())
+    stored = rows(desk, "SELECT day, slot, temperature_c FROM observation_cell")
+    assert stored == [{"day": today.isoformat(), "slot": slot.value, "temperature_c": 36.8}]

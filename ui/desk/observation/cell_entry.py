@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -38,6 +38,8 @@ class CellEntryForm(QWidget):
         self.day: date | None = None
         self.slot: Slot = Slot.MORNING
         self.editing: Cell | None = None  # the filled cell being corrected
+        self.loading = False  # the person's grid is on its way (await_load)
+        self.save_pending = False  # Enter pressed meanwhile
         layout = QFormLayout(self)
         self.title = QLabel(self)
         self.title.setObjectName("cell_title")
@@ -96,13 +98,24 @@ class CellEntryForm(QWidget):
     # ---- showing a cell -----------------------------------------------------------------------------
     def show_cell(self, day: date | None, slot: Slot, cell: Cell | None, refused: str) -> None:
         """Ready the form for (``day``, ``slot``): empty for a new entry, the stored values for a
-        correction; disabled with ``refused`` said when that half-day cannot be written."""
+        correction; disabled with ``refused`` said when that half-day cannot be written.  What was typed
+        while the person's grid was loading (:meth:`await_load`) stays for the first half-day shown if it
+        is empty and can be written: a fast typist loses nothing."""
+        keep = self.loading and cell is None and not refused and day is not None
+        self.loading = False
         self.day, self.slot, self.editing = day, slot, cell
         self.error.setText(refused)
         self.setEnabled(day is not None and not refused)
         self.reason.setVisible(cell is not None)
         self.reason_label.setVisible(cell is not None)
         self.reason.clear()
+        self._retitle()
+        if keep:
+            if self.save_pending:  # Enter was pressed while loading: save now that the half-day is known
+                self.save_pending = False
+                QTimer.singleShot(0, self.request_save)
+            return
+        self.save_pending = False
         if cell is not None and cell.entry.temperature is not None:
             self.temp.load(cell.entry.temperature)
         else:
@@ -110,7 +123,17 @@ class CellEntryForm(QWidget):
             self.temp.typed()
         for code, field in self.symptoms.items():
             field.set_value(cell.entry.symptoms.get(code) if cell is not None else None)
-        self._retitle()
+
+    def await_load(self) -> None:
+        """A person's grid is being loaded: the temperature already takes the keys (kept by
+        :meth:`show_cell` once the current half-day is known); saving waits for the grid."""
+        if self.loading:
+            return  # already waiting: what was typed so far stays
+        self.show_cell(None, Slot.MORNING, None, "")
+        self.loading = True
+        self.setEnabled(True)
+        self.title.setText(tr("Loading the grid…"))
+        self.start()
 
     def _retitle(self) -> None:
         if self.day is None:
@@ -135,6 +158,9 @@ class CellEntryForm(QWidget):
     def entry(self) -> tuple[CellEntry | None, str]:
         """The entry as typed, or what is wrong with it (the form is left as it is)."""
         if self.day is None:
+            if self.loading:
+                self.save_pending = True  # saved as soon as the grid is there
+                return None, tr("Loading the grid…")
             return None, tr("Choose a half-day in the grid")
         celsius, problem = check_temperature(self.temperature.text(), required=True)
         if problem:

@@ -197,11 +197,20 @@ class GridScreen(QWidget):
         self.slip_panel.stop()
 
     # ---- loading ------------------------------------------------------------------------------------
+    def await_person(self) -> None:
+        """The person is not known yet (the worklist is loading): the temperature already takes keys."""
+        self.observation_id = None
+        self.slip_panel.hide()
+        self.model.set_file(None)
+        self.entry.await_load()
+
     def open(self, observation_id: uuid.UUID) -> None:
         """Load the person's file on the worker; the grid then selects the current half-day."""
         if self.observation_id != observation_id:
             self.slip_panel.hide()
             self.slip_panel.screening = None
+            self.model.set_file(None)
+            self.entry.await_load()  # the keyboard is already in the temperature
         self.observation_id = observation_id
         self.reload(select_now=True)
 
@@ -229,9 +238,14 @@ class GridScreen(QWidget):
             last = file.observation.exposure.last_date
             day = min(max(day, day_one(last)), planned_release(last) - timedelta(days=1))
             index = self.model.index_of(day, slot)
+            typed = self.entry.loading and bool(self.entry.temperature.text())
             self.table.setCurrentIndex(index)
-            self._current_changed(index)
-            self.entry.start()
+            if self.entry.loading:  # the current index did not move: show the half-day now
+                self._current_changed(index)
+            if typed and self.entry.temperature.text():
+                self.entry.temperature.setFocus()  # typed while loading: kept, the cursor after it
+            else:
+                self.entry.start()
         else:
             self.table.setCurrentIndex(self.model.index(keep.row(), keep.column()))
             self._current_changed(self.table.currentIndex())
@@ -256,7 +270,8 @@ class GridScreen(QWidget):
         where = self.model.at(index)
         file = self.model.file
         if where is None or file is None:
-            self.entry.show_cell(None, Slot.MORNING, None, "")
+            if not self.entry.loading:  # while loading, the keys typed so far stay
+                self.entry.show_cell(None, Slot.MORNING, None, "")
             return
         day, slot = where
         cell = file.cell(day, slot)

@@ -41,6 +41,7 @@ class ObservationScreen(QWidget):
         self.form = self.grid.entry  # the thermometer fills the half-day being written
         self.dialog: QWidget | None = None  # the registration or import dialog open, for tests
         self.worklist.open_requested.connect(self.open_person)
+        self.worklist.open_soon.connect(self._open_soon)
         self.worklist.register_requested.connect(self.register_by_hand)
         self.worklist.import_requested.connect(self.import_list)
         self.grid.back_requested.connect(self.show_worklist)
@@ -51,6 +52,14 @@ class ObservationScreen(QWidget):
     def open_person(self, observation_id: uuid.UUID) -> None:
         self.stack.setCurrentWidget(self.grid)
         self.grid.open(observation_id)
+
+    def _open_soon(self, coming: bool) -> None:
+        """Enter on a list still loading: the grid shows at once and takes the keys typed meanwhile."""
+        if coming:
+            self.stack.setCurrentWidget(self.grid)
+            self.grid.await_person()
+        else:
+            self.show_worklist()
 
     def show_worklist(self) -> None:
         self.stack.setCurrentWidget(self.worklist)

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -133,6 +141,7 @@ class WorklistScreen(QWidget):
     """Emits ``open_requested(observation id)``, ``register_requested`` and ``import_requested``."""
 
     open_requested = Signal(object)
+    open_soon = Signal(bool)  # True: Enter pressed while loading; False: the list came back empty
     register_requested = Signal()
     import_requested = Signal()
     loaded = Signal(object)  # the Worklist shown
@@ -169,6 +178,8 @@ class WorklistScreen(QWidget):
         read_only_rows(self.table, single=True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._open)
+        self.loading = self.open_pending = False
+        self.table.installEventFilter(self)
         body.addWidget(self.table, 1)
         self.status = QLabel(self)
         self.status.setObjectName("worklist_status")
@@ -194,13 +205,37 @@ class WorklistScreen(QWidget):
             return
         now = datetime.now().astimezone()
         days = lost_after_days(self.station.settings)
+        self.loading = True
         self.station.worker.submit(
             lambda ctx: ops.worklist(ctx, now.date(), now, lost_after_days=days),
             self._loaded,
-            self.station.report,
+            self._failed_load,
         )
 
+    def _failed_load(self, error: BaseException) -> None:
+        if self.open_pending:
+            self.open_soon.emit(False)
+        self.loading = self.open_pending = False
+        self.station.report(error)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter pressed while the list is still on its way opens the chosen person once it arrives:
+        the keys of someone who knows the list are never lost to a slow database."""
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.loading
+        ):
+            if not self.open_pending:
+                self.open_pending = True
+                self.open_soon.emit(True)  # the grid takes the keys that follow
+            return True
+        return super().eventFilter(watched, event)
+
     def _loaded(self, worklist: ops.Worklist) -> None:
+        self.loading = False
         self.worklist = worklist
         self.retranslate()
         if self.section == 0 and not worklist.due_morning and worklist.due_afternoon:
@@ -208,6 +243,13 @@ class WorklistScreen(QWidget):
             self.sections.setCurrentRow(1)
         self.choose(self.section)
         self.loaded.emit(worklist)
+        if self.open_pending:
+            self.open_pending = False
+            index = self.table.currentIndex()
+            if index.isValid():
+                self._open(index)
+            else:
+                self.open_soon.emit(False)
 
     def items(self, section: int) -> list[ops.WorkItem]:
         if self.worklist is None:
