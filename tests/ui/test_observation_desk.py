@@ -540,3 +540,52 @@ def test_keys_typed_while_the_database_is_busy_are_not_lost(desk: Desk, qtbot) -
     today, slot = local_slot(datetime.now().astimezone())
     stored = rows(desk, "SELECT day, slot, temperature_c FROM observation_cell")
     assert stored == [{"day": today.isoformat(), "slot": slot.value, "temperature_c": 36.8}]
+
+
+def test_the_next_half_day_typed_before_the_save_returns_is_kept(desk: Desk, qtbot) -> None:
+    import threading
+
+    kb, window = desk.keyboard, desk.window
+    observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=3), name="Fan Li")
+    screen = show_register(desk, qtbot)
+    screen.open_person(observation.id)
+    grid = screen.grid
+    qtbot.waitUntil(lambda: grid.model.file is not None and not grid.entry.loading, timeout=10000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid.entry.temperature, timeout=10000)
+    busy = threading.Event()
+    window.worker.submit(lambda ctx: busy.wait(20), None, None)  # the database is slow to answer
+    kb.type("36.4")
+    kb.key(Key.Key_F8)
+    kb.key(Key.Key_Return)
+    assert QApplication.focusWidget() is grid.table  # at once, not after the save
+    kb.key(Key.Key_Up)
+    kb.key(Key.Key_Return)
+    kb.type("36.9")
+    busy.set()  # the first save and its reload come back while the second half-day is typed
+    qtbot.waitUntil(lambda: len(rows(desk, "SELECT day FROM observation_cell")) == 1, timeout=10000)
+    qtbot.wait(200)
+    assert grid.entry.temperature.text() == "36.9" and QApplication.focusWidget() is grid.entry.temperature
+    kb.key(Key.Key_F8)
+    with qtbot.waitSignal(window.station.changed, timeout=10000):
+        kb.key(Key.Key_Return)
+    stored = rows(desk, "SELECT temperature_c FROM observation_cell ORDER BY day DESC")
+    assert [r["temperature_c"] for r in stored] == [36.4, 36.9]
+
+
+def test_a_refused_half_day_comes_back_as_typed_with_the_reason(desk: Desk, qtbot) -> None:
+    kb = desk.keyboard
+    observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=3), name="Lu Wen")
+    screen = show_register(desk, qtbot)
+    screen.open_person(observation.id)
+    grid = screen.grid
+    qtbot.waitUntil(lambda: grid.model.file is not None and not grid.entry.loading, timeout=10000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid.entry.temperature, timeout=10000)
+    call(desk, qtbot, lambda ctx: obs.mark_lost(ctx, observation.id, "moved", role=None))  # another counter
+    kb.type("37.1")
+    kb.key(Key.Key_F8)
+    kb.key(Key.Key_Return)
+    qtbot.waitUntil(lambda: "未保存" in grid.entry.error.text(), timeout=10000)
+    assert grid.entry.temperature.text() == "37.1"
+    assert all(field.value() is False for field in grid.entry.symptoms.values())
+    assert QApplication.focusWidget() is grid.entry.temperature
+    assert rows(desk, "SELECT day FROM observation_cell") == []

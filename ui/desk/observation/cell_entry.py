@@ -142,6 +142,18 @@ class CellEntryForm(QWidget):
         what = tr("Correct") if self.editing is not None else tr("Record")
         self.title.setText(f"{what}: {self.day.isoformat()} {tr(SLOT_LABELS[self.slot])}")
 
+    def restore(self, entry: CellEntry, reason: str, editing: Cell | None) -> None:
+        """Put back what was typed for a half-day whose save failed (the temperature with its source)."""
+        self.editing = editing
+        self.reason.setVisible(editing is not None)
+        self.reason_label.setVisible(editing is not None)
+        self.reason.setText(reason)
+        if entry.temperature is not None:
+            self.temp.load(entry.temperature)
+        for code, field in self.symptoms.items():
+            field.set_value(entry.symptoms.get(code))
+        self._retitle()
+
     def start(self) -> None:
         """Focus where the user types: the temperature."""
         if self.isEnabled():

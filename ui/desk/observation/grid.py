@@ -14,8 +14,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -29,106 +29,24 @@ from PySide6.QtWidgets import (
 
 from fever_desk.i18n import current_language, tr
 from fever_desk.identity import mask_id, mask_phone
-from fever_desk.model import Screening, TemperatureSource
+from fever_desk.model import Screening
 from fever_desk.observation.model import (
     KIND_LABELS,
     SETTING_LABELS,
-    SLOT_LABELS,
     STATUS_LABELS,
-    SYMPTOMS,
     Cell,
+    CellEntry,
     Slot,
     Status,
 )
-from fever_desk.observation.rules import OBSERVATION_DAYS, can_record, day_one, local_slot, planned_release
+from fever_desk.observation.rules import can_record, day_one, local_slot, planned_release
 from fever_desk.triage import disposition_label
 from ui.desk.observation.cell_entry import CellEntryForm
+from ui.desk.observation.grid_model import GridModel, Index, describe
 from ui.desk.slips.panel import SlipPanel
 from ui.desk.station import Station
 from ui.desk.widgets.inputs import set_style
 from ui.services import observation as ops
-
-_ALERT = "#fde7ea"
-_CLOSED = "#eeeeee"
-_SLOTS = (Slot.MORNING, Slot.AFTERNOON)
-Index = QModelIndex | QPersistentModelIndex
-
-
-def describe(cell: Cell) -> str:
-    """A filled half-day in one line: temperature, symptoms, who and when (the grid cell, the history)."""
-    entry = cell.entry
-    parts = [f"{entry.temperature.celsius:.1f} °C" if entry.temperature is not None else "—"]
-    if entry.temperature is not None and entry.temperature.source is TemperatureSource.DEVICE:
-        parts.append(tr("(thermometer)"))
-    said = [tr(SYMPTOMS.get(code, code)) for code, yes in entry.symptoms.items() if yes]
-    if said:
-        parts.append("、".join(said))
-    when = cell.recorded_at.astimezone().strftime("%m-%d %H:%M")
-    parts.append(f"— {cell.recorded_by} {when}")
-    return " ".join(parts)
-
-
-class GridModel(QAbstractTableModel):
-    """Fourteen rows (days) by two columns (morning, afternoon) for the loaded file."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.file: ops.ObservationFile | None = None
-        self._alert = QBrush(QColor(_ALERT))
-        self._closed = QBrush(QColor(_CLOSED))
-
-    @property
-    def first_day(self) -> date | None:
-        return day_one(self.file.observation.exposure.last_date) if self.file is not None else None
-
-    def set_file(self, file: ops.ObservationFile | None) -> None:
-        self.beginResetModel()
-        self.file = file
-        self.endResetModel()
-
-    def at(self, index: Index) -> tuple[date, Slot] | None:
-        first = self.first_day
-        if first is None or not index.isValid():
-            return None
-        return first + timedelta(days=index.row()), _SLOTS[index.column()]
-
-    def index_of(self, day: date, slot: Slot) -> QModelIndex:
-        first = self.first_day
-        if first is None:
-            return QModelIndex()
-        row = min(max((day - first).days, 0), OBSERVATION_DAYS - 1)
-        return self.index(row, slot.index)
-
-    def cell(self, index: Index) -> Cell | None:
-        where = self.at(index)
-        return self.file.cell(*where) if self.file is not None and where is not None else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() or self.file is None else OBSERVATION_DAYS
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else 2
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        cell = self.cell(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return describe(cell) if cell is not None else ""
-        if role == Qt.ItemDataRole.BackgroundRole and cell is not None and cell.alert:
-            return self._alert
-        if role == Qt.ItemDataRole.ToolTipRole and cell is not None and cell.version > 1:
-            return tr("Corrected: {reason}", reason=cell.reason)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return tr(SLOT_LABELS[_SLOTS[section]])
-        first = self.first_day
-        day = first + timedelta(days=section) if first is not None else None
-        return tr("Day {n} {date}", n=section + 1, date=day.strftime("%m-%d") if day else "")
 
 
 class GridScreen(QWidget):
@@ -142,6 +60,9 @@ class GridScreen(QWidget):
         self.station = station
         self.observation_id: uuid.UUID | None = None
         self.alert_pending = False
+        # half-days being saved: what was typed (and the cell corrected), brought back on a failure
+        self._resetting = False
+        self._in_flight: dict[tuple[date, Slot], tuple[CellEntry, str, Cell | None]] = {}
         layout = QVBoxLayout(self)
         self.header = QLabel(self)
         self.header.setObjectName("grid_header")
@@ -228,7 +149,11 @@ class GridScreen(QWidget):
         if wanted != self.observation_id:
             return  # another person was opened meanwhile
         keep = self.table.currentIndex()
+        entry = self.entry
+        typing_at = (entry.day, entry.slot) if entry.day is not None and entry.editing is None else None
+        self._resetting = True  # the model's reset moves the current index: not a choice of the user's
         self.model.set_file(file)
+        self._resetting = False
         self._show_header(file)
         alerting = [cell for cell in file.cells if cell.alert]
         self.alert_pending = bool(alerting) and file.observation.status is Status.ACTIVE
@@ -247,8 +172,16 @@ class GridScreen(QWidget):
             else:
                 self.entry.start()
         else:
-            self.table.setCurrentIndex(self.model.index(keep.row(), keep.column()))
-            self._current_changed(self.table.currentIndex())
+            index = self.model.index(keep.row(), keep.column())
+            self._resetting = True
+            self.table.setCurrentIndex(index)  # back where the user is, without re-showing it yet
+            self._resetting = False
+            where = self.model.at(index)
+            typing = where is not None and typing_at == where and file.cell(*where) is None
+            if typing:  # the next half-day is being typed while this reload came back: keep it
+                self._show_history(*where)
+            else:
+                self._current_changed(index)
 
     def _show_header(self, file: ops.ObservationFile) -> None:
         o = file.observation
@@ -267,6 +200,8 @@ class GridScreen(QWidget):
         self.header.setText(" · ".join(part for part in parts if part))
 
     def _current_changed(self, index: Index, _previous: Index | None = None) -> None:
+        if self._resetting:
+            return
         where = self.model.at(index)
         file = self.model.file
         if where is None or file is None:
@@ -284,7 +219,14 @@ class GridScreen(QWidget):
             )
             refused = tr(reason) if reason else ""
         self.entry.show_cell(day, slot, cell, refused)
+        self._show_history(day, slot)
+
+    def _show_history(self, day: date, slot: Slot) -> None:
+        file = self.model.file
         self.history.clear()
+        if file is None:
+            return
+        cell = file.cell(day, slot)
         for earlier in file.history:
             if earlier.entry.day == day and earlier.entry.slot is slot:
                 self.history.addItem(f"v{earlier.version} {describe(earlier)}")
@@ -294,45 +236,52 @@ class GridScreen(QWidget):
             )
 
     # ---- saving -------------------------------------------------------------------------------------
-    def save(self, entry: object, reason: str) -> None:
+    def save(self, entry: CellEntry, reason: str) -> None:
+        """Save on the worker; the keyboard goes back to the grid at once, so the next half-day can be
+        chosen and typed while this one is stored.  A failure brings this one back as it was typed."""
         wanted = self.observation_id
-        if wanted is None:
-            return
+        where = (entry.day, entry.slot)
+        if wanted is None or where in self._in_flight:
+            return  # a second Enter on the same half-day while it is being saved
+        self._in_flight[where] = (entry, reason, self.entry.editing)
         operator = self.station.operator
         role = operator.role if operator is not None else None
         rule = self.station.fever_rule
         if self.entry.editing is not None:
             self.station.perform(
-                lambda ctx: ops.correct_cell(ctx, wanted, entry, reason, role=role, fever_rule=rule),  # type: ignore[arg-type]
-                self._saved,
-                self._failed,
+                lambda ctx: ops.correct_cell(ctx, wanted, entry, reason, role=role, fever_rule=rule),
+                lambda saved: self._saved(where, saved),
+                lambda error: self._failed(where, error),
                 initiator=self,
             )
         else:
             self.station.perform(
-                lambda ctx: ops.record_cell(ctx, wanted, entry, role=role, fever_rule=rule),  # type: ignore[arg-type]
-                self._saved,
-                self._failed,
+                lambda ctx: ops.record_cell(ctx, wanted, entry, role=role, fever_rule=rule),
+                lambda saved: self._saved(where, saved),
+                lambda error: self._failed(where, error),
                 initiator=self,
             )
-        self.entry.save_button.setEnabled(False)
-
-    def _saved(self, saved: ops.CellSaved) -> None:
-        self.entry.save_button.setEnabled(True)
         self.entry.cleared.emit()
         self.table.setFocus()  # the arrows choose the next half-day; Enter writes it
+
+    def _saved(self, where: tuple[date, Slot], saved: ops.CellSaved) -> None:
+        self._in_flight.pop(where, None)
         if saved.alert and saved.observation.status is Status.ACTIVE:
             self.alert_pending = True
         self.reload()
 
-    def _failed(self, error: BaseException) -> None:
-        self.entry.save_button.setEnabled(True)
+    def _failed(self, where: tuple[date, Slot], error: BaseException) -> None:
+        entry, reason, editing = self._in_flight.pop(where)
+        self.table.setCurrentIndex(self.model.index_of(*where))
+        self._current_changed(self.table.currentIndex())
+        self.entry.restore(entry, reason, editing)
         self.entry.show_problem(
             tr(
                 "Not saved: {problem} The form still holds everything typed.",
                 problem=self.station.describe_error(error),
             )
         )
+        self.entry.temperature.setFocus()
 
     # ---- referral -----------------------------------------------------------------------------------
     def _show_alert(self, observation: object = None) -> None:
