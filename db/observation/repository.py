@@ -200,7 +200,7 @@ class SqlObservationRepository:
         limit: int,
         order: ColumnElement[Any] | None = None,
         *,
-        cap: int = COUNT_CAP,
+        cap: int | None = None,
         session: Session | None = None,
     ) -> tuple[Sequence[Row[Any]], int]:
         """Up to ``limit`` active people matching ``where`` in ``order`` (default: longest without a
@@ -208,6 +208,7 @@ class SqlObservationRepository:
         ``cap + 1`` (more than ``cap`` reads as "more than"): a count of everyone due among 100,000
         would cost more than the whole worklist may (``bench/bench_observation.py``)."""
         terms = [OB.c.status == ACTIVE, *where]
+        cap = COUNT_CAP if cap is None else cap
         ordering = OB.c.covered_through if order is None else order
         with joined(self._sessions, session) as own:
             rows = own.execute(select(*WORK_COLUMNS).where(*terms).order_by(ordering).limit(limit)).all()
