@@ -74,6 +74,7 @@ def observation_values(observation: Observation) -> dict[str, Any]:
         "status_on": observation.status_on,
         "status_reason": observation.status_reason,
         "status_by": observation.status_by,
+        "status_at": None,
         "release_on": planned_release(exposure.last_date),
         "first_slot": first,
         "last_slot": last_expected(exposure.last_date),

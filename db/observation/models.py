@@ -70,6 +70,7 @@ class ObservationRow(Base):
     status_on: Mapped[date | None] = mapped_column(Date)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_by: Mapped[str] = mapped_column(String(64), default="")
+    status_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when released, referred or lost
 
     release_on: Mapped[date] = mapped_column(Date)
     first_slot: Mapped[int] = mapped_column(Integer)
@@ -83,13 +84,14 @@ class ObservationRow(Base):
         # bounds ride along so a section's count reads the index alone (bench/bench_observation.py).
         Index(None, "status", "covered_through", "first_slot", "last_slot"),
         Index(None, "status", "release_on", "alert"),
-        Index(None, "status", "alert", "covered_through"),
+        # Fever: few people.  Not covered_through here: a half-day saved then moves one index, not two.
+        Index(None, "status", "alert"),
         # "already under observation?" by ID number, and by the screening or purchase it came from.
         Index(None, "id_number", "status"),
         Index(None, "source_id"),
         # The register's search box and the daily figures.
         Index(None, "created_at"),
-        Index(None, "status", "updated_at"),  # the daily report's released / referred
+        Index(None, "status", "status_at"),  # the daily report's released / referred
         Index(None, "name_key"),
         Index(None, "phone"),
         Index(None, "phone_rev"),

@@ -121,8 +121,7 @@ class SqlObservationRepository:
         at: datetime | None = None,
         session: Session,
     ) -> Observation:
-        """Release, refer or lose: terminal, so ``at`` (default now) stays the row's ``updated_at``, which
-        the daily report counts by."""
+        """Release, refer or lose, at ``at`` (default now; the daily report counts by it)."""
         session.execute(
             update(OB)
             .where(OB.c.id == observation_id)
@@ -131,6 +130,7 @@ class SqlObservationRepository:
                 status_on=on,
                 status_reason=reason,
                 status_by=by,
+                status_at=to_utc(at) if at is not None else _now(),
                 updated_at=to_utc(at) if at is not None else _now(),
                 version=OB.c.version + 1,
             )
@@ -200,7 +200,7 @@ class SqlObservationRepository:
         limit: int,
         order: ColumnElement[Any] | None = None,
         *,
-        cap: int = COUNT_CAP,
+        cap: int | None = None,
         session: Session | None = None,
     ) -> tuple[Sequence[Row[Any]], int]:
         """Up to ``limit`` active people matching ``where`` in ``order`` (default: longest without a
@@ -208,6 +208,7 @@ class SqlObservationRepository:
         ``cap + 1`` (more than ``cap`` reads as "more than"): a count of everyone due among 100,000
         would cost more than the whole worklist may (``bench/bench_observation.py``)."""
         terms = [OB.c.status == ACTIVE, *where]
+        cap = COUNT_CAP if cap is None else cap
         ordering = OB.c.covered_through if order is None else order
         with joined(self._sessions, session) as own:
             rows = own.execute(select(*WORK_COLUMNS).where(*terms).order_by(ordering).limit(limit)).all()
@@ -246,8 +247,7 @@ class SqlObservationRepository:
 
 def observation_figures(session: Session, start: datetime, end: datetime) -> dict[str, int]:
     """The daily report's observation figures for the reporting period ``(start, end]`` (keys are
-    ``fever_desk.reporting.DailyFigures`` fields).  An outcome is terminal, so a non-active row's
-    ``updated_at`` is when it was released, referred or lost (no half-day is written after it)."""
+    ``fever_desk.reporting.DailyFigures`` fields); an outcome counts by ``status_at``."""
     start, end = to_utc(start), to_utc(end)
     c = OB.c
 
@@ -255,10 +255,10 @@ def observation_figures(session: Session, start: datetime, end: datetime) -> dic
         return int(session.execute(select(func.count()).select_from(OB).where(*terms)).scalar_one())
 
     def ended(status: Status) -> int:
-        return count(c.status == str(status), c.updated_at > start, c.updated_at <= end)
+        return count(c.status == str(status), c.status_at > start, c.status_at <= end)
 
     return {
-        "observation_under": count(c.created_at <= end, or_(c.status == ACTIVE, c.updated_at > end)),
+        "observation_under": count(c.created_at <= end, or_(c.status == ACTIVE, c.status_at > end)),
         "observation_new": count(c.created_at > start, c.created_at <= end),
         "observation_released": ended(Status.RELEASED),
         "observation_referred": ended(Status.REFERRED),

@@ -278,3 +278,16 @@ def test_a_half_day_without_a_temperature_still_counts_and_a_symptom_alerts(ctx:
     work = obs.worklist(ctx, on(1), at(1, 15))
     assert [w.id for w in work.fever] == [observation.id] and work.overdue == []
     assert work.fever[0].last_temperature is None
+
+
+def test_a_section_beyond_the_cap_is_counted_as_more_than(
+    ctx: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.observation import repository
+
+    for n, number in enumerate(("110101198001010010", "110101198001010036", "110101198001010052")):
+        _registered(ctx, name=f"人{n}", id_number=number)
+    monkeypatch.setattr(repository, "COUNT_CAP", 1)
+    work = obs.worklist(ctx, on(1), at(1, 9), limit=1)
+    assert work.counts["due_morning"] == 2 and "due_morning" in work.capped  # "more than 1"
+    assert obs.worklist(ctx, on(1), at(1, 9), limit=5).counts["due_morning"] == 3

@@ -316,14 +316,8 @@ def refer(
         screening = screening_from_cell(observation, newest, guideline, fever_rule)
         screening = replace(screening, operator=operator_of(ctx, screening.operator), created_at=moment)
         saved = ctx.screenings.add(screening, session=session)
-        audit(
-            ctx,
-            AuditAction.CREATE,
-            "screening",
-            str(saved.id),
-            f"referral {KIND}={observation_id}",
-            session=session,
-        )
+        made = f"referral {KIND}={observation_id}"
+        audit(ctx, AuditAction.CREATE, "screening", str(saved.id), made, session=session)
         referred = repo.set_status(
             observation_id,
             Status.REFERRED,
@@ -333,14 +327,8 @@ def refer(
             at=moment,
             session=session,
         )
-        audit(
-            ctx,
-            AuditAction.CREATE,
-            KIND,
-            str(observation_id),
-            f"referred screening={saved.id}",
-            session=session,
-        )
+        sent = f"referred screening={saved.id}"
+        audit(ctx, AuditAction.CREATE, KIND, str(observation_id), sent, session=session)
     return Referred(referred, saved)
 
 

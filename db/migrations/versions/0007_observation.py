@@ -6,8 +6,8 @@ Create Date: 2026-12-01
 
 Hand-written like 0002 (types spelled out, index names fixed) so later model changes cannot rewrite it.
 New tables need no batch copy on SQLite.  The operator table's role check gains ``doctor`` (who releases
-people from observation): on SQLite that is a batch copy of ``operator``, which no other table references,
-with the check given by name so the copy does not depend on reflecting it.
+people from observation): on SQLite that is a batch copy of ``operator``, which no other table references;
+the old check is found by its name (SQLite's reflection reads named CHECK constraints).
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ def _key(length: int) -> sa.types.TypeEngine:
 
 
 def _roles(check: str) -> None:
-    with op.batch_alter_table(
-        "operator", table_args=(sa.CheckConstraint(check, name="ck_operator_role"),), recreate="auto"
-    ) as batch:
+    """Replace the named role check (SQLite: a copy of the table with the reflected constraint dropped)."""
+    with op.batch_alter_table("operator") as batch:
+        # The naming convention (db.models.NAMING) makes the stored name ck_operator_ck_operator_role, as
+        # 0005 did; both engines get the same name back here.
         batch.drop_constraint("ck_operator_role", type_="check")
         batch.create_check_constraint("ck_operator_role", check)
 
@@ -75,6 +76,7 @@ def upgrade() -> None:
         sa.Column("status_on", sa.Date(), nullable=True),
         sa.Column("status_reason", sa.Text(), nullable=False),
         sa.Column("status_by", sa.String(64), nullable=False),
+        sa.Column("status_at", sa.DateTime(), nullable=True),
         sa.Column("release_on", sa.Date(), nullable=False),
         sa.Column("first_slot", sa.Integer(), nullable=False),
         sa.Column("last_slot", sa.Integer(), nullable=False),
@@ -86,11 +88,11 @@ def upgrade() -> None:
     for columns in (
         ["status", "covered_through", "first_slot", "last_slot"],
         ["status", "release_on", "alert"],
-        ["status", "alert", "covered_through"],
+        ["status", "alert"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
-        ["status", "updated_at"],
+        ["status", "status_at"],
         ["name_key"],
         ["phone"],
         ["phone_rev"],
@@ -132,11 +134,11 @@ def downgrade() -> None:
     for columns in (
         ["status", "covered_through", "first_slot", "last_slot"],
         ["status", "release_on", "alert"],
-        ["status", "alert", "covered_through"],
+        ["status", "alert"],
         ["id_number", "status"],
         ["source_id"],
         ["created_at"],
-        ["status", "updated_at"],
+        ["status", "status_at"],
         ["name_key"],
         ["phone"],
         ["phone_rev"],
