@@ -1,7 +1,7 @@
 """A suspected case's report card at a real display, keys only: ``fever-desk`` on Xvfb (with openbox, and
 with no window manager), typed at through XTest, read back from the station's database file.
 
-The doctor saves a suspected screening at the desk; its card appears on the 2-hour clock; F6 and Enter
+The doctor saves a suspected screening at the desk; its card appears on the 2-hour clock; F12 and Enter
 open it; each Ctrl+S names the next missing field and puts the keyboard there, so the doctor completes the
 card by answering them; Ctrl+R marks it reported with the national system's number; Ctrl+K corrects it to
 确诊, which makes a second, linked card and leaves the first as it was.
@@ -55,11 +55,11 @@ def log_in_as_doctor(station: Station) -> None:
 
 
 def open_the_most_urgent_card(station: Station) -> None:
-    """F6, Enter.  The keys reach the window in a few milliseconds, the clock's reading of the new card
-    may take longer on a loaded machine: F6 then waits for it, but an Enter typed before that reading
+    """F12, Enter.  The keys reach the window in a few milliseconds, the clock's reading of the new card
+    may take longer on a loaded machine: F12 then waits for it, but an Enter typed before that reading
     went to the (now empty) screening form, which refuses it.  So press again until the card opens."""
     for _ in range(8):
-        station.key("F6", "Return")
+        station.key("F12", "Return")
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             if station.windows(tr(EDITOR_TITLE)):
@@ -95,7 +95,7 @@ def test_a_suspected_case_card_completed_reported_and_corrected_by_keyboard(clin
     clinic.key("F8", "Return")
     row = screening(clinic, "Chen Hua")
     assert row["disposition"] == "suspected", row
-    # Its card is on the clock; F6 and Enter open it.
+    # Its card is on the clock; F12 and Enter open it.
     (card,) = clinic.wait_for(lambda: cards(clinic), "the report card made with the screening")
     assert card["screening_id"] == row["id"] and card["completed_at"] is None
     open_the_most_urgent_card(clinic)

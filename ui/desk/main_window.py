@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
             self._build_pharmacy,
             self._build_people_and_reports,
             self._build_rest,
+            self._build_observation,
         ]
         self._built = False
         self._stoppers: list[Callable[[], None]] = []
@@ -282,6 +283,23 @@ class MainWindow(QMainWindow):
                 lambda: self.server_status.attach(getattr(self.worker.context, "store", None))
             )
 
+    def _build_observation(self) -> None:
+        """The 14-day observation register (its tab, F4) and F6 on both counters to register someone."""
+        from ui.desk.observation.from_counters import install_on_desk, install_on_pharmacy
+        from ui.desk.observation.screen import ObservationScreen
+
+        self.observation = ObservationScreen(self.station, self.tabs)
+        self.tabs.addTab(self.observation, "")
+        self._stoppers.append(self.observation.stop)
+        self.observation_hooks = (
+            install_on_desk(self.station, self.desk),
+            install_on_pharmacy(self.station, self.pharmacy),
+        )
+        self.observation_action = QAction(self)
+        self.observation_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.observation))
+        self.addAction(self.observation_action)
+        self.station_menu.insertAction(self.settings_action, self.observation_action)
+
     def _finish_screens(self) -> None:
         self._built = True
         # Shortcuts only now: the window is covered until the login anyway, and PySide6 creates the whole
@@ -290,6 +308,7 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence("F2"))
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.observation_action.setShortcut(QKeySequence("F4"))
         self.tabs.currentChanged.connect(self._screen_changed)
         self.tabs.setCurrentWidget(self.pharmacy if self.settings.station_mode == "pharmacy" else self.desk)
         self._screen_changed(self.tabs.currentIndex())  # the thermometer and the focus follow the home form
@@ -376,6 +395,7 @@ class MainWindow(QMainWindow):
             (self.pharmacy, pharmacy),
             (self.people, may_screen or may_sell),
             (self.reports, permissions.allows(Permission.REPORT)),
+            (self.observation, permissions.allows(Permission.OBSERVE)),
         )
         for screen, allowed in counters:
             self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
@@ -449,6 +469,10 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
         self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
+        self.tabs.setTabText(self.tabs.indexOf(self.observation), self.observation.title())
+        self.observation_action.setText(tr("&Observation register"))
+        for hook in self.observation_hooks:
+            hook.retranslate()
         self.report_banner.retranslate()
         self.cards.retranslate()
         self.glance.retranslate()

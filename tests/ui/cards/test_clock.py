@@ -1,6 +1,6 @@
 """The report cards' 2-hour clock on the desk: due, warning, overdue with an injected clock, the nurse who
 sees it but may not open a card, the clock while the shared server is unreachable, and the strip in the
-station's own window (F6, Enter)."""
+station's own window (F12, Enter)."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def test_a_nurse_sees_the_clock_but_is_told_only_a_doctor_opens_a_card(qtbot, st
 # ---- in the station's window ----------------------------------------------------------------------------
 def test_the_window_shows_the_clock_above_the_tabs_and_f6_then_enter_opens_the_card(qtbot, desk) -> None:
     """The whole window (``tests/ui/conftest.desk``): a suspected save made through the station appears
-    on the strip; F6 takes the keyboard there and Enter opens the card for the doctor."""
+    on the strip; F12 takes the keyboard there and Enter opens the card for the doctor."""
     window = desk.window
     station = window.station
     on_worker(
@@ -183,7 +183,7 @@ def test_the_window_shows_the_clock_above_the_tabs_and_f6_then_enter_opens_the_c
     assert "李四" in line[0] and line[1] == "due"
     window.activateWindow()
     window.form.name.setFocus()
-    QTest.keyClick(window.form.name, Qt.Key.Key_F6)
+    QTest.keyClick(window.form.name, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cards.strip.list, timeout=5000)
     QTest.keyClick(window.cards.strip.list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.cards.editor is not None and window.cards.editor.isVisible(), timeout=5000)

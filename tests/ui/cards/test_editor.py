@@ -50,7 +50,7 @@ def test_the_editor_names_each_missing_field_focuses_it_and_loses_nothing(qtbot,
     desk.start()
     qtbot.waitUntil(lambda: bool(desk.clock.rows), timeout=5000)
     desk.strip.focus_list()
-    QTest.keyClick(desk.strip.list, Qt.Key.Key_Return)  # F6 then Enter: the most urgent card
+    QTest.keyClick(desk.strip.list, Qt.Key.Key_Return)  # F12 then Enter: the most urgent card
     qtbot.waitUntil(lambda: desk.editor is not None and desk.editor.isVisible(), timeout=5000)
     editor = desk.editor
     assert editor is not None

@@ -171,7 +171,7 @@ class ClockStrip(QFrame):
         self.setVisible(self.clock.station.db_ready)
         self.list.setVisible(bool(rows))
         if rows:
-            self.title.setText(tr("Report cards within 2 hours (F6):"))
+            self.title.setText(tr("Report cards within 2 hours (F12):"))
         else:
             self.title.setText(tr("Report cards within 2 hours: none waiting to be reported."))
         current = self.list.currentRow()
@@ -205,7 +205,7 @@ class ClockStrip(QFrame):
         return tr("{card}: {minutes} min left", card=who, minutes=row.minutes_left)
 
     def focus_list(self) -> bool:
-        """F6: the keyboard goes to the most urgent card; False when there is none."""
+        """F12: the keyboard goes to the most urgent card; False when there is none."""
         if not self.clock.rows:
             return False
         self.list.setCurrentRow(0)

@@ -2,7 +2,7 @@
 
 Everyone logged in sees the clock (a nurse must know a card is waiting, to fetch the doctor); only a
 doctor or an administrator opens a card to complete it, mark it reported or correct it, and anyone else
-is told so in a sentence rather than shown a disabled button.  F6 takes the keyboard to the most urgent
+is told so in a sentence rather than shown a disabled button.  F12 takes the keyboard to the most urgent
 card; Enter opens it (after logging the view of the full ID number it shows); Ctrl+Shift+N makes a card
 by hand; the "Report cards" menu also exports the day's cards.  The main window only places the strip
 and the menu and calls ``start`` / ``stop``.
@@ -54,7 +54,7 @@ class CardDesk(QObject):
         self._dialogs: list[QWidget] = []  # file dialogs kept alive until answered
         self.focus_action = QAction(window)
         self.focus_action.setObjectName("card_clock_focus")
-        self.focus_action.setShortcut(QKeySequence("F6"))
+        self.focus_action.setShortcut(QKeySequence("F12"))
         self.focus_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.focus_action.triggered.connect(self.focus_clock)
         self.new_action = QAction(window)
@@ -108,7 +108,7 @@ class CardDesk(QObject):
         return box
 
     def focus_clock(self) -> None:
-        """F6.  Right after a suspected save the clock may still be asking the worker: the keyboard then
+        """F12.  Right after a suspected save the clock may still be asking the worker: the keyboard then
         goes to the strip as soon as the answer is in, instead of "nothing is waiting"."""
         if self.strip.focus_list():
             return
