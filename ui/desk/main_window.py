@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
             self._build_people_and_reports,
             self._build_rest,
             self._build_observation,
+            self._build_county,
         ]
         self._built = False
         self._stoppers: list[Callable[[], None]] = []
@@ -300,6 +301,17 @@ class MainWindow(QMainWindow):
         self.addAction(self.observation_action)
         self.station_menu.insertAction(self.settings_action, self.observation_action)
 
+    def _build_county(self) -> None:
+        """The county's view (its tab for the county role) and sending the reports to the county."""
+        from ui.desk.county.screen import CountyScreen
+        from ui.desk.county.sending import CountySender
+
+        self.county = CountyScreen(self.station, self.tabs)
+        self.tabs.addTab(self.county, "")
+        self.county_sender = CountySender(self.station, self.reports)
+        self.county_sender.start()
+        self._stoppers.append(self.county_sender.stop)
+
     def _finish_screens(self) -> None:
         self._built = True
         # Shortcuts only now: the window is covered until the login anyway, and PySide6 creates the whole
@@ -396,9 +408,12 @@ class MainWindow(QMainWindow):
             (self.people, may_screen or may_sell),
             (self.reports, permissions.allows(Permission.REPORT)),
             (self.observation, permissions.allows(Permission.OBSERVE)),
+            (self.county, permissions.allows(Permission.COUNTY)),
         )
         for screen, allowed in counters:
             self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
+        if not (desk or pharmacy) and permissions.allows(Permission.COUNTY):
+            return self.county  # the county's user: no counter, the county's view
         return (
             self.pharmacy
             if pharmacy and (not desk or self.settings.station_mode == "pharmacy")
@@ -470,6 +485,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
         self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
         self.tabs.setTabText(self.tabs.indexOf(self.observation), self.observation.title())
+        self.tabs.setTabText(self.tabs.indexOf(self.county), tr("County"))
         self.observation_action.setText(tr("&Observation register"))
         for hook in self.observation_hooks:
             hook.retranslate()

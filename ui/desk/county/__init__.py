@@ -1,0 +1,1 @@
+"""The county's view in the desk (a user with the county role) and the station's automatic sending."""
