@@ -13,7 +13,7 @@ from __future__ import annotations
 import time as time_module
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -120,9 +120,7 @@ def desk_station(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _cells(table: Any) -> list[list[str]]:
-    return [
-        [table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())
-    ]
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
 
 
 def _wait(qtbot: Any, signal: Any, action: Callable[[], None]) -> Any:
@@ -132,7 +130,10 @@ def _wait(qtbot: Any, signal: Any, action: Callable[[], None]) -> Any:
 
 
 def test_the_county_screen_shows_two_reports_and_the_silent_point(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, county: County  # noqa: F811
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    county: County,  # noqa: F811
 ) -> None:
     points = _points(county)
     _report_from_a_station(tmp_path, monkeypatch, county, points["零报诊所"][1], None)
@@ -199,7 +200,9 @@ def test_an_unreachable_county_is_said_on_the_screen(qtbot: Any, desk_station: S
 
 
 def test_a_report_generated_on_the_desk_arrives_at_the_county(
-    qtbot: Any, desk_station: Station, county: County  # noqa: F811
+    qtbot: Any,
+    desk_station: Station,
+    county: County,  # noqa: F811
 ) -> None:
     reports = ReportsScreen(desk_station, clock=lambda: datetime.combine(DAY, time(9, 0)).astimezone())
     qtbot.addWidget(reports)

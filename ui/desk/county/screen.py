@@ -47,7 +47,11 @@ from ui.desk.widgets.inputs import read_only_rows
 COUNTY_ENV = "FEVER_DESK_COUNTY_DB"
 ZONE = "Asia/Shanghai"
 CUTOFF = time(16, 0)
-STATUS_COLOURS = {ReportStatus.ON_TIME: "#0a6b2d", ReportStatus.LATE: "#b36b00", ReportStatus.MISSING: "#b00020"}
+STATUS_COLOURS = {
+    ReportStatus.ON_TIME: "#0a6b2d",
+    ReportStatus.LATE: "#b36b00",
+    ReportStatus.MISSING: "#b00020",
+}
 
 
 @dataclass(frozen=True)
@@ -179,14 +183,16 @@ class CountyScreen(QWidget):
         query = self.query()
         if not query.url:
             self.summary.setText(
-                tr("Name the county database: set FEVER_DESK_COUNTY_DB or type its URL above and press Enter.")
+                tr("Name the county database: set FEVER_DESK_COUNTY_DB or type its URL and press Enter.")
             )
             return
         if not self.station.db_ready:
             return
         self.summary.setText(tr("Asking the county database…"))
         self.station.worker.submit(
-            lambda _ctx: load_day(query), lambda doc: self._loaded(query, doc), lambda e: self._failed(query, e)
+            lambda _ctx: load_day(query),
+            lambda doc: self._loaded(query, doc),
+            lambda e: self._failed(query, e),
         )
 
     def _loaded(self, query: Query, doc: CountyDocument) -> None:
@@ -232,7 +238,9 @@ class CountyScreen(QWidget):
         self.refresh_button.setText(tr("Refresh (F5)"))
         self.xlsx_button.setText(tr("Export XLSX (Ctrl+E)"))
         self.pdf_button.setText(tr("Export PDF (Ctrl+P)"))
-        self.trend_label.setText(tr("Last 14 report days: points reported (green: zero reports) and expected"))
+        self.trend_label.setText(
+            tr("Last 14 report days: points reported (green: zero reports) and expected")
+        )
         self.points.setHorizontalHeaderLabels(
             [tr("Township"), tr("Point"), tr("Kind"), tr("Status"), tr("Zero report"), tr("Screened"),
              tr("With fever"), tr("Fever clinic"), tr("Suspected"), tr("Purchasers")]
@@ -256,7 +264,11 @@ class CountyScreen(QWidget):
                  "{zero} zero reports, {findings} with findings", points=t.points, on_time=t.on_time,
                  late=t.late, missing=t.missing, not_yet=t.not_yet, zero=t.zero, findings=t.with_findings)
         )  # fmt: skip
-        _fill(self.points, [self._point_cells(row) for row in doc.rows], [STATUS_COLOURS.get(r.status) for r in doc.rows])
+        _fill(
+            self.points,
+            [self._point_cells(row) for row in doc.rows],
+            [STATUS_COLOURS.get(r.status) for r in doc.rows],
+        )
         _fill(
             self.towns,
             [[x.township_code, x.township, x.points, x.on_time, x.late, x.missing, x.zero,

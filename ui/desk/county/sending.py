@@ -112,7 +112,9 @@ class CountySender(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self.label.setText(tr("Sending to the county failed: {problem}", problem=self.station.describe_error(error)))
+        self.label.setText(
+            tr("Sending to the county failed: {problem}", problem=self.station.describe_error(error))
+        )
         self.label.show()
         self.finished.emit(None)
 

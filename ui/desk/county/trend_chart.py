@@ -53,7 +53,9 @@ class TrendChart(QWidget):
             bar = slot.adjusted(slot.width() * 0.2, 0, -slot.width() * 0.2, 0)
             findings = (day.reported - day.zero) * scale
             zero = day.zero * scale
-            painter.fillRect(QRectF(bar.left(), plot.bottom() - findings, bar.width(), findings), QColor("#c0392b"))
+            painter.fillRect(
+                QRectF(bar.left(), plot.bottom() - findings, bar.width(), findings), QColor("#c0392b")
+            )
             painter.fillRect(
                 QRectF(bar.left(), plot.bottom() - findings - zero, bar.width(), zero), QColor("#7fbf7f")
             )
