@@ -273,3 +273,20 @@ def test_keys_date_default_today(qtbot: Any, desk_station: Station, monkeypatch:
     assert screen.day.date().toPython() == datetime.now(SHANGHAI).date()
     screen.refresh()
     assert "FEVER_DESK_COUNTY_DB" in screen.summary.text()
+
+
+def test_a_county_user_logs_in_to_the_county_view(desk: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The county's account sees the county's view first and no patient counter; a nurse no county tab."""
+    monkeypatch.delenv("FEVER_DESK_COUNTY_DB", raising=False)
+    window, tabs = desk.window, desk.window.tabs
+
+    def visible() -> set[str]:
+        return {tabs.widget(i).__class__.__name__ for i in range(tabs.count()) if tabs.isTabVisible(i)}
+
+    window.apply_operator(Operator(uuid.uuid4(), "xian", "县卫健委", Role.COUNTY))
+    assert tabs.currentWidget() is window.county
+    assert tabs.tabText(tabs.currentIndex()) == "County"
+    assert not {"ScreeningDesk", "PharmacyScreen", "PersonSearch", "ReportsScreen"} & visible()
+    assert "FEVER_DESK_COUNTY_DB" in window.county.summary.text()  # says what it needs, asks nothing
+    window.apply_operator(Operator(uuid.uuid4(), "hu", "护士", Role.NURSE))
+    assert "CountyScreen" not in visible() and tabs.currentWidget() is window.desk
