@@ -232,7 +232,9 @@ def test_a_report_generated_on_the_desk_arrives_at_the_county(
         view.close()
     assert row.point.id == point.id and row.status.value == "on_time" and row.received.revision == 2
     # The next round (the timer's) reads the county's verdicts back.
-    outcome = _wait(qtbot, sender.finished, sender.send_now)
+    sender.timer.setInterval(50)
+    outcome = _wait(qtbot, sender.finished, sender.start)
+    sender.stop()
     assert outcome.accepted == 2 and outcome.refused == []
 
 

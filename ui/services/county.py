@@ -17,9 +17,9 @@
   ``refused`` with a reason (``fever_desk.county.signed.REASON_TEXTS``) the station shows.
 
 The report-card counts also travel inside each daily report's figures (``cards_*``); the separate
-``cards`` kind carries later changes (:func:`queue_recent_card_counts`).  Not yet: queueing automatically
-when the desk generates a report (run ``fever-desk county send`` after ``report daily``, e.g. in the same
-scheduled task).
+``cards`` kind carries later changes (:func:`queue_recent_card_counts`).  The desk runs these steps by
+itself after each report it generates and on a timer (``ui.desk.county.sending``); a station without
+the desk running runs ``fever-desk county send`` after ``report daily`` in its scheduled task.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sending to the county without a scheduled task: after each report the desk generates, and on a timer.
 
 When the Reports screen generates a daily report or a revision (``ReportsScreen.generated``), and every
-``INTERVAL_MS`` while someone is logged in, the database worker queues every new revision and the
+``INTERVAL_MS`` once someone has logged in, the database worker queues every new revision and the
 report-card counts that changed, and delivers the county outbox (``ui.services.county``) — the same steps
 as ``fever-desk county send``.  A station that is not enrolled does nothing, quietly.  What the county
 said comes back to a line on the Reports screen: sent and accepted, a refusal with its reason, or that
