@@ -168,6 +168,11 @@ def test_the_county_screen_shows_two_reports_and_the_silent_point(
         ]
         assert _cells(screen.missing) == [["泉交河镇", "沉默药店", "13707370737"]]
         assert "3 points: 2 on time, 0 late, 1 missing" in screen.summary.text()
+        set_language("zh_CN")
+        screen.retranslate()
+        assert _cells(screen.points)[2][3] == "缺报" and _cells(screen.missing)[0][1] == "沉默药店"
+        set_language("en")
+        screen.retranslate()
         assert len(screen.chart.days) == 14 and screen.chart.days[-1].reported == 2
         assert screen.chart.days[-1].expected == 3 and screen.chart.days[0].expected == 0
         screen.chart.grab()  # paints without error
@@ -197,6 +202,9 @@ def test_an_unreachable_county_is_said_on_the_screen(qtbot: Any, desk_station: S
     screen.refresh()
     qtbot.waitUntil(lambda: "cannot be reached" in screen.summary.text(), timeout=20000)
     assert screen.doc is None and screen.points.rowCount() == 0
+    screen.url.setText("sqlite:///county.sqlite3")  # a mistake a user can type: said, not a traceback
+    screen.refresh()
+    qtbot.waitUntil(lambda: "must be PostgreSQL" in screen.summary.text(), timeout=20000)
 
 
 def test_a_report_generated_on_the_desk_arrives_at_the_county(
@@ -292,3 +300,41 @@ def test_a_county_user_logs_in_to_the_county_view(desk: Any, monkeypatch: pytest
     assert "FEVER_DESK_COUNTY_DB" in window.county.summary.text()  # says what it needs, asks nothing
     window.apply_operator(Operator(uuid.uuid4(), "hu", "护士", Role.NURSE))
     assert "CountyScreen" not in visible() and tabs.currentWidget() is window.desk
+
+
+def test_a_county_outage_keeps_the_reports_and_the_desk_says_so(
+    qtbot: Any,
+    desk_station: Station,
+    county: County,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The county's address stops answering: the round says so on the Reports screen, the timer slows
+    down, the reports wait in the outbox; once the county is back the backlog arrives."""
+    import json
+
+    reports = ReportsScreen(desk_station, clock=lambda: datetime.combine(DAY, time(9, 0)).astimezone())
+    qtbot.addWidget(reports)
+    sender = CountySender(desk_station, reports)
+    with county.engine.begin() as c:
+        point = repo.add_point(c, "兰溪镇卫生院", "township_centre", "430903103", "兰溪镇", active_from=DAY)
+        code = repo.issue_code(c, point.id)
+    box: list[Any] = []
+    url = county.station_url()
+    desk_station.worker.submit(lambda ctx: station_county.enrol(ctx, url, code), box.append, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=20000)
+    enrolment = tmp_path / "desk" / "data" / "county.json"
+    kept = enrolment.read_text(encoding="utf-8")
+    port = url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)[1]
+    enrolment.write_text(kept.replace(f":{port}/", ":1/"), encoding="utf-8")  # nothing listens on port 1
+    outcome = _wait(qtbot, sender.finished, reports.generate)
+    assert (outcome.queued, outcome.sent, outcome.waiting) == (1, 0, 1) and outcome.unreachable
+    assert "cannot be reached" in sender.label.text() and "wait on this station" in sender.label.text()
+    assert sender.timer.interval() == 2 * sender.interval_ms
+    assert json.loads(kept)["point"] == point.id
+    enrolment.write_text(kept, encoding="utf-8")
+    outcome = _wait(qtbot, sender.finished, sender.send_now)
+    assert (outcome.queued, outcome.sent, outcome.waiting, outcome.unreachable) == (0, 1, 0, "")
+    assert sender.timer.interval() == sender.interval_ms
+    from db.county.ingest import ingest
+
+    assert ingest(county.engine).accepted == 1

@@ -311,5 +311,7 @@ def _first_line(error: BaseException) -> str:
 
     if isinstance(error, Problem):
         return describe_error(error)
+    if isinstance(error, ValueError):  # db.county.link: not a PostgreSQL URL; a sentence in the catalogue
+        return tr(str(error))
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
     return lines[0] if lines else type(error).__name__

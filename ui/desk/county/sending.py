@@ -6,6 +6,11 @@ report-card counts that changed, and delivers the county outbox (``ui.services.c
 as ``fever-desk county send``.  A station that is not enrolled does nothing, quietly.  What the county
 said comes back to a line on the Reports screen: sent and accepted, a refusal with its reason, or that
 the county could not be reached and the reports wait in the outbox for the next try.
+
+The rounds share the database worker with the counters, and a county that does not answer holds a round
+up to its connection timeout (5 s, ``db.county.link``); so after each unreachable round the timer waits
+twice as long (up to an hour), and back to ``INTERVAL_MS`` once the county answers.  A report generated
+meanwhile still tries at once.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from fever_desk.settings import Settings
 from ui.desk.station import Station
 
 INTERVAL_MS = 10 * 60 * 1000
+MAX_INTERVAL_MS = 60 * 60 * 1000
 
 
 @dataclass
@@ -77,6 +83,7 @@ class CountySender(QObject):
         layout = reports.layout()
         if layout is not None:
             layout.addWidget(self.label)
+        self.interval_ms = interval_ms
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.send_now)
@@ -104,6 +111,7 @@ class CountySender(QObject):
     def _done(self, outcome: Outcome | None) -> None:
         self.busy = False
         if outcome is not None:
+            self._pace(outcome)
             self._show(outcome)
         self.finished.emit(outcome)
         if self.again:
@@ -117,6 +125,11 @@ class CountySender(QObject):
         )
         self.label.show()
         self.finished.emit(None)
+
+    def _pace(self, o: Outcome) -> None:
+        """Back off while the county is away; the usual interval once it answers."""
+        slower = min(self.timer.interval() * 2, max(MAX_INTERVAL_MS, self.interval_ms))
+        self.timer.setInterval(slower if o.unreachable else self.interval_ms)
 
     def _show(self, o: Outcome) -> None:
         if not (o.queued or o.sent or o.refused or o.unreachable or o.waiting):
