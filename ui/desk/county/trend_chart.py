@@ -64,7 +64,7 @@ class TrendChart(QWidget):
                 painter.setPen(QPen(QColor("#333333"), 1.5, Qt.PenStyle.DashLine))
                 painter.drawLine(previous, expected)
             previous = expected
-            if i % 2 == len(self.days) % 2 or len(self.days) <= 7:
+            if (len(self.days) - 1 - i) % 2 == 0 or len(self.days) <= 7:  # the last day always named
                 painter.setPen(QPen(QColor("#555555")))
                 label = QRectF(slot.left() - 10, plot.bottom() + 3, slot.width() + 20, 16)
                 painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{day.day:%m-%d}")
