@@ -64,7 +64,8 @@ class ObservationScreen(QWidget):
     def show_worklist(self) -> None:
         self.stack.setCurrentWidget(self.worklist)
         self.worklist.refresh()
-        self.worklist.table.setFocus()
+        if self.isVisible():  # behind another tab the keys stay where the user is typing
+            self.worklist.table.setFocus()
 
     def register_by_hand(self) -> None:
         dialog = RegisterDialog(self.station, Origin("hand"), parent=self.window())
