@@ -29,6 +29,23 @@ def own_station() -> None:
 
 
 @contextmanager
+def own_station_while() -> Iterator[None]:
+    """``own_station`` for one measurement inside another program (a test): the variables are put back
+    afterwards, so the caller's later work does not find the bench's data folder and its key."""
+    names = ("FEVER_DESK_DATA", "FEVER_DESK_KEY_STORE")
+    before = {name: os.environ.get(name) for name in names}
+    own_station()
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
 def plain_sqlite() -> Iterator[None]:
     """New and existing plain SQLite files stay plain inside (``FEVER_DESK_PLAIN_SQLITE``): the baseline."""
     from db.cipher import ENV_PLAIN

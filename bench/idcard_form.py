@@ -200,10 +200,10 @@ def _scan_seconds(counter: _Counter) -> float:
 
 def figures(samples: int, baseline_ms: list[float]) -> list[Figure]:
     """The figures of the module docstring; ``baseline_ms`` is the raw pty read of the same run."""
-    from bench.common import own_station
+    from bench.common import own_station_while
 
-    own_station()  # the database key of the bench's files stays with them, also when run alone
-    with tempfile.TemporaryDirectory(prefix="fever-desk-idcard-bench-") as folder:
+    # the database key of the bench's files stays with them, also when run alone; put back for a test
+    with own_station_while(), tempfile.TemporaryDirectory(prefix="fever-desk-idcard-bench-") as folder:
         counter = _Counter(Path(folder))
         try:
             to_form, _ = _form_latency(counter, samples, 0.01)
