@@ -20,12 +20,15 @@ A change is written on the server and its entry appended in the same transaction
 wrote it, so a replay repeated after a crash applies each once.
 
 **While offline** (the honest minimum): a person's entry and grid read as the server gave them last on
-this counter (the people opened here lately, up to :data:`KNOWN`), with this counter's waiting changes
-on top; a person this counter never read cannot be recorded or released until the server is back
-(:class:`~db.offline.link.ServerUnavailable`, said as "the server cannot be reached").  "Already under
-observation?" sees the server's last answer for the same question and this counter's waiting
-registrations only: two counters registering the same person while both are cut off make two
-observations.  Today's worklist and the register's list need the server and say it cannot be reached.
+this counter (the people opened here lately: the last :data:`KNOWN` answers, two per person), with this
+counter's waiting changes on top; a person this counter never read cannot be recorded, released or
+marked lost until the server is back (:class:`PersonNotKnownHere`, a
+:class:`~db.offline.link.ServerUnavailable`, said in words).  "Already under observation?" sees the
+server's last answer for the same question and this counter's waiting registrations only: two counters
+registering the same person while both are cut off make two observations.  Today's worklist and the
+register's list need the server and say so (:class:`RegisterNeedsServer`), so a release or a loss to
+follow-up decided offline works for a person whose grid was opened on this counter (or who was
+registered here), not from a worklist row alone.
 """
 
 from __future__ import annotations
@@ -53,6 +56,24 @@ OBSERVATION_CHANGE = "observation.change"
 KNOWN = 256
 _DATES = ("birth_date", "last_exposure", "status_on", "release_on", "day")
 _TIMES = ("created_at", "updated_at", "status_at", "recorded_at", "temperature_measured_at")
+
+
+class RegisterNeedsServer(ServerUnavailable):
+    """Today's worklist and the register's list are answered by the server only."""
+
+    template = (
+        "The clinic server cannot be reached: today's worklist and the register's list need it. A person's "
+        "grid opened on this counter still takes half-days, kept here and sent when the server is back."
+    )
+
+
+class PersonNotKnownHere(ServerUnavailable):
+    """Offline, a person this counter never read: nothing to check the change against."""
+
+    template = (
+        "The clinic server cannot be reached, and this person's entry has not been opened on this counter: "
+        "try again when the server is back."
+    )
 
 
 class ObservationChangeRefused(DatabaseProblem):
@@ -244,7 +265,7 @@ class ResilientObservationRepository(ResilientRepository):
                 return saved
             known = self.get(observation_id, session=session)
             if known is None:
-                raise ServerUnavailable()
+                raise PersonNotKnownHere()
             return replace(
                 known,
                 status=status,
@@ -295,7 +316,7 @@ class ResilientObservationRepository(ResilientRepository):
                         version=found.version + 1,
                     )
             if found is None:
-                raise ServerUnavailable()
+                raise PersonNotKnownHere()
             return found
 
     def all_cells(self, observation_id: uuid.UUID, *, session: Session | None = None) -> list[Cell]:
@@ -313,7 +334,7 @@ class ResilientObservationRepository(ResilientRepository):
                 cell_from_row(c.values) for c in self._pending_changes(observation_id) if c.op == "cell"
             ]
             if cells is None and not any(c.op == "register" for c in self._pending_changes(observation_id)):
-                raise ServerUnavailable()  # never read here: its grid is not known
+                raise PersonNotKnownHere()  # never read here: its grid is not known
             every = [*(cells or []), *pending]
             return sorted(every, key=lambda c: (c.entry.day, str(c.entry.slot), c.version))
 
@@ -374,10 +395,10 @@ class ResilientObservationRepository(ResilientRepository):
 
     def _needs_server(self, call: Callable[[], Any], kwargs: dict[str, Any]) -> Any:
         if not reachable(self.link, kwargs.get("session")):
-            raise ServerUnavailable()
+            raise RegisterNeedsServer()
         try:
             return self._server(call)
         except SERVER_ERRORS as exc:
             if is_connection_error(exc):
-                raise ServerUnavailable() from exc
+                raise RegisterNeedsServer() from exc
             raise

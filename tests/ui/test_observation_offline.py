@@ -163,3 +163,78 @@ def test_a_status_change_the_server_cannot_apply_stays_queued_and_the_rest_arriv
     assert ctx.store.observations.primary.get(person.id).status is Status.RELEASED
     assert len(ctx.store.observations.primary.all_cells(other.id)) == 1
     assert ctx.audit.verify() is None
+
+
+@pytest.fixture
+def pg_desk(qtbot, tmp_path, desk_settings, up: Any) -> Iterator[Any]:  # noqa: F811
+    """The real desk on the shared server (running), the register's worklist shown."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.conftest import Desk, Keyboard
+    from ui.desk.app import build_window
+
+    url = up.fresh_database("obsdesk")
+    settings_path = tmp_path / "config" / "settings.json"
+    window, worker = build_window(url, desk_settings, settings_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=30000):
+        worker.start()
+    window.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
+    try:
+        yield Desk(window, url, tmp_path / "unused.sqlite3", settings_path, Keyboard(qtbot))
+    finally:
+        window.observation.grid.stop()
+        worker.stop()
+
+
+def test_on_the_desk_a_half_day_typed_while_the_server_is_down_says_saved_on_this_counter(
+    pg_desk,
+    qtbot,
+    up,  # noqa: F811
+) -> None:
+    from datetime import date, datetime, timedelta
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from fever_desk.model import Person, Sex
+    from fever_desk.observation.model import Exposure, Kind, Placement, Registration, Setting
+    from fever_desk.observation.rules import local_slot
+    from tests.ui.test_observation_desk import call, show_register
+
+    desk, kb, window = pg_desk, pg_desk.keyboard, pg_desk.window
+    Key = Qt.Key
+    person = Person(name="Sun Hua", sex=Sex.FEMALE, age=46, id_number="", phone="13700001234", address="")
+    registration_ = Registration(
+        Exposure(Kind.CLOSE_CONTACT, date.today() - timedelta(days=3)), Placement(Setting.HOME)
+    )
+    saved = call(desk, qtbot, lambda ctx: obs.register_by_hand(ctx, person, registration_))
+    window.station.announce(saved.changes)
+    screen = show_register(desk, qtbot)
+    worklist = screen.worklist
+    qtbot.waitUntil(lambda: [r.name for r in worklist.model.rows][:1] == ["Sun Hua"], timeout=10000)
+    kb.key(Key.Key_Return)
+    grid = screen.grid
+    qtbot.waitUntil(
+        lambda: grid.model.file is not None and QApplication.focusWidget() is grid.entry.temperature,
+        timeout=10000,
+    )
+    up.stop("immediate")
+    kb.type("36.5")
+    kb.key(Key.Key_F8)
+    with qtbot.waitSignal(window.station.changed, timeout=20000):
+        kb.key(Key.Key_Return)
+    qtbot.waitUntil(lambda: "本时段记录已保存在本机" in window.statusBar().currentMessage(), timeout=10000)
+    today, slot = local_slot(datetime.now().astimezone())
+    qtbot.waitUntil(
+        lambda: grid.model.data(grid.model.index_of(today, slot)).startswith("36.5"), timeout=10000
+    )
+    up.start()
+    ctx = window.worker.context
+    qtbot.waitUntil(lambda: ctx.store.outbox.count() == 0, timeout=30000)
+    cells = ctx.store.observations.primary.all_cells(saved.observation.id)
+    assert [c.entry.temperature.celsius for c in cells] == [36.5]
+    assert len(_entries(ctx, saved.observation.id)) == 2  # the registration and the half-day
