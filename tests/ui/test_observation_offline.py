@@ -238,3 +238,40 @@ def test_on_the_desk_a_half_day_typed_while_the_server_is_down_says_saved_on_thi
     cells = ctx.store.observations.primary.all_cells(saved.observation.id)
     assert [c.entry.temperature.celsius for c in cells] == [36.5]
     assert len(_entries(ctx, saved.observation.id)) == 2  # the registration and the half-day
+
+
+def test_a_half_day_typed_while_the_network_black_holes_is_kept_in_seconds_and_arrives_once(up) -> None:  # noqa: F811
+    """A server that stops answering without closing anything (``tests.black_hole``): the half-day goes
+    to the outbox when the call deadline cuts it, not after TCP gives up, and arrives once when healed."""
+    import threading
+
+    from tests.black_hole import BlackHoleProxy
+
+    url = up.fresh_database("obsbh")
+    proxy = BlackHoleProxy(up.port)
+    context = Database(url.replace(f":{up.port}/", f":{proxy.port}/"))
+    try:
+        set_actor(context, "nurse.li", "desk-1")
+        person = _registered(context, day=1).observation
+        obs.load_file(context, person.id)
+        proxy.swallow()  # the cable is pulled; nothing says so
+        box: list[Any] = []
+        worker = threading.Thread(
+            target=lambda: box.append(
+                obs.record_cell(context, person.id, entry(2, M), now=at(2), role="nurse")
+            ),
+            daemon=True,
+        )
+        worker.start()
+        worker.join(30)
+        assert not worker.is_alive(), "still waiting for the black-holed server after 30 s"
+        assert box[0].queued
+        proxy.heal()
+        assert context.store.replay().pending == 0
+        cells = context.store.observations.primary.all_cells(person.id)
+        assert [(c.entry.day, c.version) for c in cells] == [(entry(2, M).day, 1)]
+        assert len(_entries(context, person.id)) == 2
+        assert context.audit.verify() is None
+    finally:
+        context.close()
+        proxy.close()
