@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from db.audit_repository import SqlAuditRepository
 from db.deadline import CallDeadline, statement_timeout_options
+from db.observation.repository import SqlObservationRepository
 from db.offline.corrections import ResilientCorrectionRepository
 from db.offline.followups import ResilientFollowupRepository
 from db.offline.link import (
@@ -49,6 +50,7 @@ from db.offline.link import (
     is_connection_error,
     unit_of,
 )
+from db.offline.observations import ResilientObservationRepository
 from db.offline.purchases import ResilientPurchaseRepository
 from db.offline.reports import ResilientReportRepository
 from db.offline.screenings import ResilientScreeningRepository
@@ -117,6 +119,8 @@ class ResilientStore:
     corrections: ResilientCorrectionRepository | None = None
     #: Daily report generations kept while the server is away (the follow-ups' ``primary``).
     reports: ResilientReportRepository | None = None
+    #: The observation register's changes kept while the server is away (``db.offline.observations``).
+    observations: ResilientObservationRepository | None = None
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -144,8 +148,15 @@ class ResilientStore:
         self.screenings.replay()
         if self.link.online:
             self.purchases.replay()
-        # After the screenings they are about; the reports last, so the server counts what arrived.
-        for about_screenings in (self.corrections, self.followups, self.slips, self.reports):
+        # After the screenings they are about (a referral's screening before its status change); the
+        # reports last, so the server counts what arrived.
+        for about_screenings in (
+            self.observations,
+            self.corrections,
+            self.followups,
+            self.slips,
+            self.reports,
+        ):
             if self.link.online and about_screenings is not None:
                 about_screenings.replay()
         return self.status()
@@ -161,7 +172,8 @@ class ResilientStore:
 
         Only records written through the resilient repositories (a new screening or purchase, a
         follow-up result: ``db.offline.followups``, a slip print: ``db.offline.slips``, a correction:
-        ``db.offline.corrections``, a daily report generation: ``db.offline.reports``) can be queued;
+        ``db.offline.corrections``, a daily report generation: ``db.offline.reports``, a change to the
+        observation register: ``db.offline.observations``) can be queued;
         an operation whose other writes go to the session directly (an export) still needs the server
         and fails while it is away, as before (offline for those: not yet).  An
         operation must not mix the two kinds in one unit: the direct writes would not be queued."""
@@ -318,6 +330,9 @@ def open_resilient(url: str, outbox: Outbox | None = None) -> ResilientStore:
         ),
         ResilientCorrectionRepository(screenings_on_server, box, link=link, audit=trail),
         reports,
+        ResilientObservationRepository(
+            SqlObservationRepository(handle.session_factory), box, link=link, audit=trail
+        ),
     )
     store.replay()
     return store

@@ -56,7 +56,9 @@ class Database:
         self.report_cards = SqlReportCardRepository(self.handle.session_factory)
         from db.observation.repository import SqlObservationRepository
 
-        self.observations = SqlObservationRepository(self.handle.session_factory)
+        # On a shared server, the register's changes are kept in the outbox while it is away (db.offline).
+        store_observations = self.store.observations if self.store is not None else None
+        self.observations = store_observations or SqlObservationRepository(self.handle.session_factory)
         install_repositories(self)
         if self.store is not None:  # an entry made in a unit travels with its record through the outbox
             self.audit = self.store.audit

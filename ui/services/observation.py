@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db.offline.link import was_queued
 from fever_desk.accounts import Role
 from fever_desk.audit import AuditAction
 from fever_desk.identity import age_on
@@ -131,7 +132,7 @@ def _register(
         saved = repo.add(observation, session=session)
         detail = f"register source={source.value} kind={registration.exposure.kind.value}"
         audit(ctx, AuditAction.CREATE, KIND, str(saved.id), detail, session=session)
-    return ObservationSaved(saved)
+    return ObservationSaved(saved, queued=was_queued(session))
 
 
 def register_from_screening(
@@ -245,7 +246,8 @@ def _write_cell(
         action = AuditAction.CORRECT if reason is not None else AuditAction.CREATE
         audit(ctx, action, KIND, str(observation_id), f"{detail} v{cell.version}", session=session)
     # The person's details are as read at the start of the unit; a half-day changes only the grid.
-    return CellSaved(cell, replace(observation, version=observation.version + 1), cell.alert)
+    changed = replace(observation, version=observation.version + 1)
+    return CellSaved(cell, changed, cell.alert, queued=was_queued(session))
 
 
 def record_cell(
@@ -329,7 +331,7 @@ def refer(
         )
         sent = f"referred screening={saved.id}"
         audit(ctx, AuditAction.CREATE, KIND, str(observation_id), sent, session=session)
-    return Referred(referred, saved)
+    return Referred(referred, saved, queued=was_queued(session))
 
 
 # ---- outcomes --------------------------------------------------------------------------------------------
@@ -357,7 +359,7 @@ def release(
             observation_id, Status.RELEASED, today, "", operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.RELEASE, KIND, str(observation_id), f"on={today}", session=session)
-    return StatusChanged(released)
+    return StatusChanged(released, queued=was_queued(session))
 
 
 def mark_lost(
@@ -381,7 +383,7 @@ def mark_lost(
             observation_id, Status.LOST, today, reason.strip(), operator_of(ctx), at=moment, session=session
         )
         audit(ctx, AuditAction.LOST, KIND, str(observation_id), f"on={today}", session=session)
-    return StatusChanged(lost)
+    return StatusChanged(lost, queued=was_queued(session))
 
 
 # ---- files -----------------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ class ObservationSaved:
 
     observation: Observation
     existing: bool = False
+    #: the clinic server was out of reach: kept in this counter's outbox with its audit entry, sent when
+    #: it is back (``db.offline.observations``); the desk says "saved on this counter".
+    queued: bool = False
 
     @property
     def changes(self) -> Changes:
@@ -40,6 +43,9 @@ class CellSaved:
     cell: Cell
     observation: Observation
     alert: bool
+    #: the clinic server was out of reach: kept in this counter's outbox with its audit entry, sent when
+    #: it is back (``db.offline.observations``); the desk says "saved on this counter".
+    queued: bool = False
 
     @property
     def changes(self) -> Changes:
@@ -53,6 +59,9 @@ class Referred:
 
     observation: Observation
     screening: Screening
+    #: the clinic server was out of reach: kept in this counter's outbox with its audit entry, sent when
+    #: it is back (``db.offline.observations``); the desk says "saved on this counter".
+    queued: bool = False
 
     @property
     def changes(self) -> Changes:
@@ -64,6 +73,9 @@ class StatusChanged:
     """A release or a loss to follow-up."""
 
     observation: Observation
+    #: the clinic server was out of reach: kept in this counter's outbox with its audit entry, sent when
+    #: it is back (``db.offline.observations``); the desk says "saved on this counter".
+    queued: bool = False
 
     @property
     def changes(self) -> Changes:

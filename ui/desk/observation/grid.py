@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QMainWindow,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -47,6 +48,9 @@ from ui.desk.slips.panel import SlipPanel
 from ui.desk.station import Station
 from ui.desk.widgets.inputs import set_style
 from ui.services import observation as ops
+
+#: How long the status bar says a half-day was kept on this counter (ms), as for a result received back.
+QUEUED_NOTE_MS = 15_000
 
 
 class GridScreen(QWidget):
@@ -266,6 +270,10 @@ class GridScreen(QWidget):
 
     def _saved(self, where: tuple[date, Slot], saved: ops.CellSaved) -> None:
         self._in_flight.pop(where, None)
+        window = self.window()
+        if saved.queued and isinstance(window, QMainWindow):  # the shared server is away: kept here
+            text = tr("Half-day saved on this counter. It will be sent when the server is back.")
+            window.statusBar().showMessage(text, QUEUED_NOTE_MS)
         if saved.alert and saved.observation.status is Status.ACTIVE:
             self.alert_pending = True
         self.reload()
@@ -322,12 +330,13 @@ class GridScreen(QWidget):
         self.slip_panel.show_screening(screening)
         outcome = screening.outcome
         if outcome is not None:
-            self.alert.setText(
-                tr(
-                    "Referred: {disposition}.",
-                    disposition=disposition_label(outcome.disposition, current_language()),
-                )
+            said = tr(
+                "Referred: {disposition}.",
+                disposition=disposition_label(outcome.disposition, current_language()),
             )
+            if referred.queued:
+                said += " " + tr("Saved on this counter. It will be sent when the server is back.")
+            self.alert.setText(said)
             self.alert.show()
         self.slip_panel.print_button.setFocus()
         self.referred.emit(referred)

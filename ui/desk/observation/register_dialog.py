@@ -136,6 +136,12 @@ def registered_text(saved: ops.ObservationSaved) -> str:
     name, day = observation.person.name, planned_release(observation.exposure.last_date).isoformat()
     if saved.existing:
         return tr("{name} was already under observation (planned release {day}).", name=name, day=day)
+    if saved.queued:
+        return tr(
+            "{name} registered on this counter; planned release {day}. Sent when the server is back.",
+            name=name,
+            day=day,
+        )
     return tr("{name} registered for observation; planned release {day}.", name=name, day=day)
 
 

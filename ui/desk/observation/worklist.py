@@ -312,7 +312,7 @@ class WorklistScreen(QWidget):
         role, wanted = self._role(), item.id
         self.station.perform(
             lambda ctx: ops.release(ctx, wanted, role=role),
-            lambda _done: self.status.setText(tr("{name} released.", name=item.name)),
+            lambda done: self.status.setText(_kept(done, tr("{name} released.", name=item.name))),
             self._failed,
             initiator=self,
         )
@@ -338,7 +338,9 @@ class WorklistScreen(QWidget):
         role, wanted, why = self._role(), item.id, reason.strip()
         self.station.perform(
             lambda ctx: ops.mark_lost(ctx, wanted, why, role=role),
-            lambda _done: self.status.setText(tr("{name} marked lost to follow-up.", name=item.name)),
+            lambda done: self.status.setText(
+                _kept(done, tr("{name} marked lost to follow-up.", name=item.name))
+            ),
             self._failed,
             initiator=self,
         )
@@ -363,3 +365,10 @@ class WorklistScreen(QWidget):
             more = "+" if attr in getattr(self.worklist, "capped", ()) else ""  # counted only so far
             self.sections.item(number).setText(f"{number + 1}  {tr(title)} ({count}{more})")
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(WorkModel.COLUMNS) - 1)
+
+
+def _kept(done: ops.StatusChanged, said: str) -> str:
+    """``said``, and that it waits on this counter when the shared server was away (``queued``)."""
+    if not done.queued:
+        return said
+    return said + " " + tr("Saved on this counter. It will be sent when the server is back.")
