@@ -123,6 +123,14 @@ class Outbox:
         seq, k, item, payload, created, attempts, error = row
         return Pending(seq, k, item, json.loads(payload), datetime.fromisoformat(created), attempts, error)
 
+    def holds(self, item_id: str) -> bool:
+        """Is a record with this id (of any kind) still waiting here?  A record about it (a follow-up,
+        a slip print of a screening) must then wait behind it, or the server would not know what it is
+        about."""
+        with self._connect() as connection:
+            row = connection.execute("SELECT 1 FROM outbox WHERE item_id = ? LIMIT 1", (item_id,)).fetchone()
+        return row is not None
+
     def pending(self, kind: str | None = None, limit: int | None = None) -> list[Pending]:
         """Queued items, oldest first."""
         query = "SELECT seq, kind, item_id, payload, created_at, attempts, last_error FROM outbox"

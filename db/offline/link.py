@@ -182,6 +182,8 @@ class Unit:
     items: list[UnitItem] = field(default_factory=list)
     lost: bool = False
     queued: bool = False
+    #: Queued only because a record it is about still waits in the outbox (the server is there).
+    behind: bool = False
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def note(

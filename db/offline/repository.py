@@ -149,12 +149,19 @@ class ResilientRepository:
         also when the server is lost later in the unit (its audit append, its commit).  Outside a unit
         (a repository used on its own) it is queued at once.  ``about``: the record the operation's
         audit entry names, when it is not this one (a follow-up's entry is about its screening).
+        While the record ``about`` names still waits in this counter's outbox (a screening saved during
+        the outage, not sent yet), the save is queued behind it even with the server there: the replay
+        sends it after its screening, where the server would refuse it now (before: "not saved").
         """
         unit = unit_of(session)
+        behind = about is not None and self.outbox.holds(about)
         if unit is not None:
             unit.note(self.outbox, self.kind, record_id, payload, about)
             if not reachable(self.link, session):
                 unit.lost = True
+                return None
+            if behind:  # its screening is still here: sent after it, never before (the server is up)
+                unit.lost = unit.behind = True
                 return None
             try:
                 return self._server(save)
@@ -163,7 +170,9 @@ class ResilientRepository:
                     raise
                 unit.lost = True
                 return None
-        if self.link.online:
+        if behind:
+            error = "waiting for the record it is about"
+        elif self.link.online:
             try:
                 return self._server(save)
             except SERVER_ERRORS as exc:

@@ -216,7 +216,8 @@ class ResilientStore:
     def _queue(self, unit: Unit, error: BaseException | None) -> None:
         """Keep the lost unit's records, each with its audit entry; an operation cut off before its
         entry was made is not kept and fails (it did not finish, so the nurse must be told)."""
-        self.link.went_offline(error)
+        if error is not None or not unit.behind:  # behind a waiting record, the server is still there
+            self.link.went_offline(error)
         if not unit.complete():
             raise ServerUnavailable() from error
         unit.queue("offline" if error is None else first_line(error))

@@ -10,11 +10,18 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from db.engine import make_engine
 from tests.ui.conftest import Desk
-from tests.ui.test_pharmacy_screen import commit, counter, fill_routine_purchaser, key  # noqa: F401
+from tests.ui.test_pharmacy_screen import (  # noqa: F401 - counter: the imported fixture
+    commit,
+    counter,
+    fill_routine_purchaser,
+    key,
+    saved_rows,
+)
 from ui.services import screening as operations
 
 Key = Qt.Key
@@ -118,3 +125,55 @@ def test_the_pharmacy_keeps_what_was_typed_while_a_slow_registration_was_saved(
     assert screen.form.community.text() == "新桥村"  # typed after pressing save: kept
     assert screen.form.name.text() == "" and screen.form.phone.text() == ""  # the saved buyer's: cleared
     assert "新记录" in screen.status.text()
+
+
+def test_the_pharmacy_keeps_the_answers_and_medicines_given_while_a_slow_registration_was_saved(
+    qtbot,
+    counter,  # noqa: F811 - the imported fixture
+    monkeypatch,
+) -> None:
+    """Not only the text: a question answered and a medicine line added (and one being typed) after
+    pressing save stay for the next buyer, while the saved buyer's answers and medicine are cleared.
+    Before, the form cleared the questions and the medicine lines whatever was done meanwhile."""
+    from ui.services import pharmacy as pharmacy_operations
+
+    screen = counter.screen
+    form = screen.form
+    release, started = threading.Event(), threading.Event()
+    real_save = pharmacy_operations.save_purchase
+
+    def slow_save(*args, **kwargs):
+        started.set()
+        assert release.wait(30), "the test never let the save go"
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(pharmacy_operations, "save_purchase", slow_save)
+    fill_routine_purchaser()  # F8 answered every question "no"; one medicine line, 布洛芬 x2
+    key(Key.Key_Return)  # nothing in the medicine field: Enter saves
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    # The next buyer is at the counter: the pharmacist answers a question and adds his medicines.
+    first_symptom, question = next(iter(form.symptoms.fields.items()))
+    question.setFocus()
+    qtbot.waitUntil(question.hasFocus, timeout=5000)
+    key(Key.Key_Y)
+    form.drugs.drug.setFocus()
+    qtbot.waitUntil(form.drugs.drug.hasFocus, timeout=5000)
+    commit("急支糖浆")
+    key(Key.Key_Return)  # adds the line
+    commit("连花清瘟胶囊")  # typed, not added yet
+    with qtbot.waitSignal(screen.saved, timeout=30000) as saved:
+        release.set()
+    bought = saved.args[0]
+    assert [d.name for d in bought.drugs] == ["布洛芬缓释胶囊"]  # the registration as it was pressed
+    assert not any(bought.symptoms.values())
+    # What came after pressing save: still there.  What belonged to the saved buyer: cleared.
+    assert [line.name for line in form.drugs.lines()] == ["急支糖浆"]
+    assert form.drugs.drug.text() == "连花清瘟胶囊"
+    answers = form.symptoms.values()
+    assert answers[first_symptom] is True
+    assert all(value is None for item, value in answers.items() if item != first_symptom)
+    assert all(value is None for value in form.epidemiological.values().values())
+    assert form.name.text() == "" and "新记录" in screen.status.text()
+    assert QApplication.focusWidget() is form.drugs.drug  # where she was typing keeps the keyboard
+    rows = saved_rows(counter)
+    assert [[d.name for d in r.drugs] for r in rows] == [["布洛芬缓释胶囊"]]

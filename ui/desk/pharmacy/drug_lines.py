@@ -163,6 +163,16 @@ class DrugLines(QWidget):
             )
         return [*self._lines, *pending]
 
+    def lines(self) -> tuple[DrugDraft, ...]:
+        """The added lines (not the entry), for keeping what was added during a slow save."""
+        return tuple(self._lines)
+
+    def set_lines(self, lines: object) -> None:
+        """Add ``lines`` (from :meth:`lines`) after the ones there: the form was cleared before."""
+        self._lines.extend(line for line in lines if isinstance(line, DrugDraft))  # type: ignore[union-attr]
+        self._render()
+        self.changed.emit()
+
     def line_count(self) -> int:
         return len(self._lines)
 

@@ -344,10 +344,39 @@ class PharmacyForm(FieldRows, QWidget):
         self.id_info.setText(f"{sex} · {checked.birth_date:%Y-%m-%d} · {checked.region}".rstrip(" ·"))
 
     def typed_fields(self) -> dict[str, tuple[Getter, Setter]]:
-        """The text fields, for :class:`~ui.desk.widgets.typed_since.TypedSincePress` (the screen keeps
-        what is typed into them during a slow save).  Not yet: the questions and the drug lines."""
+        """What the pharmacist fills in, for :class:`~ui.desk.widgets.typed_since.TypedSincePress` (the
+        screen keeps what is typed, answered or added during a slow save): the text fields, the document
+        type, "bought for someone else", the answers to the questions (looked up when read, as a guideline
+        change swaps the groups), the medicine lines and the medicine being typed."""
         edits = [getattr(self, key) for key in (*_FIELDS, *_OTHER_FIELDS, "other_symptoms")]
-        return {e.objectName(): (e.text, e.setText) for e in edits if isinstance(e, QLineEdit)}
+        fields: dict[str, tuple[Getter, Setter]] = {
+            e.objectName(): (e.text, e.setText) for e in edits if isinstance(e, QLineEdit)
+        }
+        fields["document_type"] = (self.document_type.currentIndex, self._set_document_index)
+        fields["for_other"] = (self.for_other.isChecked, lambda on: self.for_other.setChecked(bool(on)))
+        for attr in ("symptoms", "epidemiological"):
+            fields[attr] = (self._answers_of(attr), self._set_answers_of(attr))
+        fields["drug_lines"] = (self.drugs.lines, self.drugs.set_lines)
+        fields["drug_name"] = (self.drugs.drug.text, self.drugs.drug.setText)
+        fields["drug_quantity"] = (self.drugs.quantity.value, self._set_quantity)
+        return fields
+
+    def _answers_of(self, attr: str) -> Getter:
+        return lambda: dict(getattr(self, attr).values())
+
+    def _set_answers_of(self, attr: str) -> Setter:
+        def set_answers(values: object) -> None:
+            group: QuestionGroup = getattr(self, attr)
+            chosen = values if isinstance(values, dict) else {}
+            group.set_values({**group.values(), **{k: v for k, v in chosen.items() if k in group.fields}})
+
+        return set_answers
+
+    def _set_document_index(self, index: object) -> None:
+        self.document_type.setCurrentIndex(index if isinstance(index, int) else 0)
+
+    def _set_quantity(self, value: object) -> None:
+        self.drugs.quantity.setValue(value if isinstance(value, int) else 1)
 
     def clear(self) -> None:
         for key in (*_FIELDS, *_OTHER_FIELDS, "other_symptoms"):

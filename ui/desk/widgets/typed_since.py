@@ -6,6 +6,11 @@ succeeds, the form used to clear itself for the next patient and took that typin
 :class:`TypedSincePress` remembers each field's value when save was pressed; after the save, the fields
 whose value changed since are put back into the cleared form, and the caller says so.  Fields left as
 they were belong to the saved record and are cleared as before.
+
+Two kinds of value are compared finer than as a whole, because part of them belongs to the saved record:
+a ``dict`` (a group of questions: question → answer) yields only the answers given or changed since the
+press, and a ``tuple`` (lines such as medicines) only the lines added after the ones it had then (if a
+line it had was removed or changed, the whole list now: nothing the user did is dropped).
 """
 
 from __future__ import annotations
@@ -40,8 +45,12 @@ class TypedSincePress:
         """The fields whose value differs from the one saved, with their current value."""
         if self._pressed is None:
             return {}
-        now = {name: get() for name, (get, _set) in self.fields.items()}
-        return {name: value for name, value in now.items() if value != self._pressed.get(name)}
+        changed = {}
+        for name, (get, _set) in self.fields.items():
+            value, before = get(), self._pressed.get(name)
+            if value != before:
+                changed[name] = _since(before, value)
+        return changed
 
     def restore(self, values: dict[str, object]) -> None:
         """Put ``values`` (from :meth:`changed`) back, after the form was cleared; forget the press."""
@@ -52,3 +61,12 @@ class TypedSincePress:
     def forget(self) -> None:
         """The save failed or the form was cleared on purpose: nothing to compare any more."""
         self._pressed = None
+
+
+def _since(before: object, now: object) -> object:
+    """The part of ``now`` that is new since ``before`` (see the module's docstring)."""
+    if isinstance(now, dict) and isinstance(before, dict):
+        return {key: value for key, value in now.items() if key not in before or before[key] != value}
+    if isinstance(now, tuple) and isinstance(before, tuple) and now[: len(before)] == before:
+        return now[len(before) :]
+    return now
