@@ -42,6 +42,7 @@ from fever_desk.identity import mask_id, mask_phone
 from fever_desk.observation.model import KIND_LABELS
 from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS
 from fever_desk.privacy import Permission, Permissions
+from fever_desk.settings import LOST_AFTER_DAYS_MAX
 from ui.desk.station import Station
 from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
@@ -61,13 +62,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def lost_after_days(settings: object) -> int:
-    """The setting (``observation_lost_after_days``, kept in the settings' extra keys until the settings
-    file has the field), else the register's default."""
-    value = getattr(settings, "observation_lost_after_days", None)
-    if value is None:
-        value = getattr(settings, "extra", {}).get("observation_lost_after_days", DEFAULT_LOST_AFTER_DAYS)
+    """The setting (``observation_lost_after_days``, Settings → "Lost to follow-up after (days)"), else
+    the register's default."""
+    value = getattr(settings, "observation_lost_after_days", DEFAULT_LOST_AFTER_DAYS)
     try:
-        return max(1, int(value))
+        return min(max(1, int(value)), LOST_AFTER_DAYS_MAX)  # a hand-edited file may hold anything
     except (TypeError, ValueError):
         return DEFAULT_LOST_AFTER_DAYS
 
