@@ -145,6 +145,10 @@ def test_a_registration_from_a_saved_screening_takes_no_card(
     """F6 registers the person of the stored record; a card there would show someone else's details."""
     _sim, responder = reader
     kb, window = desk.keyboard, desk.window
+    status = window.card_reader.status_widget
+    qtbot.waitUntil(lambda: status.state == "connected", timeout=5000)  # the settings applied and settled
+    window.form.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
     kb.type("Zhao Lei")
     kb.key(Key.Key_Tab)
     kb.key(Key.Key_1)
@@ -161,7 +165,6 @@ def test_a_registration_from_a_saved_screening_takes_no_card(
     desk.keyboard.key(Key.Key_F6)
     qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=5000)
     _place(qtbot, desk, responder, LI)
-    status = window.card_reader.status_widget
     qtbot.waitUntil(lambda: "已保存的记录" in status.text(), timeout=5000)
     assert hook.dialog.person_fields["name"].text() == "Zhao Lei"
     assert window.form.name.text() == "" and _views(desk) == []
