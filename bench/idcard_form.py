@@ -14,6 +14,8 @@
   skilled typist), not a measurement; for the card and the scan they are measured on this machine with
   the reader's production poll interval (card placed → form filled) and the scanner's 4 ms per key
   (first key → line added), and exclude the hand moving the card or the scanner.
+* **Unplug and replug** of the reader, as the status bar reports them, on the same counter
+  (``bench/idcard_replug.py``).
 """
 
 from __future__ import annotations
@@ -210,6 +212,9 @@ def figures(samples: int, baseline_ms: list[float]) -> list[Figure]:
             _, placed = _form_latency(counter, min(samples, 20), 0.25)  # the production poll interval
             typed = _typed_keys(counter)
             scan = _scan_seconds(counter)
+            from bench.idcard_replug import figures as replug_figures
+
+            replug = replug_figures(counter)
         finally:
             counter.close()
     ms = [s * 1000 for s in to_form]
@@ -255,4 +260,5 @@ def figures(samples: int, baseline_ms: list[float]) -> list[Figure]:
             (typed - len(counter.drug.name) - 1) * KLM_KEY_S,
             "≤ 1 s",
         ),
+        *replug,
     ]

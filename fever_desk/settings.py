@@ -18,6 +18,8 @@ from fever_desk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fever_desk.problems import Problem
 
 DEFAULT_GUIDELINE = "national-v5-outside-hubei"
+# An observation lasts 14 days: a longer silence than that can never come before the release.
+LOST_AFTER_DAYS_MAX = 14
 
 
 @dataclass
@@ -71,6 +73,9 @@ class Settings:
     idcard_baudrate: int | None = None
     # Keyboard-wedge barcode scanners: keystrokes closer than this are a scan, not a person typing.
     scanner_max_gap_ms: int = 35
+    # The observation register proposes someone as lost to follow-up after this many whole days without a
+    # reading (fever_desk.observation.rules.is_lost; its DEFAULT_LOST_AFTER_DAYS is the same 2).
+    observation_lost_after_days: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
 
     def problems(self) -> list[tuple[str, str]]:
@@ -80,6 +85,13 @@ class Settings:
             found.append(("fever_threshold_c", "The fever threshold must be between 35.0 and 40.0 °C."))
         if self.language not in LANGUAGES:
             found.append(("language", "Unknown language."))
+        if not 1 <= self.observation_lost_after_days <= LOST_AFTER_DAYS_MAX:
+            found.append(
+                (
+                    "observation_lost_after_days",
+                    "The days without a reading before someone is proposed as lost must be from 1 to 14.",
+                )
+            )
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -104,6 +116,8 @@ class Settings:
             kwargs["idcard_baudrate"] = int(kwargs["idcard_baudrate"])
         if "scanner_max_gap_ms" in kwargs:
             kwargs["scanner_max_gap_ms"] = int(kwargs["scanner_max_gap_ms"])
+        if "observation_lost_after_days" in kwargs:
+            kwargs["observation_lost_after_days"] = int(kwargs["observation_lost_after_days"])
         if not isinstance(kwargs.get("device_options", {}), dict):
             raise ValueError("device_options must be an object")
         if "area_code" in kwargs:  # a hand-edited file may write it as a number

@@ -433,9 +433,7 @@ def test_the_lost_threshold_is_read_from_the_settings_file(desk: Desk, qtbot) ->
     long_ago = datetime.now().astimezone() - timedelta(days=5)
     seed(desk, qtbot, exposed=date.today() - timedelta(days=6), now=long_ago, name="Gao Yan")
     window = desk.window
-    window.station.settings = dataclasses.replace(
-        window.station.settings, extra={"observation_lost_after_days": 9}
-    )
+    window.station.settings = dataclasses.replace(window.station.settings, observation_lost_after_days=9)
     screen = show_register(desk, qtbot)
     worklist = screen.worklist
     worklist.refresh()
@@ -443,7 +441,7 @@ def test_the_lost_threshold_is_read_from_the_settings_file(desk: Desk, qtbot) ->
         lambda: worklist.worklist is not None and worklist.worklist.lost_after_days == 9, timeout=10000
     )
     assert [i.name for i in worklist.worklist.overdue] == ["Gao Yan"] and worklist.worklist.lost == []
-    window.station.settings = dataclasses.replace(window.station.settings, extra={})
+    window.station.settings = dataclasses.replace(window.station.settings, observation_lost_after_days=2)
     worklist.refresh()
     qtbot.waitUntil(lambda: worklist.worklist.lost_after_days == 2, timeout=10000)
     assert [i.name for i in worklist.worklist.lost] == ["Gao Yan"]

@@ -39,7 +39,7 @@ def add_observation_commands(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--search", default="", metavar="TEXT", help=tr("name, ID number or phone"))
     listing.add_argument("--limit", type=int, default=500, metavar="N")
     listing.add_argument("--worklist", action="store_true", help=tr("today's worklist instead"))
-    listing.add_argument("--lost-after-days", type=int, default=2, metavar="N")
+    listing.add_argument("--lost-after-days", type=int, default=None, metavar="N")  # else the settings
     listing.set_defaults(func=cmd_list, database=OPENS_DATABASE)
 
     importing = sub.add_parser("import", help=tr("register everyone on a grid workers' list (.xlsx, .csv)"))
@@ -73,7 +73,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         now = datetime.now().astimezone()
         if args.worklist:
             work = obs.worklist(
-                context, now.date(), now, lost_after_days=args.lost_after_days, limit=args.limit
+                context,
+                now.date(),
+                now,
+                lost_after_days=args.lost_after_days or settings.observation_lost_after_days,
+                limit=args.limit,
             )
             for name in ("due_morning", "due_afternoon", "overdue", "fever", "releasable", "lost"):
                 print(f"{name}\t{work.counts[name]}")

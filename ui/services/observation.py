@@ -112,6 +112,7 @@ def _register(
     source_id: str,
     role: Role | str | None,
     now: datetime | None = None,
+    observation_id: uuid.UUID | None = None,
 ) -> ObservationSaved:
     _require(role, Permission.OBSERVE)
     moment = _now(now)
@@ -129,6 +130,8 @@ def _register(
             station_id=ctx.actor.station_id,
             operator=operator_of(ctx),
         )
+        if observation_id is not None:
+            observation.id = observation_id
         saved = repo.add(observation, session=session)
         detail = f"register source={source.value} kind={registration.exposure.kind.value}"
         audit(ctx, AuditAction.CREATE, KIND, str(saved.id), detail, session=session)
@@ -186,11 +189,13 @@ def register_by_hand(
     *,
     role: Role | str | None = None,
     now: datetime | None = None,
+    observation_id: uuid.UUID | None = None,
 ) -> ObservationSaved:
     """Register someone typed in by hand (the screen has checked the fields with
     ``fever_desk.validation``).  A person with the same ID number already under observation is returned
-    instead of registered twice."""
-    return _register(ctx, person, registration, Source.HAND, "", role, now)
+    instead of registered twice.  ``observation_id`` is the id the dialog chose beforehand, so that an ID
+    card read into it (logged under that id before the save) and the saved observation are found together."""
+    return _register(ctx, person, registration, Source.HAND, "", role, now, observation_id)
 
 
 # ---- the grid --------------------------------------------------------------------------------------------

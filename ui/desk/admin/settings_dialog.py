@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fever_desk.guidelines import shipped_guidelines
 from fever_desk.i18n import LANGUAGES, current_language, tr
 from fever_desk.reporting import cutoff_of
-from fever_desk.settings import Hospital, Settings
+from fever_desk.settings import LOST_AFTER_DAYS_MAX, Hospital, Settings
 from ui.desk.idcard.settings import CardReaderSettingsSection
 from ui.desk.runtime.background import Lookup
 from ui.desk.thermometer.settings import DeviceSettingsSection
@@ -116,6 +116,11 @@ class SettingsDialog(QDialog):
         self.retention.setObjectName("retention_days")
         self.retention.setRange(14, 3650)
         self.retention.setValue(settings.retention_days)
+        # The observation register's "lost to follow-up" proposal: at most the 14 days of an observation.
+        self.lost_after = QSpinBox(self)
+        self.lost_after.setObjectName("observation_lost_after_days")
+        self.lost_after.setRange(1, LOST_AFTER_DAYS_MAX)
+        self.lost_after.setValue(settings.observation_lost_after_days)
         self.language = QComboBox(self)
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
@@ -140,6 +145,7 @@ class SettingsDialog(QDialog):
             (tr("Daily report cutoff"), self.cutoff),
             (tr("Lock after idle (minutes)"), self.idle_minutes),
             (tr("Keep records (days)"), self.retention),
+            (tr("Observation: propose as lost after (days without a reading)"), self.lost_after),
             (tr("Language"), self.language),
         ]
         for label, widget in rows:
@@ -220,6 +226,7 @@ class SettingsDialog(QDialog):
         s.report_cutoff = self.cutoff.time().toString("HH:mm")
         s.idle_lock_minutes = self.idle_minutes.value()
         s.retention_days = self.retention.value()
+        s.observation_lost_after_days = self.lost_after.value()
         s.area_code, s.setup_done = self._setup
         return self.card_reader.apply_to(self.device.apply_to(s))
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from devices.idcard.card import IdCard
 from devices.idcard.reader import CardRead, CardReadError
@@ -80,10 +81,22 @@ class CardReaderController(QObject):
             self._watched.add(key)
             cleared.connect(lambda: self._form_cleared(key))
 
+    def front(self) -> QWidget | None:
+        """The form a card goes to: a dialog in front that takes cards (``id_card_slots``, e.g. the
+        observation registration), else the tab's form."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None and callable(getattr(modal, "id_card_slots", None)):
+            return modal
+        return self._form
+
     def filler(self, form: QWidget, other: bool = False) -> CardFiller | None:
-        """The form's filler (made on first use), or None for a form that takes no cards."""
+        """The form's filler (made on first use), or None for a form that takes no cards.
+
+        A dialog is made and deleted each time it opens, and a new one may get a deleted one's ``id``:
+        a filler whose Qt object went with its form is made again."""
         key = (id(form), other)
-        if key not in self._fillers:
+        cached = self._fillers.get(key)
+        if cached is None or not shiboken6.isValid(cached) or cached.parent() is not form:
             slots = slots_for(form, other)
             if slots is None:
                 return None
@@ -92,7 +105,7 @@ class CardReaderController(QObject):
 
     def _form_cleared(self, form_key: int) -> None:
         for (key, _other), filler in self._fillers.items():
-            if key == form_key:
+            if key == form_key and shiboken6.isValid(filler):
                 filler.forget()
 
     # ---- lifecycle ------------------------------------------------------------------------------------
@@ -142,7 +155,7 @@ class CardReaderController(QObject):
 
     def _on_card(self, read: CardRead) -> None:
         card = read.card
-        form = self._form
+        form = self.front()
         if form is None or not form.isVisible():
             self.status_widget.show_hint(tr("Card read, but no form is open to take it."))
             return
@@ -157,6 +170,9 @@ class CardReaderController(QObject):
             return
         other = for_other_person(form)
         filler = self.filler(form, other)
+        if filler is None and callable(getattr(form, "id_card_slots", None)):
+            self.status_widget.show_hint(tr("Card not used: this form takes the person from a saved record."))
+            return
         if filler is None:
             self.status_widget.show_hint(tr("Card read, but no form is open to take it."))
             return
@@ -204,6 +220,8 @@ class CardReaderController(QObject):
             return record_card_read(ctx, kind, record_id, expired=expired, other_person=other)
 
         def show(_entry: object) -> None:
+            if not shiboken6.isValid(filler):
+                return  # the dialog was closed meanwhile
             if str(getattr(form, "record_id", "")) != record_id:
                 return  # the form was saved or cleared meanwhile: the card belongs to no one on it now
             filler.fill(card, today)

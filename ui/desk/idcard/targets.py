@@ -3,8 +3,8 @@
 The screening form: name, sex, "age or birth date" (the card's birth date), ID number, address.  The
 pharmacy form: the buyer's name, document type (resident ID), number and address; or, when "buying for
 someone else" is open and the buyer's part already holds a number (or the cursor is in the other
-person's part), that person's name and ID number.  A form of its own kind (the observation register,
-later) offers ``id_card_slots(other: bool) -> list[Slot]`` and needs nothing here.
+person's part), that person's name and ID number.  A form of its own kind (the observation
+registration) offers ``id_card_slots(other: bool) -> list[Slot] | None`` and needs nothing here.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def slots_for(form: Any, other: bool) -> list[Slot] | None:
     """The form's slots, or None for a form that takes no cards."""
     own = getattr(form, "id_card_slots", None)
     if callable(own):
-        return list(own(other))
+        slots = own(other)  # None: this form (e.g. a registration from a saved record) takes no card
+        return None if slots is None else list(slots)
     if hasattr(form, "document_type") and hasattr(form, "other_name"):
         return pharmacy_slots(form, other)
     if hasattr(form, "questionnaire") and hasattr(form, "age"):

@@ -33,6 +33,8 @@ from fever_desk.model import Person, Sex
 from fever_desk.observation.model import Exposure, Kind, Placement, Registration, Setting
 from fever_desk.observation.rules import OBSERVATION_DAYS, day_number, day_one, planned_release
 from fever_desk.validation import check_phone
+from ui.desk.idcard.fill import Slot
+from ui.desk.observation.card import registration_slots
 from ui.desk.screening.form import parse_date
 from ui.desk.station import Station
 from ui.desk.widgets.field_rows import ERROR_STYLE
@@ -146,15 +148,20 @@ def registered_text(saved: ops.ObservationSaved) -> str:
 
 
 class RegisterDialog(QDialog):
-    """Emits ``registered`` with the operation's ``ObservationSaved`` once stored."""
+    """Emits ``registered`` with the operation's ``ObservationSaved`` once stored.
+
+    An ID card on the reader fills a by-hand registration (``id_card_slots``, ``observation/card.py``);
+    the read is logged under ``record_id``, the id the observation is then saved under."""
 
     registered = Signal(object)
+    id_card_record_kind = "observation"
 
     def __init__(
         self, station: Station, origin: Origin, person: Person | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.station, self.origin = station, origin
+        self.record_id = uuid.uuid4()
         self.setObjectName("register_observation")
         self.setWindowTitle(tr("Register for 14-day observation"))
         outer = QVBoxLayout(self)
@@ -261,6 +268,9 @@ class RegisterDialog(QDialog):
         super().showEvent(event)
         self.activateWindow()
         self.first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def id_card_slots(self, _other: bool = False) -> list[Slot] | None:
+        return registration_slots(self)
 
     # ---- building -----------------------------------------------------------------------------------
     def _line(self, name: str, max_length: int) -> QLineEdit:
@@ -375,7 +385,7 @@ class RegisterDialog(QDialog):
         operator = self.station.operator
         role = operator.role if operator is not None else None
         origin = self.origin
-        record_id = origin.record_id
+        record_id, new_id = origin.record_id, self.record_id
 
         def job(ctx: object) -> ops.ObservationSaved:
             if origin.kind == "screening" and record_id is not None:
@@ -383,7 +393,7 @@ class RegisterDialog(QDialog):
             if origin.kind == "purchase" and record_id is not None:
                 return ops.register_from_purchase(ctx, record_id, registration, role=role)  # type: ignore[arg-type]
             assert person is not None
-            return ops.register_by_hand(ctx, person, registration, role=role)  # type: ignore[arg-type]
+            return ops.register_by_hand(ctx, person, registration, role=role, observation_id=new_id)  # type: ignore[arg-type]
 
         self.station.perform(job, self._saved, self._failed, initiator=self)
 

@@ -11,6 +11,7 @@ ID numbers and phones are masked: the people queueing behind can see the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import (
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
@@ -40,8 +42,9 @@ from fever_desk.accounts import Role
 from fever_desk.i18n import tr
 from fever_desk.identity import mask_id, mask_phone
 from fever_desk.observation.model import KIND_LABELS
-from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS
+from fever_desk.observation.rules import DEFAULT_LOST_AFTER_DAYS, local_slot
 from fever_desk.privacy import Permission, Permissions
+from fever_desk.settings import LOST_AFTER_DAYS_MAX
 from ui.desk.station import Station
 from ui.desk.widgets.follow_changes import FollowChanges
 from ui.desk.widgets.inputs import read_only_rows
@@ -58,16 +61,16 @@ SECTIONS = (
     ("lost", "Lost to follow-up"),
 )
 Index = QModelIndex | QPersistentModelIndex
+#: How often the worklist looks whether noon or midnight has passed (see ``WorklistScreen.turn_half_day``).
+HALF_DAY_CHECK_MS = 30_000
 
 
 def lost_after_days(settings: object) -> int:
-    """The setting (``observation_lost_after_days``, kept in the settings' extra keys until the settings
-    file has the field), else the register's default."""
-    value = getattr(settings, "observation_lost_after_days", None)
-    if value is None:
-        value = getattr(settings, "extra", {}).get("observation_lost_after_days", DEFAULT_LOST_AFTER_DAYS)
+    """The setting (``observation_lost_after_days``, Settings → "Lost to follow-up after (days)"), else
+    the register's default."""
+    value = getattr(settings, "observation_lost_after_days", DEFAULT_LOST_AFTER_DAYS)
     try:
-        return max(1, int(value))
+        return min(max(1, int(value)), LOST_AFTER_DAYS_MAX)  # a hand-edited file may hold anything
     except (TypeError, ValueError):
         return DEFAULT_LOST_AFTER_DAYS
 
@@ -151,6 +154,8 @@ class WorklistScreen(QWidget):
         self.station = station
         self.worklist: ops.Worklist | None = None
         self.section = 0
+        #: The wall clock the list is made for; a test puts its own instant here.
+        self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
         layout = QVBoxLayout(self)
         self.title = QLabel(self)
         font = self.title.font()
@@ -195,6 +200,14 @@ class WorklistScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+I"), self, self.import_requested.emit, context=context)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh, context=context)
         self.follow = FollowChanges(station, self, wants, self.refresh)
+        # Noon turns the morning's list into the afternoon's, and midnight starts a new day, with nobody
+        # pressing F5: a check every half minute rather than one timer set for 12:00, which would fire
+        # late after the machine slept and miss a clock set right.
+        self.half_day_timer = QTimer(self)
+        self.half_day_timer.setObjectName("worklist_half_day")
+        self.half_day_timer.setInterval(HALF_DAY_CHECK_MS)
+        self.half_day_timer.timeout.connect(self.turn_half_day)
+        self.half_day_timer.start()
         station.on_db_ready(self.refresh)
         self.retranslate()
         self.sections.setCurrentRow(0)
@@ -203,7 +216,7 @@ class WorklistScreen(QWidget):
     def refresh(self) -> None:
         if not self.station.db_ready:
             return
-        now = datetime.now().astimezone()
+        now = self.clock()
         days = lost_after_days(self.station.settings)
         self.loading = True
         self.station.worker.submit(
@@ -211,6 +224,12 @@ class WorklistScreen(QWidget):
             self._loaded,
             self._failed_load,
         )
+
+    def turn_half_day(self) -> None:
+        """Reload once the clock has left the half-day the list was made for (noon, midnight)."""
+        shown = self.worklist
+        if shown is not None and not self.loading and local_slot(self.clock()) != (shown.day, shown.slot):
+            self.refresh()
 
     def _failed_load(self, error: BaseException) -> None:
         if self.open_pending:
@@ -235,10 +254,15 @@ class WorklistScreen(QWidget):
         return super().eventFilter(watched, event)
 
     def _loaded(self, worklist: ops.Worklist) -> None:
+        before = self.worklist
         self.loading = False
         self.worklist = worklist
         self.retranslate()
-        if self.section == 0 and not worklist.due_morning and worklist.due_afternoon:
+        turned = before is not None and (before.day, before.slot) != (worklist.day, worklist.slot)
+        if turned and self.section in (0, 1):  # noon or midnight: the due list of the half-day begun
+            self.section = worklist.slot.index
+            self.sections.setCurrentRow(self.section)
+        elif self.section == 0 and not worklist.due_morning and worklist.due_afternoon:
             self.section = 1  # the afternoon: the morning's list is empty by then
             self.sections.setCurrentRow(1)
         self.choose(self.section)
