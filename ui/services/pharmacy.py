@@ -28,12 +28,13 @@ from ui.services.audit_hooks import audit
 from ui.services.changes import NOTHING, Changes
 from ui.services.context import DeskContext
 from ui.services.screening import (
-    RecordGone,
     ScreeningSaved,
+    day_of,
     is_queued,
     local_day_bounds,
     operator_of,
     removed_on_failure,
+    stored,
 )
 
 if TYPE_CHECKING:
@@ -142,16 +143,12 @@ def _lock_purchaser(ctx: PharmacyContext, session: Session, id_number: str, phon
 
 
 def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:
-    start, end = local_day_bounds(day)
-    rows = ctx.purchases.day_lines(start, end, search=search, limit=limit)
-    return PurchaseDay(rows, ctx.purchases.counts(start, end))
+    return PurchaseDay(*day_of(ctx.purchases, day, search, limit))
 
 
 def get_purchase(ctx: PharmacyContext, purchase_id: uuid.UUID) -> Purchase:
-    """The whole stored purchase behind a list row (the full ID shown on request)."""
-    found = ctx.purchases.get(purchase_id)
-    if found is None:
-        raise RecordGone()
+    """The whole purchase behind a list row (the full ID shown on request)."""
+    found: Purchase = stored(ctx.purchases, purchase_id)
     return found
 
 

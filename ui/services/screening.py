@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
@@ -147,17 +148,27 @@ def correct_screening(ctx: DeskContext, screening: Screening, operator: str, rea
     return ScreeningSaved(corrected, was_queued(session), card_made=card is not None)
 
 
-def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:
+def day_of(repository: Any, day: date, search: str, limit: int) -> tuple[Any, Any]:
+    """A counter's day list (light lines, ``fever_desk.day_lines``) and figures, from either register."""
     start, end = local_day_bounds(day)
-    rows = ctx.screenings.day_lines(start, end, search=search, limit=limit)
-    return DayView(rows, ctx.screenings.counts(start, end))
+    return repository.day_lines(start, end, search=search, limit=limit), repository.counts(start, end)
+
+
+def stored(repository: Any, record_id: uuid.UUID) -> Any:
+    """The whole stored record behind a list row; :class:`RecordGone` when it is no longer stored."""
+    found = repository.get(record_id)
+    if found is None:
+        raise RecordGone()
+    return found
+
+
+def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:
+    return DayView(*day_of(ctx.screenings, day, search, limit))
 
 
 def get_screening(ctx: DeskContext, screening_id: uuid.UUID) -> Screening:
-    """The whole stored screening behind a list row (opened to correct, print or record a result)."""
-    found = ctx.screenings.get(screening_id)
-    if found is None:
-        raise RecordGone()
+    """The whole screening behind a list row (opened to correct, print or record a result)."""
+    found: Screening = stored(ctx.screenings, screening_id)
     return found
 
 
