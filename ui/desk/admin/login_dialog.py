@@ -220,7 +220,7 @@ class LoginDialog(QDialog):
 
             return log_in(ctx, username, password, station_id)
 
-        self.station.worker.submit(job, self._login_done, self._failed)
+        self.station.perform(job, self._login_done, self._failed)  # a write: attempts and its entry
 
     def _login_done(self, outcome: LoginOutcome) -> None:
         from fever_desk.accounts import LoginStatus
