@@ -268,7 +268,8 @@ class WorklistScreen(QWidget):
         if self.model.rows:
             self.table.selectRow(row)
             self.table.setCurrentIndex(self.model.index(row, 0))
-        self.table.setFocus()
+        if self.table.isVisible():  # a load behind another tab must not take the keys from its form
+            self.table.setFocus()
 
     def current(self) -> ops.WorkItem | None:
         index = self.table.currentIndex()
