@@ -11,13 +11,9 @@ The GUI thread hop is not included yet; the lead extends this to the Qt signal d
 
 from __future__ import annotations
 
-import os
-import select
-import threading
-import time
-
 from bench.common import Figure, median, percentile
-from devices.base import Item, Reading
+from bench.pty_latency import session_latency
+from devices.base import Reading
 from devices.registry import DeviceConfig
 from devices.session import DeviceSession
 from devices.simulator import PtySimulator
@@ -26,70 +22,23 @@ SAMPLES = 200
 TIMEOUT_S = 30.0
 
 
-def _baseline(sim: PtySimulator, samples: int) -> list[float]:
-    """Write 9 bytes on the master, time until a thread blocked in os.read on the slave has them."""
-    got = threading.Event()
-    stop = threading.Event()
-    read_at: list[float] = []
-
-    def reader() -> None:
-        while not stop.is_set():
-            ready, _, _ = select.select([sim.slave_fd], [], [], 0.1)
-            if ready:
-                os.read(sim.slave_fd, 64)
-                read_at.append(time.perf_counter())
-                got.set()
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    out = []
-    for _ in range(samples):
-        got.clear()
-        started = time.perf_counter()
-        os.write(sim.master_fd, b"\xfe\xac\x24\x3e\x00\x00\x00\x00\x0c")
-        if not got.wait(1.0):
-            raise RuntimeError("raw pty read did not return")
-        out.append((read_at[-1] - started) * 1000)
-    stop.set()
-    thread.join(1.0)
-    return out
-
-
 def _session_latency(protocol: str, options: dict, samples: int) -> tuple[list[float], list[float]]:
     """Latencies (ms) of the session path, and the raw-read baseline on the same pty."""
-    written: dict[bytes, list[float]] = {}
-    lock = threading.Lock()
-
-    def on_write(data: bytes, at: float) -> None:
-        with lock:
-            written.setdefault(data.rstrip(b"\r\n"), []).append(at)
-
     sim = PtySimulator(protocol, {"seed": 1, "stream_interval": 0.01}, on_write=None)
     try:
-        baseline = _baseline(sim, samples)
-        sim.on_write = on_write
-        latencies: list[float] = []
-        done = threading.Event()
-
-        def on_reading(item: Item) -> None:
-            now = time.perf_counter()
-            if not isinstance(item, Reading):
-                return
-            with lock:
-                stamps = written.get(item.raw)
-                sent = stamps.pop(0) if stamps else None
-            if sent is not None and not done.is_set():
-                latencies.append((now - sent) * 1000)
-                if len(latencies) >= samples:
-                    done.set()
-
-        session = DeviceSession(DeviceConfig(protocol, sim.path, options=options), on_reading).start()
-        try:
-            if not done.wait(TIMEOUT_S):
-                raise RuntimeError(f"{protocol}: only {len(latencies)} readings in {TIMEOUT_S} s")
-        finally:
-            session.stop()
-        return latencies[:samples], baseline
+        return session_latency(
+            sim,
+            samples,
+            baseline_payload=b"\xfe\xac\x24\x3e\x00\x00\x00\x00\x0c",
+            written_key=lambda data: data.rstrip(b"\r\n"),
+            delivered=Reading,
+            delivered_key=lambda reading: reading.raw,
+            open_session=lambda callback: DeviceSession(
+                DeviceConfig(protocol, sim.path, options=options), callback
+            ).start(),
+            timeout=TIMEOUT_S,
+            what=f"{protocol} readings",
+        )
     finally:
         sim.unplug()
 

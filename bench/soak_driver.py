@@ -214,13 +214,35 @@ def rss_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _sqlite_memory_used() -> Callable[[], int]:
+    """SQLCipher's own heap (``sqlite3_memory_used``: every connection's page cache, its statements):
+    the part of RSS that fills towards ``db.cipher.CACHE_KIB`` per connection as the file grows, and
+    stops there.  0 when the library does not export it."""
+    import ctypes
+
+    try:
+        from sqlcipher3 import _sqlite3  # type: ignore[attr-defined]
+
+        used = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except (ImportError, OSError, AttributeError):
+        return lambda: 0
+    used.restype = ctypes.c_int64
+    return lambda: int(used())
+
+
+sqlite_bytes = _sqlite_memory_used()
+
+
 @dataclass
 class Run:
-    """One counter's soak: per save, Enter → confirmed save (ms) and RSS after it (arrays made before
-    the day starts); per window of saves, the timer's lateness p99 and the GUI thread's CPU p99."""
+    """One counter's soak: per save, Enter → confirmed save (ms), RSS and SQLCipher's heap after it
+    (arrays made before the day starts); per window of saves, the timer's lateness p99 and the GUI
+    thread's CPU p99."""
 
     latencies: array[float]
     rss: array[int]
     window: int
+    sqlite: array[int] = field(default_factory=lambda: array("q"))
+    connections: int = 1
     late_p99: list[float] = field(default_factory=list)
     work_p99: list[float] = field(default_factory=list)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from db.day_lines import purchase_lines
 from db.models import to_utc
 from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
@@ -28,6 +29,7 @@ from db.record_cache import RawRows, RecordCache, read_list
 from db.repositories import ChangeToken, insert_if_absent  # the same change token as the screenings
 from db.search import NotIndexed, list_query
 from db.transactions import joined
+from fever_desk.day_lines import PurchaseLine
 from fever_desk.pharmacy import Purchase
 
 _IN_CHUNK = 500  # bound parameters per IN (...) when loading drug lines
@@ -169,6 +171,13 @@ class SqlPurchaseRepository:
                 lambda rows: self._with_lines(session, rows),
                 lambda purchase: (purchase.id,),
             )
+
+    def day_lines(
+        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
+    ) -> list[PurchaseLine]:
+        """What the register list shows of :meth:`between`'s purchases, read light (``db.day_lines``)."""
+        with self._sessions() as session, session.begin():
+            return purchase_lines(session, start, end, search, limit)
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:

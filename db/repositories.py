@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Insert, Select, Table, case, func, insert,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from db.day_lines import screening_lines
 from db.mapping import (
     KEPT_ON_CORRECTION,
     row_from_snapshot,
@@ -30,6 +31,7 @@ from db.models import REVISION, SCREENING, to_utc
 from db.record_cache import RawRows, RecordCache, read_list
 from db.search import list_query
 from db.transactions import joined
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 from fever_desk.ports import Clock
 
@@ -218,6 +220,14 @@ class SqlScreeningRepository:
                 lambda rows: [screening_from_row(row) for row in rows],
                 lambda screening: (screening.id, screening.version),
             )
+
+    def day_lines(
+        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
+    ) -> list[ScreeningLine]:
+        """What the day list shows of :meth:`between`'s records, read light (``db.day_lines``): the list
+        loads a record with :meth:`get` only when a row is opened."""
+        with self._sessions() as session, session.begin():
+            return screening_lines(session, start, end, search, limit)
 
     @staticmethod
     def list_query(start: datetime, end: datetime, search: str, limit: int) -> Select[Any]:

@@ -25,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 ENV_BIN = "FEVER_DESK_PG_BIN"  # a folder holding initdb and pg_ctl, when they are not found by themselves
@@ -211,3 +212,20 @@ def start_cluster(*, durable: bool = False) -> PgCluster:
         cluster.destroy()
         raise
     return cluster
+
+
+@contextlib.contextmanager
+def private_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
+    """A fixture's own started cluster (``with private_cluster() as cluster: yield cluster``), destroyed
+    at the end.
+    Without PostgreSQL the test is skipped naming the package (failed when CI requires the service)."""
+    from tests.services import ENV_REQUIRE_PG, service_missing
+
+    try:
+        cluster = start_cluster(durable=durable)
+    except PgUnavailable as exc:
+        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()

@@ -25,6 +25,7 @@ from db.offline.repository import ResilientRepository, person_matches
 from db.pharmacy_mapping import drug_values, purchase_from_row, purchase_values
 from db.pharmacy_repository import PurchaseCounts
 from db.repositories import ChangeToken, insert_if_absent
+from fever_desk.day_lines import PurchaseLine
 from fever_desk.pharmacy import Purchase
 
 PURCHASE_ADD = "purchase.add"
@@ -141,6 +142,24 @@ class ResilientPurchaseRepository(ResilientRepository):
                 lambda p: start <= p.created_at < end and purchase_matches(p, search),
                 limit=limit,
             )
+
+    def day_lines(
+        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
+    ) -> list[PurchaseLine]:
+        """:meth:`between` read light (``fever_desk.day_lines``), the pending saves merged in."""
+        with self._lock:
+            key = ("lines", start, end, search, limit)
+            call = lambda: self.primary.day_lines(start, end, search=search, limit=limit)  # noqa: E731
+            rows = list(self._read(key, call) or [])
+            seen = {line.id for line in rows}
+            extra = [
+                PurchaseLine.of(p)
+                for p in self._pending()
+                if p.id not in seen and start <= p.created_at < end and purchase_matches(p, search)
+            ]
+            if not extra:
+                return rows
+            return sorted([*rows, *extra], key=lambda p: p.created_at or start, reverse=True)[:limit]
 
     def export_rows(
         self, start: datetime, end: datetime, *, session: Session | None = None

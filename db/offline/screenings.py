@@ -37,6 +37,7 @@ from db.offline.link import (
 )
 from db.offline.repository import ResilientRepository, person_matches
 from db.repositories import ChangeToken, insert_if_absent
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.model import DayCounts, Disposition, Screening, ScreeningRevision
 
 SCREENING_ADD = "screening.add"
@@ -201,6 +202,28 @@ class ResilientScreeningRepository(ResilientRepository):
             if extra:
                 rows = sorted([*rows, *extra], key=lambda s: s.created_at or start, reverse=True)[:limit]
             return rows if self.corrections is None else self.corrections.overlay(rows)
+
+    def day_lines(
+        self, start: datetime, end: datetime, *, search: str = "", limit: int = 500
+    ) -> list[ScreeningLine]:
+        """:meth:`between` read light (``fever_desk.day_lines``): the server's lines (or the last seen)
+        with the pending local saves merged in."""
+        with self._lock:
+            key = ("lines", start, end, search, limit)
+            call = lambda: self.primary.day_lines(start, end, search=search, limit=limit)  # noqa: E731
+            rows = list(self._read(key, call) or [])
+            seen = {line.id for line in rows}
+            extra = [
+                ScreeningLine.of(s)
+                for s in self._pending_records()
+                if s.id not in seen
+                and s.created_at is not None
+                and start <= s.created_at < end
+                and matches(s, search)
+            ]
+            if not extra:
+                return rows
+            return sorted([*rows, *extra], key=lambda s: s.created_at or start, reverse=True)[:limit]
 
     def counts(self, start: datetime, end: datetime) -> DayCounts:
         """The server's counts (or the last seen) plus the pending saves in the window."""

@@ -63,17 +63,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[object]:
     """The session's private PostgreSQL server (``tests.pg.PgCluster``), stopped and removed at the end."""
-    from tests.pg import PgUnavailable, start_cluster
-    from tests.services import ENV_REQUIRE_PG, service_missing
+    from tests.pg import private_cluster
 
-    try:
-        cluster = start_cluster()
-    except PgUnavailable as exc:
-        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
-    try:
+    with private_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.destroy()
 
 
 @pytest.fixture(params=ENGINES)

@@ -36,17 +36,10 @@ DAY = datetime(2020, 2, 3, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[object]:
-    from tests.pg import PgUnavailable, start_cluster
-    from tests.services import ENV_REQUIRE_PG, service_missing
+    from tests.pg import private_cluster
 
-    try:
-        cluster = start_cluster()
-    except PgUnavailable as exc:
-        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
-    try:
+    with private_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.destroy()
 
 
 @pytest.fixture
@@ -162,12 +155,14 @@ def test_offline_reads_keep_what_the_server_gave_last_and_corrections_are_kept(u
         first = repo.add(make_screening("早", created_at=DAY + timedelta(hours=8)))
         window = (DAY, DAY + timedelta(days=1))
         assert [s.id for s in repo.between(*window)] == [first.id]
+        assert [s.id for s in repo.day_lines(*window)] == [first.id]  # the desk's list, remembered
         assert repo.counts(*window).screened == 1  # the desk reads the list and figures together
         token = repo.change_token(*window)
         up.stop("fast")
         second = repo.add(make_screening("晚", created_at=DAY + timedelta(hours=9)))
         assert not repo.online and repo.pending_count() == 1 and repo.pending_ids() == {second.id}
         assert [s.person.name for s in repo.between(*window)] == ["晚", "早"]
+        assert [s.name for s in repo.day_lines(*window)] == ["晚", "早"]  # the pending save is listed
         assert repo.counts(*window).screened == 2
         assert repo.get(second.id) == second
         assert repo.changed_since(token, *window) is not None  # the pending save changes the list
@@ -229,11 +224,13 @@ def test_pharmacy_registrations_wait_in_the_same_outbox_and_the_repeat_check_see
         window = (DAY, DAY + timedelta(days=1))
         first = purchases.add(purchase(at=DAY + timedelta(hours=8)))
         assert purchases.counts(*window).purchasers == 1 and len(purchases.between(*window)) == 1
+        assert len(purchases.day_lines(*window)) == 1  # read online, remembered for the outage
         up.stop("immediate")
         second = purchases.add(purchase(at=DAY + timedelta(hours=9)))
         assert store.status().pending == 1
         assert not store.link.online and store.screenings.online is False
         assert [p.id for p in purchases.between(*window)] == [second.id, first.id]
+        assert [p.id for p in purchases.day_lines(*window)] == [second.id, first.id]
         assert purchases.counts(*window).purchasers == 2
         assert second.id in {p.id for p in purchases.recent_for(ID_NUMBER, "", DAY)}
         with pytest.raises(ServerUnavailable):

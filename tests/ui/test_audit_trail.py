@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine
 from tests.ui.conftest import Desk
+from tests.ui.rows import open_first_row
 from ui.cli.main import main
 from ui.services.audit_hooks import set_actor
 
@@ -29,8 +30,8 @@ def test_save_and_correction_are_in_the_trail_and_the_chain_verifies(desk: Desk,
     kb.key(Qt.Key.Key_F8)
     with qtbot.waitSignal(window.day_loaded, timeout=10000):
         kb.key(Qt.Key.Key_Return)
-    saved = window.today.model.rows[0]
-    form.load_for_correction(saved)
+    saved = open_first_row(qtbot, window.today)  # as a nurse does: double-click, the record loads
+    assert form.editing is not None and form.editing.id == saved.id
     form.age.setText("30")
     form.correction_reason.setText("typo")
     with qtbot.waitSignal(window.day_loaded, timeout=10000):

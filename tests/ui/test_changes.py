@@ -186,7 +186,7 @@ def test_another_counters_record_reloads_the_list(qtbot, station: Station, day_l
     elsewhere = make_screening("别的窗口", created_at=datetime.now().astimezone())
     on_worker(qtbot, station, lambda ctx: ctx.screenings.add(replace(elsewhere, station_id="desk-2")))
     qtbot.waitUntil(lambda: len(widget.loads) == 3, timeout=10000)
-    assert {s.person.name for s in widget.loads[-1]} == {"本台", "别的窗口"}
+    assert {s.name for s in widget.loads[-1]} == {"本台", "别的窗口"}
 
 
 def test_a_search_or_a_record_of_another_day_reloads_instead(qtbot, station: Station, day_list) -> None:
@@ -195,13 +195,13 @@ def test_a_search_or_a_record_of_another_day_reloads_instead(qtbot, station: Sta
     qtbot.waitUntil(lambda: len(widget.loads) == 3, timeout=10000)
     save(qtbot, station, loader, make_screening("王五", created_at=None))
     qtbot.waitUntil(lambda: len(widget.loads) == 4, timeout=10000)
-    assert widget.inserted == [] and [s.person.name for s in widget.loads[-1]] == ["王五"]
+    assert widget.inserted == [] and [s.name for s in widget.loads[-1]] == ["王五"]
     loader.search("")
     qtbot.waitUntil(lambda: len(widget.loads) == 5, timeout=10000)
     loader.day = date.today() - timedelta(days=1)  # the list still shows yesterday: midnight has passed
     save(qtbot, station, loader, make_screening("赵六", created_at=None))
     qtbot.waitUntil(lambda: len(widget.loads) == 6, timeout=10000)
-    assert widget.inserted == [] and [s.person.name for s in widget.loads[-1]] == ["赵六", "王五"]
+    assert widget.inserted == [] and [s.name for s in widget.loads[-1]] == ["赵六", "王五"]
 
 
 # ---- the real screens, with no main window between them ----------------------------------------------

@@ -35,14 +35,9 @@ NURSE, NURSE_PASSWORD = "nurse.li", "correct horse"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[object]:
-    from tests.pg import TEMPLATE, PgUnavailable, start_cluster
-    from tests.services import ENV_REQUIRE_PG, service_missing
+    from tests.pg import TEMPLATE, private_cluster
 
-    try:
-        cluster = start_cluster()
-    except PgUnavailable as exc:
-        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
-    try:
+    with private_cluster() as cluster:
         hba = cluster.data / "pg_hba.conf"
         checked = "".join(
             f"host all {role} {net} scram-sha-256\n"
@@ -66,8 +61,6 @@ def server() -> Iterator[object]:
         finally:
             handle.close()
         yield cluster
-    finally:
-        cluster.destroy()
 
 
 def url(cluster, *, user: str = COUNTER, password: str = COUNTER_PASSWORD) -> str:

@@ -156,17 +156,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server() -> Iterator[object]:
     """A cluster of this module's own: the session's shared one must not be crashed under other tests."""
-    from tests.pg import PgUnavailable, start_cluster
-    from tests.services import ENV_REQUIRE_PG, service_missing
+    from tests.pg import private_cluster
 
-    try:
-        cluster = start_cluster()
-    except PgUnavailable as exc:
-        service_missing("a PostgreSQL server", "postgresql", detail=str(exc), also=(ENV_REQUIRE_PG,))
-    try:
+    with private_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.destroy()
 
 
 @dataclass

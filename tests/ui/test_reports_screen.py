@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.model import Disposition, Screening
 from fever_desk.reporting import FollowupResult
 from fever_desk.settings import Settings, save_settings
@@ -179,7 +180,7 @@ def test_followup_recorded_from_todays_list(qtbot, station: Station) -> None:
     screening = add_screening(qtbot, station, datetime.now().astimezone(), Disposition.SUSPECTED)
     today = TodayList()
     qtbot.addWidget(today)
-    today.set_rows([screening])
+    today.set_rows([ScreeningLine.of(screening)])  # the light row the day list holds
     recorded: list[Any] = []
     action = install_followup_action(
         today.table, station, lambda index: today.model.rows[index.row()], recorded.append

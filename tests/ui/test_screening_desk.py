@@ -12,6 +12,7 @@ from sqlalchemy import text
 from db.engine import make_engine
 from fever_desk.model import Disposition, TemperatureSource
 from tests.ui.conftest import Desk
+from tests.ui.rows import open_first_row
 
 Key = Qt.Key
 
@@ -153,8 +154,8 @@ def test_correction_keeps_the_earlier_version(desk: Desk, qtbot) -> None:
     kb.key(Key.Key_F8)
     with qtbot.waitSignal(window.day_loaded, timeout=10000):
         kb.key(Key.Key_Return)
-    saved = window.today.model.rows[0]
-    form.load_for_correction(saved)
+    saved = open_first_row(qtbot, window.today)  # as a nurse does: double-click, the record loads
+    assert form.editing is not None and form.editing.id == saved.id
     assert form.correction_bar.isVisible()
     form.age.setText("41")
     kb.key(Key.Key_Return)  # no reason yet: refused, nothing lost

@@ -82,7 +82,7 @@ def test_screens_built_after_the_database_opened_still_load_todays_list(qtbot, s
     log_in(qtbot, gate, "li", "correct horse")
     assert window.centralWidget().isVisible()
     assert window.tabs.currentWidget() is window.desk
-    assert [row.person.name for row in window.today.model.rows] == ["王小明"]
+    assert [row.name for row in window.today.model.rows] == ["王小明"]
     assert window.focusWidget() is window.form.name  # keys go there once the dialog has gone
     assert "li" in window.status.text()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -347,19 +347,24 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
-    def _screening_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
-        rows = self.today.model.rows
-        if not 0 <= index.row() < len(rows):
-            return None
-        row = rows[index.row()]
-        return ("screening", str(row.id), row.person.id_number)
+    def _screening_id_at(self, index: QModelIndex) -> tuple[str, str, Callable[[Any], str]] | None:
+        """The list row's record; its full number is read on the worker (the list holds it masked)."""
+        from ui.services.screening import get_screening
 
-    def _purchase_id_at(self, index: QModelIndex) -> tuple[str, str, str] | None:
-        rows = self.pharmacy.today.rows
-        if not 0 <= index.row() < len(rows):
+        rows = self.today.model.rows
+        if not 0 <= index.row() < len(rows) or not rows[index.row()].id_masked:
             return None
-        row = rows[index.row()]
-        return ("purchase", str(row.id), row.purchaser.id_number)
+        sid = rows[index.row()].id
+        return ("screening", str(sid), lambda ctx: get_screening(ctx, sid).person.id_number)
+
+    def _purchase_id_at(self, index: QModelIndex) -> tuple[str, str, Callable[[Any], str]] | None:
+        from ui.services.pharmacy import get_purchase
+
+        rows = self.pharmacy.today.rows
+        if not 0 <= index.row() < len(rows) or not rows[index.row()].id_masked:
+            return None
+        pid = rows[index.row()].id
+        return ("purchase", str(pid), lambda ctx: get_purchase(ctx, pid).purchaser.id_number)
 
     def apply_operator(self, operator: Operator) -> None:
         """After a login: records carry this operator, and the tabs follow what the role may do."""

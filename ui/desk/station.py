@@ -130,7 +130,7 @@ class Station(QObject):
 
             record(ctx, AuditAction.SETTINGS_CHANGE, "settings", station_id, detail)
 
-        self.worker.submit(job, None, lambda error: self.report(error))
+        self.perform(job, None, lambda error: self.report(error))
 
     def _ready(self) -> None:
         self.db_ready = True

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
+from fever_desk.day_lines import PurchaseLine
 from fever_desk.export_files import ExportedFile, write_export, zip_path
 from fever_desk.model import Screening
 from fever_desk.pharmacy import Purchase, RepeatMatch, find_repeats
@@ -28,10 +29,12 @@ from ui.services.changes import NOTHING, Changes
 from ui.services.context import DeskContext
 from ui.services.screening import (
     ScreeningSaved,
+    day_of,
     is_queued,
     local_day_bounds,
     operator_of,
     removed_on_failure,
+    stored,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +68,9 @@ class RegisterExport:
 
 @dataclass(frozen=True)
 class PurchaseDay:
-    rows: list[Purchase]
+    """The register list's rows, light (``fever_desk.day_lines``), and the day's figures."""
+
+    rows: list[PurchaseLine]
     counts: Any
 
 
@@ -138,9 +143,13 @@ def _lock_purchaser(ctx: PharmacyContext, session: Session, id_number: str, phon
 
 
 def load_purchase_day(ctx: PharmacyContext, day: date, search: str = "", limit: int = 500) -> PurchaseDay:
-    start, end = local_day_bounds(day)
-    rows = list(ctx.purchases.between(start, end, search=search, limit=limit))
-    return PurchaseDay(rows, ctx.purchases.counts(start, end))
+    return PurchaseDay(*day_of(ctx.purchases, day, search, limit))
+
+
+def get_purchase(ctx: PharmacyContext, purchase_id: uuid.UUID) -> Purchase:
+    """The whole purchase behind a list row (the full ID shown on request)."""
+    found: Purchase = stored(ctx.purchases, purchase_id)
+    return found
 
 
 def load_purchase_counts(ctx: PharmacyContext, day: date) -> Any:

@@ -8,15 +8,19 @@ neither.  The record names the logged-in operator (``ctx.actor``), the same name
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from db.offline.link import was_queued
 from fever_desk.audit import AuditAction
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.model import DayCounts, Screening
+from fever_desk.problems import Problem
 from ui.services import report_cards
 from ui.services.audit_hooks import audit
 from ui.services.changes import Changes
@@ -27,8 +31,16 @@ DbContext = DeskContext  # the name the screens used before the context was type
 
 @dataclass(frozen=True)
 class DayView:
-    rows: list[Screening]
+    """The day list's rows, light (``fever_desk.day_lines``; :func:`get_screening` opens one), and figures."""
+
+    rows: list[ScreeningLine]
     counts: DayCounts
+
+
+class RecordGone(Problem):
+    """A list row whose record is no longer stored (purged, or the list was older than the database)."""
+
+    template = "This record is no longer stored (it may have been purged); the list is being reloaded."
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -136,10 +148,28 @@ def correct_screening(ctx: DeskContext, screening: Screening, operator: str, rea
     return ScreeningSaved(corrected, was_queued(session), card_made=card is not None)
 
 
-def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:
+def day_of(repository: Any, day: date, search: str, limit: int) -> tuple[Any, Any]:
+    """A counter's day list (light lines, ``fever_desk.day_lines``) and figures, from either register."""
     start, end = local_day_bounds(day)
-    rows = list(ctx.screenings.between(start, end, search=search, limit=limit))
-    return DayView(rows, ctx.screenings.counts(start, end))
+    return repository.day_lines(start, end, search=search, limit=limit), repository.counts(start, end)
+
+
+def stored(repository: Any, record_id: uuid.UUID) -> Any:
+    """The whole stored record behind a list row; :class:`RecordGone` when it is no longer stored."""
+    found = repository.get(record_id)
+    if found is None:
+        raise RecordGone()
+    return found
+
+
+def load_day(ctx: DeskContext, day: date, search: str = "", limit: int = 500) -> DayView:
+    return DayView(*day_of(ctx.screenings, day, search, limit))
+
+
+def get_screening(ctx: DeskContext, screening_id: uuid.UUID) -> Screening:
+    """The whole screening behind a list row (opened to correct, print or record a result)."""
+    found: Screening = stored(ctx.screenings, screening_id)
+    return found
 
 
 def load_day_counts(ctx: DeskContext, day: date) -> DayCounts:

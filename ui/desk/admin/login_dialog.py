@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from ui.desk.runtime.idle_lock import IdleLock, cover
 from ui.desk.station import Station
+from ui.services.changes import Changes
 
 if TYPE_CHECKING:
     from fever_desk.accounts import LoginOutcome, Operator
@@ -219,7 +220,7 @@ class LoginDialog(QDialog):
 
             return log_in(ctx, username, password, station_id)
 
-        self.station.worker.submit(job, self._login_done, self._failed)
+        self.station.perform(job, self._login_done, self._failed)  # a write: attempts and its entry
 
     def _login_done(self, outcome: LoginOutcome) -> None:
         from fever_desk.accounts import LoginStatus
@@ -293,7 +294,13 @@ class LoginDialog(QDialog):
 
                 change_own_password(ctx, username, current, password)
 
-            self.station.worker.submit(change, lambda _none: self._finish(), self._failed)
+            self.station.perform(
+                change,
+                lambda _none: self._finish(),
+                self._failed,
+                changes=Changes(users=True),
+                initiator=self,
+            )
 
     def _create_admin(self, username: str, password: str) -> None:
         display_name, station_id = self.display_name.text().strip(), self.station.settings.station_id
@@ -307,7 +314,7 @@ class LoginDialog(QDialog):
             self.operator = operator
             self._finish()
 
-        self.station.worker.submit(create, created, self._failed)
+        self.station.perform(create, created, self._failed, changes=Changes(users=True), initiator=self)
 
     def _operator_name(self) -> str:
         return self.operator.username if self.operator else self.username.text().strip()

@@ -56,7 +56,7 @@ class PurgeAction(QObject):
 
                 return 0, delete_pending_archives(ctx.handle.session_factory, pending_deletions()), 0
 
-            self.station.worker.submit(retry, self._done, self.station.report)
+            self.station.perform(retry, self._done, self.station.report, changes=Changes(purged=True))
             return
         box = QMessageBox(
             QMessageBox.Icon.Warning,

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 
+from fever_desk.day_lines import PurchaseLine, ScreeningLine
 from fever_desk.i18n import tr
 from fever_desk.model import Person
 from fever_desk.pharmacy import Purchase
@@ -91,6 +92,17 @@ class RegisterFromCounter(QObject):
                 tr("Save the record first (or choose a row of today's list), then F6 registers the person.")
             )
             return
+        if isinstance(record, ScreeningLine | PurchaseLine):  # a list row holds only what it shows
+            from ui.services.pharmacy import get_purchase
+            from ui.services.screening import get_screening
+
+            load = get_screening if isinstance(record, ScreeningLine) else get_purchase
+            row_id = record.id
+            self.station.worker.submit(lambda ctx: load(ctx, row_id), self._open, self.station.report)
+            return
+        self._open(record)
+
+    def _open(self, record: Any) -> None:
         record_id: uuid.UUID = record.id
         dialog = RegisterDialog(
             self.station, Origin(self.kind, record_id), person_of(record), self.screen.window()

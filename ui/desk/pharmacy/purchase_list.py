@@ -3,7 +3,9 @@
 The rows come from the database: the whole day when the list is loaded (``ui.desk.widgets.day_list``),
 and after a save on this counter the stored purchase, inserted on top by the model (``beginInsertRows``)
 rather than by rebuilding the table, so a save costs the same at the 1,000th purchaser as at the first.
-Numbers are masked in the list: the counter screen is visible to the queue, the export is not.
+Numbers are masked in the list: the counter screen is visible to the queue, the export is not.  The rows
+are light (:class:`fever_desk.day_lines.PurchaseLine`, masked when read); a saved purchase is shown as the
+same line.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from fever_desk.day_lines import PurchaseLine
 from fever_desk.i18n import tr
-from fever_desk.identity import mask_id, mask_phone
 from fever_desk.pharmacy import Advice, Purchase
 from ui.desk.widgets.day_table import DayTableModel
 from ui.desk.widgets.inputs import on_typing_pause, read_only_rows
@@ -35,26 +37,25 @@ class PurchaseTableModel(DayTableModel):
         super().__init__()
         self._alarm = QBrush(_ALARM)
 
-    def style(self, record: Purchase, role: int) -> object:
+    def style(self, record: PurchaseLine, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole and record.advice is Advice.FEVER_CLINIC:
             return self._alarm
         return None
 
-    def text(self, purchase: Purchase, column: int) -> str:
-        who = purchase.purchaser
+    def text(self, purchase: PurchaseLine, column: int) -> str:
         match column:
             case 0:
                 return purchase.created_at.astimezone().strftime("%H:%M") if purchase.created_at else ""
             case 1:
-                return who.name
+                return purchase.name
             case 2:
-                return mask_id(who.id_number)
+                return purchase.id_masked
             case 3:
-                return mask_phone(who.phone)
+                return purchase.phone_masked
             case 4:
-                return f"{purchase.temperature.celsius:.1f}"
+                return f"{purchase.temperature_c:.1f}"
             case 5:
-                return "、".join(f"{d.name}×{d.quantity}" for d in purchase.drugs)
+                return purchase.medicines
         return ""
 
 
@@ -104,15 +105,15 @@ class PurchaseList(QWidget):
         )
 
     @property
-    def rows(self) -> list[Purchase]:
+    def rows(self) -> list[PurchaseLine]:
         return self.model.rows
 
-    def set_rows(self, rows: Sequence[Purchase]) -> None:
+    def set_rows(self, rows: Sequence[PurchaseLine]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()  # a whole day loaded: fit the columns once, not per save
 
     def upsert(self, purchase: Purchase, limit: int) -> None:
-        self.model.upsert(purchase, limit)
+        self.model.upsert(PurchaseLine.of(purchase), limit)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

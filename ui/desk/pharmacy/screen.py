@@ -357,7 +357,7 @@ class PharmacyScreen(QWidget):
             self.password_dialog = show_password(self, file)
             self.exported.emit((file.path, written.rows))
 
-        self.station.worker.submit(
+        self.station.perform(  # an operation (the file and its audit entry), like every write
             lambda ctx: ops.export_register(ctx, first, last, path, institution, font_path, zipped=zipped),
             done,
             lambda error: self.station.report(error, tr("Export failed: {problem}")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.guidelines import get_guideline
 from fever_desk.i18n import tr
 from fever_desk.model import Screening
@@ -50,6 +51,7 @@ class ScreeningDesk(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter)
         self.form.save_requested.connect(self.save)
+        self.today.row_opened.connect(self.open_row)
         self.today.open_requested.connect(self.form.load_for_correction)
         # Other counters' patients appear within seconds: a cheap change probe, a full reload only on change.
         self.day = DayListLoader(
@@ -80,6 +82,21 @@ class ScreeningDesk(QWidget):
     # ---- today's list -------------------------------------------------------------------------------
     def refresh_day(self) -> None:
         self.day.refresh()
+
+    def open_row(self, line: ScreeningLine) -> None:
+        """Load the whole screening behind a list row on the worker, then open it (``open_requested``):
+        the list holds only what it shows.  A record gone meanwhile is explained and the list reloaded."""
+        if not self.station.db_ready:
+            return
+        sid = line.id
+
+        def failed(error: BaseException) -> None:
+            self.station.report(error, tr("The record could not be opened: {problem}"))
+            self.day.refresh()
+
+        self.station.worker.submit(
+            lambda ctx: operations.get_screening(ctx, sid), self.today.open_requested.emit, failed
+        )
 
     # ---- saving -------------------------------------------------------------------------------------
     def save(self, screening: Screening) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.i18n import tr
 from fever_desk.model import Screening
 from fever_desk.reporting import FOLLOWUP_LABELS, Followup
@@ -42,14 +43,18 @@ def _label(result: object) -> str:
 class FollowupDialog(QDialog):
     recorded = Signal(object)  # Followup
 
-    def __init__(self, station: Station, screening: Screening, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, station: Station, screening: Screening | ScreeningLine, parent: QWidget | None = None
+    ) -> None:
+        """``screening``: the record, or its row in today's list (only its id, name and time are used)."""
         super().__init__(parent)
         self.station = station
         self.screening = screening
         self.setWindowTitle(tr("Record result received"))
         layout = QFormLayout(self)
         when = screening.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if screening.created_at else ""
-        layout.addRow(QLabel(f"{screening.person.name}  {when}", self))
+        name = screening.person.name if isinstance(screening, Screening) else screening.name
+        layout.addRow(QLabel(f"{name}  {when}", self))
         self.earlier = QListWidget(self)
         self.earlier.setObjectName("followup_history")
         self.earlier.setMaximumHeight(100)
@@ -114,7 +119,7 @@ class FollowupDialog(QDialog):
 def install_followup_action(
     view: QAbstractItemView,
     station: Station,
-    screening_at: Callable[[QModelIndex], Screening | None],
+    screening_at: Callable[[QModelIndex], Screening | ScreeningLine | None],
     on_recorded: Callable[[Followup], None] | None = None,
 ) -> QAction:
     """Add "Record result received…" to ``view``'s context menu, acting on the current row.

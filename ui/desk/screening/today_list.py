@@ -3,6 +3,10 @@
 The list asks the database worker for rows; it never queries on the GUI thread.  Searching waits for a
 short pause in typing so that a fast typist does not queue a query per key.  ID numbers and phones are
 masked in the list: the people queueing behind the patient can see the screen.
+
+The rows are light (:class:`fever_desk.day_lines.ScreeningLine`: the shown columns, numbers masked when
+read); a double-clicked row asks for its whole record (``row_opened``), which the desk loads on the worker
+and hands on as ``open_requested``.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from fever_desk.day_lines import ScreeningLine
 from fever_desk.i18n import current_language, tr
-from fever_desk.identity import mask_id, mask_phone
 from fever_desk.model import DayCounts, Disposition, Screening
 from fever_desk.triage import disposition_label
 from ui.desk.widgets.day_table import DayTableModel
@@ -30,38 +34,39 @@ class ScreeningTableModel(DayTableModel):
         super().__init__()
         self._brushes = {d: QBrush(QColor(colour)) for d, colour in _ROW_COLOURS.items()}
 
-    def style(self, record: Screening, role: int) -> object:
-        if role == Qt.ItemDataRole.BackgroundRole and record.outcome is not None:
-            return self._brushes.get(record.outcome.disposition)
+    def style(self, record: ScreeningLine, role: int) -> object:
+        if role == Qt.ItemDataRole.BackgroundRole and record.disposition is not None:
+            return self._brushes.get(record.disposition)
         return None
 
-    def text(self, s: Screening, column: int) -> str:
-        p = s.person
+    def text(self, s: ScreeningLine, column: int) -> str:
         match column:
             case 0:
                 return s.created_at.astimezone().strftime("%H:%M") if s.created_at else ""
             case 1:
-                return p.name
+                return s.name
             case 2:
-                return tr(p.sex.value.capitalize())
+                return tr(s.sex.value.capitalize())
             case 3:
-                return "" if p.age is None else str(p.age)
+                return "" if s.age is None else str(s.age)
             case 4:
-                return "" if s.temperature is None else f"{s.temperature.celsius:.1f}"
+                return "" if s.temperature_c is None else f"{s.temperature_c:.1f}"
             case 5:
-                return disposition_label(s.outcome.disposition, current_language()) if s.outcome else ""
+                return disposition_label(s.disposition, current_language()) if s.disposition else ""
             case 6:
-                return mask_phone(p.phone)
+                return s.phone_masked
             case 7:
-                return mask_id(p.id_number) if p.id_number else ""
+                return s.id_masked
         return ""
 
 
 class TodayList(QWidget):
-    """Emits ``search_changed`` after a typing pause and ``open_requested`` for a double-clicked row."""
+    """Emits ``search_changed`` after a typing pause and ``row_opened`` (its line) for a double-clicked
+    row; ``open_requested`` carries that row's whole screening once the desk has loaded it."""
 
     search_changed = Signal(str)
-    open_requested = Signal(object)
+    row_opened = Signal(object)  # ScreeningLine
+    open_requested = Signal(object)  # Screening
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -100,13 +105,13 @@ class TodayList(QWidget):
         self.retranslate()
 
     def _open(self, index: QModelIndex) -> None:
-        self.open_requested.emit(self.model.rows[index.row()])
+        self.row_opened.emit(self.model.rows[index.row()])
 
-    def set_rows(self, rows: Sequence[Screening]) -> None:
+    def set_rows(self, rows: Sequence[ScreeningLine]) -> None:
         self.model.set_rows(rows)
 
     def upsert(self, screening: Screening, limit: int) -> None:
-        self.model.upsert(screening, limit)
+        self.model.upsert(ScreeningLine.of(screening), limit)
 
     def set_counts(self, counts: DayCounts) -> None:
         self.counts = counts

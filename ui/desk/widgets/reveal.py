@@ -32,21 +32,24 @@ def request_reveal(
     station: Station,
     record_kind: str,
     record_id: str,
-    full_value: str,
+    full_value: str | Callable[[Any], str],
     show: Callable[[str], None],
     parent: QWidget | None = None,
 ) -> bool:
-    """Start the reveal; returns False (after telling the user) when the role does not allow it."""
+    """Start the reveal; returns False (after telling the user) when the role does not allow it.
+    ``full_value`` may be a function of the worker's context that reads the number once the view is
+    logged (a day list holds only the masked number)."""
     if not may_reveal(station):
         QMessageBox.information(parent, tr("Full ID number"), tr("Your role does not allow this."))
         return False
 
-    def log(ctx: Any) -> None:
+    def log(ctx: Any) -> str:
         record(ctx, AuditAction.VIEW_FULL_ID, record_kind, record_id)
+        return full_value(ctx) if callable(full_value) else full_value
 
     station.worker.submit(
         log,
-        lambda _entry: show(full_value),
+        show,
         lambda error: station.report(
             error, tr("The view could not be logged, so it is not shown: {problem}")
         ),
@@ -94,11 +97,12 @@ class RevealableId(QWidget):
 def install_reveal_action(
     view: QWidget,
     station: Station,
-    record_at: Callable[[Any], tuple[str, str, str] | None],
+    record_at: Callable[[Any], tuple[str, str, str | Callable[[Any], str]] | None],
 ) -> Any:
     """Add "Show full ID" to a list's context menu, acting on the current row.
 
-    ``record_at(index)`` gives (record kind, record id, full ID number) for a row, or None.  The value is
+    ``record_at(index)`` gives (record kind, record id, full ID number or how the worker reads it, see
+    :func:`request_reveal`) for a row with an ID number, or None.  The value is
     shown in a message box owned by the list, never written into the list, so it is gone when closed.
     """
     from PySide6.QtCore import Qt

@@ -1,0 +1,94 @@
+"""The day lists' rows read light: only the columns a list shows (``fever_desk.day_lines``).
+
+The list query is the one search grammar's bounded, index-driven query (``db.search.list_query``) with
+a short column list instead of the whole row, so the first read of a 500-row day converts a few columns
+per row and builds no record: no answers or reasons JSON, no revision dates, no drug objects.  The
+numbers are masked as each line is made.  A purchase's medicines are joined into the shown text by the
+database (:func:`_medicines`), so no drug line is read into Python.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session
+
+from db.models import SCREENING
+from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
+from db.search import list_query
+from fever_desk.day_lines import PurchaseLine, ScreeningLine
+from fever_desk.identity import mask_id, mask_phone
+from fever_desk.model import Disposition, Sex
+from fever_desk.pharmacy import Advice
+
+_S = SCREENING.c
+_SCREENING_COLUMNS = (
+    _S.id, _S.version, _S.created_at, _S.name, _S.sex, _S.age, _S.temperature_c, _S.disposition, _S.phone,
+    _S.id_number,
+)  # fmt: skip
+_P = PURCHASE.c
+_PURCHASE_COLUMNS = (
+    _P.id, _P.created_at, _P.name, _P.id_number, _P.phone, _P.temperature_c, _P.advice,
+)  # fmt: skip
+
+
+def screening_lines(
+    session: Session, start: datetime, end: datetime, search: str, limit: int
+) -> list[ScreeningLine]:
+    """Screenings created in [start, end) matching ``search``, newest first, at most ``limit``."""
+    query = list_query(SCREENING, start, end, search, limit, _SCREENING_COLUMNS)
+    return [
+        ScreeningLine(
+            id=sid,
+            version=version,
+            created_at=created,
+            name=name,
+            sex=Sex(sex),
+            age=age,
+            temperature_c=celsius,
+            disposition=None if disposition is None else Disposition(disposition),
+            phone_masked=mask_phone(phone),
+            id_masked=mask_id(id_number) if id_number else "",
+        )
+        for sid, version, created, name, sex, age, celsius, disposition, phone, id_number in session.execute(
+            query
+        )
+    ]
+
+
+def purchase_lines(
+    session: Session, start: datetime, end: datetime, search: str, limit: int
+) -> list[PurchaseLine]:
+    """Purchases created in [start, end) matching ``search``, newest first, at most ``limit``."""
+    medicines = _medicines(session.get_bind().dialect.name)
+    query = list_query(PURCHASE, start, end, search, limit, (*_PURCHASE_COLUMNS, medicines))
+    return [
+        PurchaseLine(
+            id=pid,
+            created_at=created,
+            name=name,
+            id_masked=mask_id(id_number),
+            phone_masked=mask_phone(phone),
+            temperature_c=celsius,
+            advice=Advice(advice),
+            medicines=text or "",
+        )
+        for pid, created, name, id_number, phone, celsius, advice, text in session.execute(query)
+    ]
+
+
+def _medicines(dialect: str) -> Any:
+    """A purchase's drug lines as the list shows them (``fever_desk.day_lines.medicines_text``), joined
+    by the database in one correlated aggregate per row: no drug row comes to Python.  PostgreSQL orders
+    the aggregate by line; SQLite's ``group_concat`` follows the primary key (purchase, line), the index
+    the lookup by purchase walks."""
+    drug = PURCHASE_DRUG.c
+    item = drug.name + literal("×") + cast(drug.quantity, String)
+    if dialect == "postgresql":
+        joined = func.string_agg(item, aggregate_order_by(literal("、"), drug.line))
+    else:
+        joined = func.group_concat(item, literal("、"))
+    return select(joined).where(drug.purchase_id == PURCHASE.c.id).scalar_subquery().label("medicines")
