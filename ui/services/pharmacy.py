@@ -186,14 +186,8 @@ def export_register(
         written, rows = write_export(
             path, lambda plain: write_register(plain, purchases, meta, progress), zipped=zipped
         )
-        audit(
-            ctx,
-            AuditAction.EXPORT,
-            "purchase_register",
-            f"{first_day}..{last_day}",
-            f"rows={rows} zip={'yes' if zipped else 'no'}",
-            session=session,
-        )
+        days, detail = f"{first_day}..{last_day}", f"rows={rows} zip={'yes' if zipped else 'no'}"
+        audit(ctx, AuditAction.EXPORT, "purchase_register", days, detail, session=session)
     return RegisterExport(rows, written)
 
 
