@@ -20,7 +20,7 @@ import pytest
 import pyzipper
 from openpyxl import load_workbook
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
 from fever_desk.export_files import MARKER
 from fever_desk.settings import Settings, save_settings
@@ -30,6 +30,7 @@ from ui.desk.pharmacy.screen import PharmacyScreen
 from ui.desk.reports.screen import ReportsScreen
 from ui.desk.runtime.workers import Worker
 from ui.desk.station import Station
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import PasswordDialog
 from ui.services.database import Database
 from ui.services.problems import describe_error
@@ -93,7 +94,7 @@ def test_report_export_starts_in_documents_each_time_and_shows_the_password(
     qtbot.waitUntil(lambda: screen.view is not None, timeout=5000)
     first = SaveDialog(tmp_path / "usb" / "日报告.csv")
     first.answer.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(first))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", first)
     screen.zip_box.setChecked(True)
     with qtbot.waitSignal(screen.exported, timeout=20000) as done:
         screen.export_button.click()
@@ -110,7 +111,7 @@ def test_report_export_starts_in_documents_each_time_and_shows_the_password(
 
     # The next export starts in Documents again, not on the USB stick chosen last time.
     second = SaveDialog(tmp_path / "plain.pdf")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(second))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", second)
     screen.zip_box.setChecked(False)
     with qtbot.waitSignal(screen.exported, timeout=20000):
         screen.export_button.click()
@@ -135,7 +136,7 @@ def test_register_export_dialog_offers_the_zip_and_the_password_opens_it(
 
     monkeypatch.setattr(ExportDialog, "exec", accept_with_zip)
     save = SaveDialog(tmp_path / "register.xlsx")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", save)
     with qtbot.waitSignal(screen.exported, timeout=20000) as done:
         screen.export_button.click()
     path, rows = done.args[0]

@@ -450,9 +450,8 @@ def test_the_lost_threshold_is_read_from_the_settings_file(desk: Desk, qtbot) ->
 def test_ctrl_e_exports_the_grid_as_a_private_pdf_read_back(desk: Desk, qtbot, tmp_path, monkeypatch) -> None:
     import stat
 
-    from PySide6.QtWidgets import QFileDialog
-
     from tests.pdf import pdf_text
+    from ui.desk.widgets import file_dialogs
 
     observation = seed(desk, qtbot, exposed=date.today() - timedelta(days=2), name="He Ping")
     today, slot = local_slot(datetime.now().astimezone())
@@ -466,7 +465,7 @@ def test_ctrl_e_exports_the_grid_as_a_private_pdf_read_back(desk: Desk, qtbot, t
     grid = screen.grid
     qtbot.waitUntil(lambda: grid.model.file is not None, timeout=10000)
     target = tmp_path / "grid.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", lambda *a, **k: (str(target), ""))
     with qtbot.waitSignal(screen.grid_export.exported, timeout=30000):
         desk.keyboard.key(Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -479,12 +478,13 @@ def test_ctrl_e_on_the_worklist_exports_the_register_as_xlsx(
     desk: Desk, qtbot, tmp_path, monkeypatch
 ) -> None:
     from openpyxl import load_workbook
-    from PySide6.QtWidgets import QFileDialog
+
+    from ui.desk.widgets import file_dialogs
 
     seed(desk, qtbot, exposed=date.today() - timedelta(days=4), name="Tang Jie")
     screen = show_register(desk, qtbot)
     target = tmp_path / "register.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", lambda *a, **k: (str(target), ""))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.worklist.table, timeout=5000)
     with qtbot.waitSignal(screen.register_export.exported, timeout=30000):
         desk.keyboard.key(Key.Key_E, Qt.KeyboardModifier.ControlModifier)

@@ -16,11 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QBoxLayout, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from fever_desk.i18n import tr
 from fever_desk.privacy import Permission, Permissions
 from ui.desk.station import Station
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import start_path, zip_checkbox
 from ui.services import observation as ops
 
@@ -76,7 +77,7 @@ class ExportControl(QObject):
             self.status.setText(tr("Your role does not allow this."))
             return
         name, job = chosen
-        path, _ = QFileDialog.getSaveFileName(self.host, tr(self.title), start_path(name), tr(self.filters))
+        path, _ = file_dialogs.ask_save_path(self.host, tr(self.title), start_path(name), tr(self.filters))
         if path:
             self.export_to(Path(path), job, zipped=self.zipped.isChecked())
 

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QWidget,
 )
 
 from fever_desk.i18n import tr
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import start_path, zip_checkbox
 
 
@@ -57,7 +57,7 @@ def ask_export(parent: QWidget, institution: str) -> tuple[date, date, str, bool
         return None
     first, last = dialog.days()
     suggested = f"药品购买登记_{institution or 'pharmacy'}_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-    path, _ = QFileDialog.getSaveFileName(
+    path, _ = file_dialogs.ask_save_path(
         parent,
         tr("Save the register"),
         start_path(suggested),

@@ -19,6 +19,7 @@ from fever_desk.i18n import tr
 from ui.desk.report_cards import cards_api as api
 from ui.desk.station import Station
 from ui.desk.widgets.export_privacy import start_path
+from ui.desk.widgets.file_dialogs import file_dialog
 
 PDF_TITLE = "Save the report card as PDF"
 XLSX_TITLE = "Save today's report cards"
@@ -27,7 +28,7 @@ XLSX_TITLE = "Save today's report cards"
 def _ask(
     parent: QWidget, title: str, filter_: str, suffix: str, name: str, chosen: Callable[[Path], None]
 ) -> QFileDialog:
-    dialog = QFileDialog(parent, title)
+    dialog = file_dialog(parent, title)
     dialog.setObjectName("card_file_dialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilter(filter_)

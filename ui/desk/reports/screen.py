@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from fever_desk.i18n import tr
 from fever_desk.reporting import FIGURE_LABELS, cutoff_of, reporting_day_of
 from ui.desk.station import Station
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import (
     PasswordDialog,
     retranslate_zip,
@@ -170,7 +170,7 @@ class ReportsScreen(QWidget):
     def export(self) -> None:
         day = self.selected_day()
         name = self.station.settings.station_name or "station"
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.ask_save_path(
             self,
             tr("Save the daily report"),
             start_path(f"日报告_{name}_{day:%Y%m%d}.pdf"),

@@ -41,6 +41,7 @@ from ui.desk.slips.printing import (
 )
 from ui.desk.station import Station
 from ui.desk.widgets.export_privacy import start_path
+from ui.desk.widgets.file_dialogs import file_dialog
 from ui.desk.widgets.inputs import set_style
 from ui.services import slips as slip_service
 from ui.services.changes import Changes
@@ -346,7 +347,7 @@ class SlipPanel(QFrame):
         screening = self._ready()
         if screening is None or self._setup_incomplete():
             return
-        dialog = QFileDialog(self, tr("Save the slip as PDF"))
+        dialog = file_dialog(self, tr("Save the slip as PDF"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(tr("PDF files (*.pdf)"))
         dialog.setDefaultSuffix("pdf")

@@ -35,6 +35,7 @@ from fever_desk.i18n import current_language, tr
 from fever_desk.triage import disposition_label
 from ui.desk.runtime.workers import Worker
 from ui.desk.station import Station
+from ui.desk.widgets.file_dialogs import file_dialog
 from ui.services import slips as slip_service
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ class VerifySlipScreen(QWidget):
 
     # ---- keys ---------------------------------------------------------------------------------------
     def choose_key_file(self) -> None:
-        dialog = QFileDialog(self, tr("Choose the station's public key"))
+        dialog = file_dialog(self, tr("Choose the station's public key"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilter(tr("Public keys (*.pem *.pub)"))
         dialog.fileSelected.connect(lambda path: self.load_key_file(Path(path)))

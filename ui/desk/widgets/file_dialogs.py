@@ -1,0 +1,82 @@
+"""File dialogs that never open the files they list: the station's SQLite files may be among them.
+
+Qt's file dialog names and draws each file by its type, and for a name it does not know (``…-shm``,
+``…-wal``) it reads the first bytes to guess one: it opens the file and closes it again.  On POSIX,
+closing *any* descriptor of a file drops every lock this process holds on it — including SQLite's lock
+on the database's shared-memory file (``-shm``), which tells other programs that the station is using
+it.  The next program to open the database (a nurse's second tool, ``fever-desk report``, a test
+reading the file) then believes it is the first, resets the ``-shm`` file to a few bytes, and the
+station's next save touches memory mapped beyond the file's new end: the station dies with SIGBUS
+(``tests/ui/test_file_dialogs.py`` reproduces it).  A dialog that starts in Documents can still be
+taken to the data folder by hand, so the remedy is in every dialog rather than in where it starts.
+
+:func:`file_dialog` gives a dialog whose icons and type names come from the name alone
+(:class:`NameOnlyIconProvider`), set before the dialog looks at any folder.  On Linux it is Qt's own
+dialog, because a desktop's native dialog (GTK, in this process) sniffs file contents too and takes no
+icon provider.  Every file dialog of the desk is made here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QFileInfo
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+
+from fever_desk.i18n import tr
+
+#: Where a dialog looks before it is given its own folder: the file system's root holds no database.
+_NEUTRAL_START = str(Path(Path.cwd().anchor or "/"))
+
+
+class NameOnlyIconProvider(QFileIconProvider):
+    """A folder or a file icon and a type taken from the name's suffix: nothing is opened to find out."""
+
+    def icon(self, what: QFileInfo | QFileIconProvider.IconType) -> QIcon:  # type: ignore[override]
+        if isinstance(what, QFileIconProvider.IconType):
+            return super().icon(what)
+        kind = QFileIconProvider.IconType.Folder if what.isDir() else QFileIconProvider.IconType.File
+        return super().icon(kind)
+
+    def type(self, info: QFileInfo) -> str:
+        if info.isDir():
+            return tr("Folder")
+        suffix = info.suffix()
+        return tr("{suffix} file", suffix=suffix.upper()) if suffix else tr("File")
+
+
+_PROVIDER: NameOnlyIconProvider | None = None
+
+
+def _provider() -> NameOnlyIconProvider:
+    """One provider for the process: Qt does not own it, so it must outlive every dialog."""
+    global _PROVIDER
+    if _PROVIDER is None:
+        _PROVIDER = NameOnlyIconProvider()
+    return _PROVIDER
+
+
+def file_dialog(parent: QWidget | None, title: str, directory: str | Path | None = None) -> QFileDialog:
+    """A file dialog titled ``title`` that lists ``directory`` (when given) without opening any file."""
+    dialog = QFileDialog(parent, title, _NEUTRAL_START)
+    if sys.platform.startswith("linux"):
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setIconProvider(_provider())
+    if directory is not None:
+        dialog.setDirectory(str(directory))
+    return dialog
+
+
+def ask_save_path(parent: QWidget | None, title: str, start: str, filters: str) -> tuple[str, str]:
+    """``QFileDialog.getSaveFileName`` made with :func:`file_dialog`: the path chosen ("" on cancel) and
+    the filter chosen, as Qt's returns them."""
+    target = Path(start)
+    dialog = file_dialog(parent, title, target.parent)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(filters.split(";;"))
+    dialog.selectFile(target.name)
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return "", ""
+    return dialog.selectedFiles()[0], dialog.selectedNameFilter()
