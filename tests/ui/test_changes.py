@@ -174,9 +174,15 @@ def test_a_save_inserts_its_row_and_reads_only_the_figures(qtbot, station: Stati
     assert widget.loads[-1] == []  # still the (empty) day as first loaded: the rows were inserted
     assert [s.person.name for s in widget.inserted] == ["病人0", "病人1", "病人2"]
     assert widget.counts[-1].screened == 3
-    polled = loader.live._token  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: loader.live._token != polled, timeout=10000)  # type: ignore[union-attr]
-    QTest.qWait(200)  # several more polls
+    poller = loader.live
+    assert poller is not None
+    # Until the poller has seen all three rows (it may have before the last save's figures arrived, so
+    # waiting for its token to change *after* this point could wait forever), then five more polls.
+    qtbot.waitUntil(lambda: poller._token is not None and poller._token.rows == 3, timeout=30000)
+    checks: list[object] = []
+    answer = poller._checked
+    poller._checked = lambda token: (checks.append(token), answer(token))  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: len(checks) >= 5, timeout=30000)
     assert len(widget.loads) == 2  # the poller took this desk's own saves as seen: no reload
 
 
