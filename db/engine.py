@@ -36,7 +36,12 @@ from db.location import FILE_NAME as FILE_NAME
 from db.location import chosen_database
 from db.location import default_database_url as default_database_url
 
-BUSY_TIMEOUT_MS = 5000
+#: How long a save waits for another writer's lock before "database is locked".  SQLite's lock is not a
+#: queue: a waiting writer sleeps and tries again, and others may get in first each time, so under load
+#: (eight processes saving on one file, 2 busy cores) one writer was starved past 5 s
+#: (tests/db/test_concurrency.py).  A nurse's save runs on the database worker, never the screen, so
+#: waiting longer costs a busy indicator, while failing costs a "not saved" and the record typed again.
+BUSY_TIMEOUT_MS = 30_000
 #: libpq connection settings for a server (seconds, except ``tcp_user_timeout`` in ms); see the docstring.
 PG_CONNECT_DEFAULTS: dict[str, Any] = {
     "connect_timeout": 3,
