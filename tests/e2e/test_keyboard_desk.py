@@ -108,6 +108,10 @@ def log_in(station: Station) -> None:
 
 
 def quit_with_ctrl_q(station: Station) -> None:
+    """Ctrl+Q once the desk has the keyboard back (after a dialog closed, the desk takes it back itself: a
+    moment later, without a window manager; a Ctrl+Q before it went nowhere on a loaded machine)."""
+    desk = main_title(None)  # the start of the desk's title, with or without the station's name
+    station.wait_for(lambda: station.focused_title().startswith(desk), "the keyboard on the desk")
     station.key("ctrl+q")
     status = station.wait_exit()
     assert status == 0, f"exit status {status}; stderr:\n{station.stderr()}"
@@ -189,8 +193,7 @@ def test_a_fever_screening_and_its_slip_saved_as_pdf(seeded: Station, tmp_path: 
     seeded.key("F8", "Return")
     row = screening(seeded, "Li Lei")
     assert row["fever"] and row["disposition"] == "fever_clinic"
-    seeded.key("alt+f")  # the slip panel's "Save as PDF…"
-    seeded.wait_window(tr(SAVE_PDF_TITLE))
+    seeded.key_until_window("alt+f", tr(SAVE_PDF_TITLE))  # the slip panel's "Save as PDF…"
     target = tmp_path / "slip-li-lei.pdf"
     seeded.key("ctrl+a")
     seeded.type(str(target))

@@ -7,7 +7,6 @@ from the station's database file and the PDF it wrote.
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -91,14 +90,7 @@ def test_register_from_a_screening_two_entries_a_fever_in_the_third_and_the_slip
     )
     # The slip panel shows once the referral's result is back on the screen (the row above is stored a
     # moment earlier): Alt+F, its "Save as PDF…", is pressed again if it came before the panel.
-    for _attempt in range(10):
-        seeded.key("alt+f")
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline and not seeded.windows(tr(SAVE_PDF_TITLE)):
-            time.sleep(0.1)
-        if seeded.windows(tr(SAVE_PDF_TITLE)):
-            break
-    seeded.wait_window(tr(SAVE_PDF_TITLE))
+    seeded.key_until_window("alt+f", tr(SAVE_PDF_TITLE))
     target = tmp_path / "slip-zhou-qiang.pdf"
     seeded.key("ctrl+a")
     seeded.type(str(target))

@@ -262,6 +262,28 @@ class Station:
         if focused:
             self.wait_for(lambda: self.focused_title() == title, f"the keyboard on the window '{title}'")
 
+    def key_until_window(self, key: str, title: str, *, every: float = 5.0) -> None:
+        """Press ``key`` (again every ``every`` s, as a nurse would when nothing opened) until a window
+        titled ``title`` shows and has the keyboard.
+
+        For a key the desk takes only once the step before is on screen: Alt+F, the slip panel's "Save as
+        PDF…", works once the panel shows the record just saved, and that is a moment *after* the row is
+        in the file, which is all a test can see.  On a loaded machine that moment grew past the time a
+        test took to press the key, which then did nothing (not yet: the desk remembering it).
+        """
+        pressed = [float("-inf")]
+
+        def shown() -> bool:
+            if self.windows(title):
+                return True
+            if time.monotonic() - pressed[0] >= every:
+                self.key(key)
+                pressed[0] = time.monotonic()
+            return False
+
+        self.wait_for(shown, f"the window '{title}' after {key}")
+        self.wait_window(title)
+
     def wait_gone(self, title: str) -> None:
         self.wait_for(lambda: not self.windows(title), f"the window '{title}' to close")
 
