@@ -12,7 +12,6 @@ import pypdfium2 as pdfium
 import pyzipper
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from fever_desk.accounts import Operator, Role
 from fever_desk.export_files import MARKER
@@ -22,6 +21,7 @@ from tests.fever_desk import observation_lists as lists
 from tests.pdf import pdf_text
 from tests.ui.conftest import Desk
 from tests.ui.test_observation_exports import _full_grid, ctx  # noqa: F401 - the fixture
+from ui.desk.widgets import file_dialogs
 from ui.services import observation as obs
 from ui.services.database import Database
 
@@ -81,7 +81,7 @@ def test_a_nurse_cannot_export_the_register_from_the_worklist(desk: Desk, qtbot,
 
     seed(desk, qtbot, exposed=date.today(), name="Tang Jie")
     asked: list[object] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    monkeypatch.setattr(file_dialogs, "ask_save_path", lambda *a, **k: asked.append(a) or ("", ""))
     desk.window.station.operator = Operator(uuid.uuid4(), "nurse.li", "李护士", Role.NURSE)
     screen = show_register(desk, qtbot)
     screen.worklist.table.setFocus()

@@ -23,7 +23,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,6 +40,7 @@ from fever_desk.county.status import STATUS_LABELS, ReportStatus
 from fever_desk.i18n import tr
 from ui.desk.county.trend_chart import TrendChart
 from ui.desk.station import Station
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import start_path
 from ui.desk.widgets.inputs import read_only_rows
 
@@ -210,7 +210,7 @@ class CountyScreen(QWidget):
     def export(self, kind: str) -> None:
         day = self.day.date().toPython()
         filters = tr("Excel workbook (*.xlsx)") if kind == "xlsx" else tr("PDF (*.pdf)")
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.ask_save_path(
             self, tr("Save the county's day"), start_path(f"县级汇总_{day:%Y%m%d}.{kind}"), filters
         )
         if path:

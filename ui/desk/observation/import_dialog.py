@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from fever_desk.i18n import tr
 from ui.desk.station import Station
+from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.field_rows import ERROR_STYLE
 from ui.services import observation as ops
 
@@ -77,7 +77,7 @@ class ImportDialog(QDialog):
         self.path.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def choose(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen, _filter = file_dialogs.ask_open_path(
             self, tr("Import the grid workers' list"), self.path.text(), tr("Lists (*.xlsx *.csv)")
         )
         if chosen:

@@ -80,3 +80,17 @@ def ask_save_path(parent: QWidget | None, title: str, start: str, filters: str) 
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return "", ""
     return dialog.selectedFiles()[0], dialog.selectedNameFilter()
+
+
+def ask_open_path(parent: QWidget | None, title: str, start: str, filters: str) -> tuple[str, str]:
+    """``QFileDialog.getOpenFileName`` made with :func:`file_dialog`: an existing file ("" on cancel)
+    and the filter chosen; ``start`` is a file or a folder."""
+    where = Path(start) if start else None
+    dialog = file_dialog(parent, title, where if where is None or where.is_dir() else where.parent)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilters(filters.split(";;"))
+    if where is not None and not where.is_dir():
+        dialog.selectFile(where.name)
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return "", ""
+    return dialog.selectedFiles()[0], dialog.selectedNameFilter()
