@@ -87,21 +87,37 @@ class ResilientCorrectionRepository(ResilientRepository):
         """Keep the correction (in the unit, with its entry, or at once outside one); the record as it
         will read once the correction is applied, its version one above the version this counter knew."""
         with self._lock:
-            revision_id = uuid.uuid4()
-            corrected = replace(screening, version=screening.version + 1)
-            payload = {
-                "id": str(revision_id),
-                "screening": snapshot(row_values(corrected)),
-                "operator": operator,
-                "reason": reason,
-            }
             unit = unit_of(session)
             if unit is not None:
-                unit.note(self.outbox, self.kind, str(revision_id), payload, str(screening.id))
+                _, corrected = self.note(unit, screening, operator=operator, reason=reason)
                 unit.lost = True  # the whole operation goes to the outbox, its entry with it
             else:
+                revision_id, corrected, payload = self._payload(screening, operator, reason)
                 self.outbox.put(self.kind, str(revision_id), payload, "offline")
             return corrected
+
+    def note(
+        self, unit: Any, screening: Screening, *, operator: str, reason: str
+    ) -> tuple[uuid.UUID, Screening]:
+        """Note the correction on a unit of work that is about to try the server, under a revision id
+        fixed here: if the server is lost later in the unit (at its audit entry, at its commit) the unit
+        keeps the correction in the outbox instead of telling the nurse "not saved", and a replay of a
+        commit that did land is recognised by that id and applied once."""
+        revision_id, corrected, payload = self._payload(screening, operator, reason)
+        unit.note(self.outbox, self.kind, str(revision_id), payload, str(screening.id))
+        return revision_id, corrected
+
+    @staticmethod
+    def _payload(screening: Screening, operator: str, reason: str) -> tuple[uuid.UUID, Screening, dict]:
+        revision_id = uuid.uuid4()
+        corrected = replace(screening, version=screening.version + 1)
+        payload = {
+            "id": str(revision_id),
+            "screening": snapshot(row_values(corrected)),
+            "operator": operator,
+            "reason": reason,
+        }
+        return revision_id, corrected, payload
 
     def overlay(self, rows: list[Screening]) -> list[Screening]:
         """``rows`` with this counter's waiting corrections applied (the latest per record)."""

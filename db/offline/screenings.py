@@ -141,14 +141,23 @@ class ResilientScreeningRepository(ResilientRepository):
         with self._lock:
             if self._queued(screening.id) is not None or not reachable(self.link, session):
                 return self._keep_correction(screening, operator, reason, session, None)
+            unit = unit_of(session)
+            noted = None  # inside a unit: noted first, so a server lost later in the unit keeps it
+            if unit is not None and self.corrections is not None:
+                noted = self.corrections.note(unit, screening, operator=operator, reason=reason)
+            revision_id = noted[0] if noted is not None else None
             try:
                 return self._server(
-                    lambda: self.primary.correct(screening, operator=operator, reason=reason, session=session)
+                    lambda: self.primary.correct(
+                        screening, operator=operator, reason=reason, session=session, revision_id=revision_id
+                    )
                 )
             except SERVER_ERRORS as exc:
                 if is_connection_error(exc):
-                    if (unit := unit_of(session)) is not None:
+                    if unit is not None:
                         unit.lost = True
+                        if noted is not None:
+                            return noted[1]  # already on the unit: kept with its entry at the unit's end
                     return self._keep_correction(screening, operator, reason, session, exc)
                 raise
 

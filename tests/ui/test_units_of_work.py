@@ -359,3 +359,33 @@ def test_saving_the_same_form_twice_is_one_record_with_one_entry(ctx: Any) -> No
     assert twice.saved is not None and bought.saved is not None and twice.saved.id == bought.saved.id
     assert twice.repeats == []  # its own earlier save is not a "repeat purchase"
     assert len(ctx.audit.for_record("purchase", str(purchase.id))) == 1
+
+
+def test_a_correction_that_loses_the_server_at_its_entry_is_kept_not_reported_failed(
+    pg_cluster: Any,  # noqa: F811 - the imported fixture; the outbox is the shared server's
+) -> None:
+    """The 8-counter fault test once saw a correction answered "not saved" when the server went away
+    between the correction and its audit entry: online corrections were not noted on the unit, so
+    the unit had nothing to keep.  Now the nurse is told it is kept, and it arrives once."""
+    url = pg_cluster.fresh_database()
+    ctx = Database(url)
+    set_actor(ctx, "nurse.li", "desk-1")
+    try:
+        saved = operations.save_screening(ctx, make_screening()).screening
+        lost = OperationalError("UPDATE audit_head", {}, ConnectionError("server closed the connection"))
+        real = ctx.audit
+        ctx.audit = RefusingTrail(real, lost)
+        changed = replace(saved, note="corrected while the server went away")
+        result = operations.correct_screening(ctx, changed, "nurse.li", "typo")
+        ctx.audit = real
+        assert result.queued and result.screening.note == changed.note
+        ctx.store.replay()
+        ctx.store.replay()  # a replay after a crash applies it once
+        stored = ctx.screenings.primary.get(saved.id)
+        assert stored is not None and stored.note == changed.note and stored.version == saved.version + 1
+        assert len(ctx.screenings.primary.revisions(saved.id)) == 1
+        assert len(ctx.audit.for_record("screening", str(saved.id))) == 2  # create + correct, once each
+        assert ctx.audit.verify() is None
+    finally:
+        ctx.close()
+        pg_cluster.drop_database(url)
