@@ -9,7 +9,7 @@ from devices.session import SessionStatus, State
 from fever_desk.i18n import catalogue
 from fever_desk.settings import Settings
 from ui.desk.thermometer.settings import DeviceSettingsDialog
-from ui.desk.thermometer.status import DeviceStatusWidget
+from ui.desk.thermometer.status import thermometer_status
 from ui.services.device_config import KNOWN_REASONS, PREFIXED_REASONS, device_config, translate_reason
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_a_bad_choice_is_refused_with_the_problem_named(qtbot) -> None:
 
 
 def test_status_widget_states(qtbot) -> None:
-    widget = DeviceStatusWidget()
+    widget = thermometer_status()
     qtbot.addWidget(widget)
     widget.show_status(SessionStatus(State.CONNECTED), simulated=True)
     assert widget.state == "simulated" and "F9" in widget.text()

@@ -33,7 +33,7 @@ from fever_desk.identity import mask_name
 from fever_desk.settings import Settings
 from ui.desk.idcard.bridge import CardReaderBridge
 from ui.desk.idcard.fill import CardFiller
-from ui.desk.idcard.status import CardReaderStatusWidget
+from ui.desk.idcard.status import card_reader_status
 from ui.desk.idcard.targets import for_other_person, note_layout, record_kind, slots_for
 from ui.desk.widgets.reveal import may_reveal
 from ui.services.device_config import reader_config
@@ -56,7 +56,7 @@ class CardReaderController(QObject):
         self.question: QMessageBox | None = None
         self._started = False
         self.bridge = bridge or CardReaderBridge(self)
-        self.status_widget = CardReaderStatusWidget()
+        self.status_widget = card_reader_status()
         self.status_widget.clicked.connect(self.settings_requested)
         self.present_action = QAction(self)
         self.present_action.setObjectName("present_sample_card")

@@ -29,7 +29,7 @@ from fever_desk.i18n import tr
 from fever_desk.settings import Settings
 from ui.desk.screening.form import ScreeningForm
 from ui.desk.thermometer.bridge import DeviceBridge
-from ui.desk.thermometer.status import DeviceStatusWidget
+from ui.desk.thermometer.status import thermometer_status
 from ui.services.device_config import device_config
 
 REMEASURE_STYLE = "color: #9a5b00; font-weight: bold;"
@@ -51,7 +51,7 @@ class DeviceController(QObject):
         self._latest: Reading | None = None
         self.form = form
         self.bridge = bridge or DeviceBridge(self)
-        self.status_widget = DeviceStatusWidget()
+        self.status_widget = thermometer_status()
         self.status_widget.clicked.connect(self.settings_requested)
         self.measure_action = QAction(self)
         self.measure_action.setObjectName("measure")
