@@ -40,7 +40,7 @@ def _wait(app: Any, done: Any, what: str) -> float:
 
 def _raw_hangup() -> float:
     """Seconds from the simulator closing its pty to a ``select`` on the pty's other end waking."""
-    sim, _responder = card_pty({"mode": "manual", "corrupt_rate": 0.0})
+    sim = _new_reader()
     fd = os.open(sim.path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
     woke: list[float] = []
     ready = threading.Event()
@@ -61,9 +61,15 @@ def _raw_hangup() -> float:
     return woke[0] - started
 
 
+def _new_reader() -> Any:
+    """A new simulated reader on a new pty, no card on it, no noise (its cable, once linked, plugged in)."""
+    sim, _responder = card_pty({"mode": "manual", "corrupt_rate": 0.0})
+    return sim
+
+
 def _raw_open(link: Path) -> float:
     """Seconds from the link to a new pty appearing to a raw ``open`` through it succeeding."""
-    sim, _responder = card_pty({"mode": "manual", "corrupt_rate": 0.0})
+    sim = _new_reader()
     try:
         started = time.perf_counter()
         link.symlink_to(sim.path)
@@ -80,8 +86,16 @@ def _raw_open(link: Path) -> float:
         sim.unplug()
 
 
-def ms(seconds: list[float]) -> list[float]:
-    return [s * 1000 for s in seconds]
+def _median_and_worst(name: str, seconds: list[float], baseline: str, raw: list[float]) -> list[Figure]:
+    """Two rows, the median and the worst, each beside the same statistic of the raw pty in the same run."""
+    values, raw_values = [s * 1000 for s in seconds], [s * 1000 for s in raw]
+    return [
+        Figure(f"{name}, {which}", pick(values), "ms", f"{baseline}, {which}", pick(raw_values), target)
+        for which, pick, target in (
+            ("median", median, "≤ 2000 ms (issue: within 2 s)"),
+            ("worst", max, "≤ 2000 ms"),
+        )
+    ]
 
 
 def figures(counter: Any, rounds: int = ROUNDS) -> list[Figure]:
@@ -91,10 +105,9 @@ def figures(counter: Any, rounds: int = ROUNDS) -> list[Figure]:
     unplugged: list[float] = []
     replugged: list[float] = []
     raw_hangup: list[float] = []
-    raw_open: list[float] = []
     with tempfile.TemporaryDirectory(prefix="fever-desk-idcard-replug-") as folder:
         link = Path(folder) / "ttyIDCARD"
-        sim, _responder = card_pty({"mode": "manual", "corrupt_rate": 0.0})
+        sim = _new_reader()
         link.symlink_to(sim.path)
         controller.bridge.start(ReaderConfig(port=str(link)))  # the production poll interval
         try:
@@ -104,7 +117,7 @@ def figures(counter: Any, rounds: int = ROUNDS) -> list[Figure]:
                 sim.unplug()
                 link.unlink()
                 unplugged.append(_wait(app, lambda: status.state == "no_device", "no reader") - started)
-                sim, _responder = card_pty({"mode": "manual", "corrupt_rate": 0.0})
+                sim = _new_reader()
                 started = time.perf_counter()
                 link.symlink_to(sim.path)
                 replugged.append(_wait(app, lambda: status.state == "connected", "connected") - started)
@@ -115,36 +128,13 @@ def figures(counter: Any, rounds: int = ROUNDS) -> list[Figure]:
             controller.bridge.stop()
             sim.unplug()
     return [
-        Figure(
-            'idcard: unplug → status "no reader", median',
-            median(ms(unplugged)),
-            "ms",
-            "raw select() sees the pty hang up, median",
-            median(ms(raw_hangup)),
-            "≤ 2000 ms (issue: within 2 s)",
+        *_median_and_worst(
+            'idcard: unplug → status "no reader"', unplugged, "raw select() sees the pty hang up", raw_hangup
         ),
-        Figure(
-            'idcard: unplug → status "no reader", worst',
-            max(ms(unplugged)),
-            "ms",
-            "raw select() sees the pty hang up, worst",
-            max(ms(raw_hangup)),
-            "≤ 2000 ms",
-        ),
-        Figure(
-            'idcard: replug → status "connected", median',
-            median(ms(replugged)),
-            "ms",
-            "raw open() of the new pty through the link, median",
-            median(ms(raw_open)),
-            "≤ 2000 ms (issue: within 2 s)",
-        ),
-        Figure(
-            'idcard: replug → status "connected", worst',
-            max(ms(replugged)),
-            "ms",
-            "raw open() of the new pty through the link, worst",
-            max(ms(raw_open)),
-            "≤ 2000 ms",
+        *_median_and_worst(
+            'idcard: replug → status "connected"',
+            replugged,
+            "raw open() of the new pty through the link",
+            raw_open,
         ),
     ]
