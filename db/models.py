@@ -75,28 +75,44 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, uuid.UUID: Uuid}
 
 
-class ScreeningRow(Base):
+def _leading(*args: Any, **kwargs: Any) -> Any:
+    """A mixin's column placed before the table's own (SQLAlchemy would put a mixin's columns last), so the
+    tables' column order — what ``select(table)`` and a row's snapshot list — is the migrations' order."""
+    return mapped_column(*args, sort_order=-1, **kwargs)
+
+
+class PersonRecord:
+    """The columns a versioned record about one person starts with: the screening's and the observation's.
+
+    One definition, so the two tables cannot drift apart in a length, a default or a search key's
+    collation.  The tables themselves are still made only by the migrations (0001 and 0010 spell these
+    columns out); ``tests/db/test_migrate.py`` compares the migrated schema with these models.  They come
+    first in each table, in this order, as they stand in both migrations (``_leading``).
+    """
+
+    id: Mapped[uuid.UUID] = _leading(primary_key=True)
+    version: Mapped[int] = _leading(Integer, default=1)
+    station_id: Mapped[str] = _leading(String(64), default="")
+    operator: Mapped[str] = _leading(String(64), default="")
+    created_at: Mapped[datetime] = _leading(UtcDateTime)
+    updated_at: Mapped[datetime] = _leading(UtcDateTime)
+
+    name: Mapped[str] = _leading(String(100))
+    name_key: Mapped[str] = _leading(key_string(100))
+    name_initial: Mapped[str] = _leading(key_string(4), default="")
+    sex: Mapped[str] = _leading(String(8))
+    age: Mapped[int | None] = _leading(Integer)
+    birth_date: Mapped[date | None] = _leading(Date)
+    id_number: Mapped[str] = _leading(key_string(32), default="")
+    phone: Mapped[str] = _leading(key_string(32), default="")
+    phone_rev: Mapped[str] = _leading(key_string(32), default="")
+    address: Mapped[str] = _leading(Text, default="")
+
+
+class ScreeningRow(PersonRecord, Base):
     """The current version of each screening; earlier versions live in ``screening_revision``."""
 
     __tablename__ = "screening"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    station_id: Mapped[str] = mapped_column(String(64), default="")
-    operator: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(key_string(100))
-    name_initial: Mapped[str] = mapped_column(key_string(4), default="")
-    sex: Mapped[str] = mapped_column(String(8))
-    age: Mapped[int | None] = mapped_column(Integer)
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    id_number: Mapped[str] = mapped_column(key_string(32), default="")
-    phone: Mapped[str] = mapped_column(key_string(32), default="")
-    phone_rev: Mapped[str] = mapped_column(key_string(32), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
 
     temperature_c: Mapped[float | None] = mapped_column(Float)
     temperature_source: Mapped[str | None] = mapped_column(String(8))

@@ -23,29 +23,15 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, UtcDateTime, key_string
+from db.models import Base, PersonRecord, UtcDateTime
 
 
-class ObservationRow(Base):
+class ObservationRow(PersonRecord, Base):
+    """One person observed: the person (``db.models.PersonRecord``, as a screening's), the exposure, the
+    placement, the source record, the status and the rules' indexed numbers."""
+
     __tablename__ = "observation"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    station_id: Mapped[str] = mapped_column(String(64), default="")
-    operator: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-    name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(key_string(100))
-    name_initial: Mapped[str] = mapped_column(key_string(4), default="")
-    sex: Mapped[str] = mapped_column(String(8))
-    age: Mapped[int | None] = mapped_column(Integer)
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    id_number: Mapped[str] = mapped_column(key_string(32), default="")
-    phone: Mapped[str] = mapped_column(key_string(32), default="")
-    phone_rev: Mapped[str] = mapped_column(key_string(32), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
     work_unit: Mapped[str] = mapped_column(String(200), default="")
 
     kind: Mapped[str] = mapped_column(String(16))
