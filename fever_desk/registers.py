@@ -7,13 +7,14 @@ Chinese.  Cells that a spreadsheet would run as a formula (a name typed as ``=cm
 an apostrophe in XLSX and CSV.  Files are written to a temporary name and renamed, so an interrupted
 export never leaves half a list that looks complete.  The list is full personal data: each file is 0600
 and says so first (``fever_desk.export_files.MARKER``: the CSV's first line, the sheet's first row, the
-PDF's page header).
+PDF's page header).  The XLSX and PDF are written by the one table writer, ``fever_desk.table_files``;
+this module says only what the register's columns and lines are.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -22,6 +23,26 @@ from pathlib import Path
 from fever_desk.documents import DOCUMENT_LABELS_ZH
 from fever_desk.export_files import MARKER, write_atomic
 from fever_desk.pharmacy import CATEGORY_LABELS_ZH, Advice, Purchase
+from fever_desk.table_files import (
+    Progress,
+    TableLook,
+    UnknownFormat,
+    check_format,
+    safe_cell,
+    tell,
+    write_pdf_table,
+    write_xlsx_table,
+)
+
+__all__ = [
+    "FORMATS",
+    "HEADERS",
+    "Progress",
+    "RegisterMeta",
+    "UnknownFormat",
+    "purchase_row",
+    "write_register",
+]
 
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     # key, Chinese header, relative width (PDF column share and XLSX width / 4)
@@ -44,11 +65,6 @@ HEADERS = tuple(header for _, header, _ in COLUMNS)
 TITLE = "购买退热、止咳等药品人员登记表"
 FORMATS = (".xlsx", ".csv", ".pdf")
 _SEX = {"male": "男", "female": "女"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class UnknownFormat(ValueError):
-    """The output file's extension is not .xlsx, .csv or .pdf."""
 
 
 @dataclass(frozen=True)
@@ -121,25 +137,6 @@ def purchase_row(purchase: Purchase) -> dict[str, str]:
     }
 
 
-#: ``progress(rows done, rows)``, told as a register file is written.
-Progress = Callable[[int, int], None]
-PROGRESS_EVERY = 1000  # rows between two calls of ``progress`` for CSV and XLSX
-
-
-def _tell(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-        progress(done, total)
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write beside ``path`` (mode 0600) and swap it in (``fever_desk.export_files.write_atomic``)."""
-    write_atomic(path, write, prefix=".register-")
-
-
 def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | None = None) -> None:
     """UTF-8 with a byte-order mark: without it Excel on Chinese Windows reads the file as GBK."""
 
@@ -149,133 +146,55 @@ def write_csv(path: Path, rows: Sequence[dict[str, str]], progress: Progress | N
             writer.writerow([MARKER])
             writer.writerow(HEADERS)
             for done, row in enumerate(rows, 1):
-                writer.writerow([_safe(row[key]) for key, _, _ in COLUMNS])
-                _tell(progress, done, len(rows))
+                writer.writerow([safe_cell(row[key]) for key, _, _ in COLUMNS])
+                tell(progress, done, len(rows))
 
-    _atomic(path, write)
+    write_atomic(path, write)
+
+
+def _cells(rows: Sequence[dict[str, str]]) -> list[list[str]]:
+    return [[row[key] for key, _, _ in COLUMNS] for row in rows]
 
 
 def write_xlsx(
     path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta, progress: Progress | None = None
 ) -> None:
-    """The personal-data marker in row 1, title in row 2, subtitle in row 3, headers in row 4; every
-    value a text cell (IDs keep their
-    digits: as numbers Excel would show 4.3E+17 and drop the last three)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    def write(target: Path) -> None:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("登记表")
-        for index, (_, _, width) in enumerate(COLUMNS):
-            sheet.column_dimensions[_column_letter(index)].width = width * 1.6
-        sheet.freeze_panes = "A5"
-        marker = WriteOnlyCell(sheet, MARKER)
-        marker.font = Font(bold=True, color="B00020")
-        sheet.append([marker])
-        title = WriteOnlyCell(sheet, TITLE)
-        title.font = Font(bold=True, size=14)
-        sheet.append([title])
-        sheet.append([meta.subtitle()])
-        bold = Font(bold=True)
-        header_cells = []
-        for header in HEADERS:
-            cell = WriteOnlyCell(sheet, header)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for done, row in enumerate(rows, 1):
-            sheet.append([_safe(row[key]) for key, _, _ in COLUMNS])
-            _tell(progress, done, len(rows))
-        book.save(target)
-
-    _atomic(path, write)
+    """The personal-data marker in row 1, title in row 2, subtitle in row 3, headers in row 4 (frozen above
+    row 5); every value a text cell (``fever_desk.table_files``)."""
+    write_xlsx_table(
+        path,
+        sheet_name="登记表",
+        title=TITLE,
+        subtitle=meta.subtitle(),
+        headers=HEADERS,
+        rows=_cells(rows),
+        widths=[width * 1.6 for _, _, width in COLUMNS],
+        freeze="A5",
+        progress=progress,
+    )
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+#: The PDF's table: small type, cells aligned at the top, the header row shaded.
+PDF_LOOK = TableLook(cell_size=7, cell_leading=8.5, head_size=7.5, valign="TOP", shaded_header=True, gap_mm=4)
 
 
 def write_pdf(
     path: Path, rows: Sequence[dict[str, str]], meta: RegisterMeta, progress: Progress | None = None
 ) -> None:
     """Landscape A4, the header row repeated on every page, in the slips' Chinese font; the personal-data
-    marker heads every page.
-
-    Laying out a long table is slow (20,000 rows take minutes), so ``progress`` hears the rows placed
-    as each page's part of the table is drawn."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from fever_desk.slips.fonts import printable, resolve_font
-
-    font = resolve_font(meta.font_path or None).name
-    cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=8.5, wordWrap="CJK")
-    head = ParagraphStyle("head", parent=cell, fontSize=7.5)
-    title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18, alignment=1)
-    sub = ParagraphStyle("sub", fontName=font, fontSize=9, leading=12, alignment=1)
-
-    def para(text: str, style: ParagraphStyle) -> Paragraph:
-        escaped = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(escaped, style)
-
-    page = landscape(A4)
-    margin = 10 * mm
-    total = sum(width for _, _, width in COLUMNS)
-    widths = [(page[0] - 2 * margin) * width / total for _, _, width in COLUMNS]
-    data = [[para(h, head) for h in HEADERS]]
-    data += [[para(row[key], cell) for key, _, _ in COLUMNS] for row in rows]
-    if not rows:
-        data.append([para("（本期无登记）", cell)] + [""] * (len(COLUMNS) - 1))
-    table = LongTable(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+    marker heads every page; ``progress`` hears the rows placed page by page (``fever_desk.table_files``)."""
+    write_pdf_table(
+        path,
+        title=TITLE,
+        subtitle=meta.subtitle(),
+        headers=HEADERS,
+        rows=_cells(rows),
+        shares=[width for _, _, width in COLUMNS],
+        empty="（本期无登记）",
+        font_path=meta.font_path,
+        look=PDF_LOOK,
+        progress=progress,
     )
-
-    def number_pages(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
-        canvas.setFont(font, 7)
-        canvas.drawString(margin, page[1] - 6 * mm, MARKER)
-        canvas.drawRightString(page[0] - margin, 6 * mm, f"第 {doc.page} 页")
-
-    def write(target: Path) -> None:
-        doc = SimpleDocTemplate(
-            str(target),
-            pagesize=page,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=TITLE,
-            initialFontName=font,  # the canvas starts in our font, not Helvetica
-        )
-        story = [para(TITLE, title), para(meta.subtitle(), sub), Spacer(1, 4 * mm), table]
-        placed = 0
-
-        def after(flowable: object) -> None:  # each page's part of the table, header row included
-            nonlocal placed
-            if progress is not None and isinstance(flowable, Table) and rows:
-                placed += flowable._nrows - 1
-                progress(placed, len(rows))
-
-        doc.afterFlowable = after  # type: ignore[method-assign]
-        doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
-
-    _atomic(path, write)
 
 
 def write_register(
@@ -285,9 +204,7 @@ def write_register(
 
     ``progress(rows done, rows)`` is called as the file is written (the command line's progress line).
     """
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UnknownFormat(suffix or str(path))
+    suffix = check_format(path, FORMATS)
     rows = [purchase_row(p) for p in purchases]
     if suffix == ".csv":
         write_csv(path, rows, progress)

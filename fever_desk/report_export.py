@@ -1,13 +1,13 @@
 """The daily report as PDF (with a 14-day chart), XLSX or CSV (UTF-8 with BOM), for the commission.
 
-As with the regulator's register (``fever_desk.registers``, whose atomic write and formula guard are
-reused): the text is Chinese whatever the UI language, because the recipient reads Chinese; the format
-follows the file's extension; a file is written under a temporary name and renamed, so an interrupted
-export never leaves half a report that looks complete.  A day with nothing found says 零报告 in words
-on every format — a blank table could be mistaken for a report that was never filled in.  Like the
-register, each file is 0600 and starts with the personal-data marker (``fever_desk.export_files``): the
-report names the operator who generated it, and the desk treats every file that leaves the station the
-same way.
+As with the regulator's register (its formula guard, PDF paragraphs and page layout are the shared
+table writer's, ``fever_desk.table_files``): the text is Chinese whatever the UI language, because the
+recipient reads Chinese; the format follows the file's extension; a file is written under a temporary
+name and renamed, so an interrupted export never leaves half a report that looks complete.  A day with
+nothing found says 零报告 in words on every format — a blank table could be mistaken for a report that
+was never filled in.  Like the register, each file is 0600 and starts with the personal-data marker
+(``fever_desk.export_files``): the report names the operator who generated it, and the desk treats
+every file that leaves the station the same way.
 """
 
 from __future__ import annotations
@@ -18,10 +18,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fever_desk.export_files import MARKER
+from fever_desk.export_files import MARKER, write_atomic
 from fever_desk.i18n import tr_in
-from fever_desk.registers import UnknownFormat, _atomic, _safe
 from fever_desk.reporting import FIGURE_LABELS, DayPoint, ReportingDay, ReportRevision
+from fever_desk.table_files import (
+    UnknownFormat,
+    build_pdf,
+    check_format,
+    paragraph,
+    pdf_font,
+    safe_cell,
+)
 
 FORMATS = (".pdf", ".xlsx", ".csv")
 TITLE = "新型冠状病毒感染的肺炎防控日报告"
@@ -96,14 +103,14 @@ def write_csv(path: Path, doc: ReportDocument) -> None:
             writer.writerow([MARKER])
             writer.writerow([TITLE])
             for key, value in doc.header_lines():
-                writer.writerow([key, _safe(value)])
+                writer.writerow([key, safe_cell(value)])
             if doc.zero:
                 writer.writerow([ZERO, doc.zero_sentence()])
             writer.writerow(["项目", "数量"])
             for label, count in doc.figure_lines():
                 writer.writerow([label, count])
 
-    _atomic(path, write)
+    write_atomic(path, write)
 
 
 def write_xlsx(path: Path, doc: ReportDocument) -> None:
@@ -121,7 +128,7 @@ def write_xlsx(path: Path, doc: ReportDocument) -> None:
         sheet.append([TITLE])
         sheet["A2"].font = Font(bold=True, size=14)
         for key, value in doc.header_lines():
-            sheet.append([key, _safe(value)])
+            sheet.append([key, safe_cell(value)])
         if doc.zero:
             sheet.append([ZERO, doc.zero_sentence()])
         sheet.append(["项目", "数量"])
@@ -135,7 +142,7 @@ def write_xlsx(path: Path, doc: ReportDocument) -> None:
             days.append([f"{point.day:%Y-%m-%d}", point.screened, point.fever])
         book.save(target)
 
-    _atomic(path, write)
+    write_atomic(path, write)
 
 
 def _chart(doc: ReportDocument, font: str, width: float, height: float) -> Drawing:
@@ -180,11 +187,9 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from fever_desk.slips.fonts import printable, resolve_font
-
-    font = resolve_font(font_path).name
+    font = pdf_font(font_path)
     cell = ParagraphStyle("cell", fontName=font, fontSize=10, leading=13, wordWrap="CJK")
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
     zero = ParagraphStyle(
@@ -192,11 +197,10 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
     )
 
     def para(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        escaped = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(escaped, style)
+        return paragraph(text, style)
 
-    margin = 18 * mm
-    usable = A4[0] - 2 * margin
+    margin_mm = 18
+    usable = A4[0] - 2 * margin_mm * mm
     grid = TableStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -218,31 +222,14 @@ def write_pdf(path: Path, doc: ReportDocument, font_path: str | None = None) -> 
         story += [para(doc.zero_sentence(), zero), Spacer(1, 3 * mm)]
     story += [figures, Spacer(1, 6 * mm), _chart(doc, font, usable, 62 * mm)]
 
-    def marked(canvas, _doc) -> None:  # noqa: ANN001 - reportlab callback
-        canvas.setFont(font, 7)
-        canvas.drawString(margin, A4[1] - 10 * mm, MARKER)
-
-    def write(target: Path) -> None:
-        pdf = SimpleDocTemplate(
-            str(target),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=TITLE,
-            initialFontName=font,  # the canvas starts in our font, not Helvetica
-        )
-        pdf.build(story, onFirstPage=marked, onLaterPages=marked)
-
-    _atomic(path, write)
+    build_pdf(
+        path, story, title=TITLE, font=font, page=A4, margin_mm=margin_mm, marker_at_mm=10, numbered=False
+    )
 
 
 def write_report(path: Path, doc: ReportDocument, *, font_path: str | None = None) -> None:
     """Write ``doc`` in the format named by ``path``'s extension (``UnknownFormat`` otherwise)."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UnknownFormat(suffix or str(path))
+    suffix = check_format(path, FORMATS)
     if suffix == ".csv":
         write_csv(path, doc)
     elif suffix == ".xlsx":

@@ -1,9 +1,10 @@
 """The observation register's files: the register (XLSX, PDF) and one person's 14-day grid (XLSX, and a PDF
 on one A4 page), all with Chinese headers as the commissions' forms have them.
 
-Like the pharmacy register (``fever_desk.registers``) every file is written atomically with mode 0600
-(``fever_desk.export_files.write_atomic``), carries the personal-information marker first, and uses the
-slips' embedded TrueType font in PDFs (``fever_desk.slips.fonts``).  Temperatures are printed "°C".
+The files are written by the one table writer the pharmacy register uses too (``fever_desk.table_files``):
+atomically with mode 0600, the personal-information marker first, the slips' embedded TrueType font in
+PDFs.  This module says only what the rows, columns and the grid's page are.  Temperatures are printed
+"°C".
 """
 
 from __future__ import annotations
@@ -12,9 +13,21 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from fever_desk.export_files import MARKER, write_atomic
 from fever_desk.observation.model import Cell, Kind, Observation, Setting, Slot, Status
 from fever_desk.observation.rules import OBSERVATION_DAYS, day_one, planned_release
+from fever_desk.table_files import (
+    UnknownFormat,
+    build_pdf,
+    check_format,
+    grid_table,
+    paragraph,
+    pdf_font,
+    pdf_styles,
+    write_pdf_table,
+    write_xlsx_table,
+)
+
+__all__ = ["FORMATS", "KIND_ZH", "STATUS_ZH", "UnknownFormat", "write_grid", "write_register"]
 
 REGISTER_TITLE = "医学观察人员登记表"
 GRID_TITLE = "医学观察每日健康监测记录表"
@@ -61,14 +74,6 @@ GRID_HEADERS = (
     "下午症状",
     "下午测量人",
 )
-
-
-class UnknownFormat(ValueError):
-    """The output file's extension is not .xlsx or .pdf."""
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def register_row(observation: Observation) -> dict[str, str]:
@@ -146,157 +151,40 @@ def person_lines(observation: Observation) -> list[tuple[str, str]]:
     ]
 
 
-def _check(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UnknownFormat(suffix or str(path))
-    return suffix
-
-
-# ---- XLSX --------------------------------------------------------------------------------------------
 def _xlsx(
     path: Path, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
 ) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    def write(target: Path) -> None:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title[:31])
-        for text, font in ((MARKER, Font(bold=True, color="B00020")), (title, Font(bold=True, size=14))):
-            cell = WriteOnlyCell(sheet, text)
-            cell.font = font
-            sheet.append([cell])
-        if subtitle:
-            sheet.append([subtitle])
-        bold = Font(bold=True)
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, header)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-        book.save(target)
-
-    write_atomic(path, write, prefix=".observation-")
-
-
-# ---- PDF ---------------------------------------------------------------------------------------------
-def _pdf(
-    path: Path,
-    title: str,
-    blocks: list[object],
-    *,
-    landscape_page: bool,
-    font_path: str,
-) -> None:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    from fever_desk.slips.fonts import resolve_font
-
-    font = resolve_font(font_path or None).name
-    page = landscape(A4) if landscape_page else A4
-    margin = 10 * mm
-
-    def mark(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
-        canvas.setFont(font, 7)
-        canvas.drawString(margin, page[1] - 6 * mm, MARKER)
-        canvas.drawRightString(page[0] - margin, 6 * mm, f"第 {doc.page} 页")
-
-    def write(target: Path) -> None:
-        doc = SimpleDocTemplate(
-            str(target),
-            pagesize=page,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=title,
-            initialFontName=font,
-        )
-        doc.build(list(blocks), onFirstPage=mark, onLaterPages=mark)
-
-    write_atomic(path, write, prefix=".observation-")
-
-
-def _styles(font_path: str) -> tuple[str, dict[str, object]]:
-    from reportlab.lib.styles import ParagraphStyle
-
-    from fever_desk.slips.fonts import resolve_font
-
-    font = resolve_font(font_path or None).name
-    return font, {
-        "cell": ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK"),
-        "title": ParagraphStyle("title", fontName=font, fontSize=14, leading=18, alignment=1),
-        "sub": ParagraphStyle("sub", fontName=font, fontSize=9, leading=12, alignment=1),
-    }
-
-
-def _para(text: str, style: object) -> object:
-    from reportlab.platypus import Paragraph
-
-    from fever_desk.slips.fonts import printable
-
-    escaped = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Paragraph(escaped, style)
-
-
-def _table(data: list[list[object]], widths: list[float], font: str, repeat: int = 1) -> object:
-    from reportlab.lib import colors
-    from reportlab.platypus import LongTable, TableStyle
-
-    table = LongTable(data, colWidths=widths, repeatRows=repeat)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
+    write_xlsx_table(path, sheet_name=title[:31], title=title, subtitle=subtitle, headers=headers, rows=rows)
 
 
 def write_register(
     path: Path, observations: Sequence[Observation], subtitle: str, font_path: str = ""
 ) -> int:
     """The register in the format of ``path``'s extension (.xlsx, .pdf); returns the rows written."""
-    suffix = _check(path)
+    suffix = check_format(path, FORMATS)
     rows = [[register_row(o)[key] for key, _, _ in REGISTER_COLUMNS] for o in observations]
     headers = [header for _, header, _ in REGISTER_COLUMNS]
     if suffix == ".xlsx":
         _xlsx(path, REGISTER_TITLE, subtitle, headers, rows)
-        return len(rows)
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
-
-    font, style = _styles(font_path)
-    total = sum(w for _, _, w in REGISTER_COLUMNS)
-    usable = landscape(A4)[0] - 20 * mm
-    widths = [usable * w / total for _, _, w in REGISTER_COLUMNS]
-    data = [[_para(h, style["cell"]) for h in headers]]
-    data += [[_para(v, style["cell"]) for v in row] for row in rows]
-    if not rows:
-        data.append([_para("（无登记）", style["cell"])] + [""] * (len(headers) - 1))
-    blocks = [_para(REGISTER_TITLE, style["title"]), _para(subtitle, style["sub"]), Spacer(1, 3 * mm)]
-    blocks.append(_table(data, widths, font))
-    _pdf(path, REGISTER_TITLE, blocks, landscape_page=True, font_path=font_path)
+    else:
+        shares = [w for _, _, w in REGISTER_COLUMNS]
+        write_pdf_table(
+            path,
+            title=REGISTER_TITLE,
+            subtitle=subtitle,
+            headers=headers,
+            rows=rows,
+            shares=shares,
+            empty="（无登记）",
+            font_path=font_path,
+        )
     return len(rows)
 
 
 def write_grid(path: Path, observation: Observation, cells: Sequence[Cell], font_path: str = "") -> int:
     """One person's 14 days × morning/afternoon in the format of ``path``'s extension; the PDF fits one A4
     page (the person's details above, the grid below, a key to the marks at the foot).  Returns 14."""
-    suffix = _check(path)
+    suffix = check_format(path, FORMATS)
     rows = grid_rows(observation, cells)
     details = person_lines(observation)
     note = "注：* 体温计测量，其余为手工录入；（更正）为更正后的记录，原记录保存在系统中。"
@@ -308,13 +196,14 @@ def write_grid(path: Path, observation: Observation, cells: Sequence[Cell], font
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    font, style = _styles(font_path)
-    usable = A4[0] - 20 * mm
+    font = pdf_font(font_path)
+    style = pdf_styles(font)
+    usable = A4[0] - 20 * mm  # the shared 10 mm margins
     pairs = [details[i : i + 2] for i in range(0, len(details), 2)]
     info = [
-        [_para(k, style["cell"]), _para(v, style["cell"])]
+        [paragraph(k, style["cell"]), paragraph(v, style["cell"])]
         + (
-            [_para(pair[1][0], style["cell"]), _para(pair[1][1], style["cell"])]
+            [paragraph(pair[1][0], style["cell"]), paragraph(pair[1][1], style["cell"])]
             if len(pair) > 1
             else ["", ""]
         )
@@ -322,17 +211,17 @@ def write_grid(path: Path, observation: Observation, cells: Sequence[Cell], font
         for k, v in [pair[0]]
     ]
     info_widths = [usable * share for share in (0.16, 0.34, 0.16, 0.34)]
-    grid = [[_para(h, style["cell"]) for h in GRID_HEADERS]]
-    grid += [[_para(v, style["cell"]) for v in row] for row in rows]
+    grid = [[paragraph(h, style["cell"]) for h in GRID_HEADERS]]
+    grid += [[paragraph(v, style["cell"]) for v in row] for row in rows]
     grid_widths = [usable * share for share in (0.08, 0.08, 0.11, 0.16, 0.11, 0.11, 0.16, 0.19)]
     blocks = [
-        _para(GRID_TITLE, style["title"]),
+        paragraph(GRID_TITLE, style["title"]),
         Spacer(1, 3 * mm),
-        _table(info, info_widths, font, repeat=0),
+        grid_table(info, info_widths, font, repeat=0),
         Spacer(1, 4 * mm),
-        _table(grid, grid_widths, font),
+        grid_table(grid, grid_widths, font),
         Spacer(1, 2 * mm),
-        _para(note, style["cell"]),
+        paragraph(note, style["cell"]),
     ]
-    _pdf(path, GRID_TITLE, blocks, landscape_page=False, font_path=font_path)
+    build_pdf(path, blocks, title=GRID_TITLE, font=font, page=A4)
     return len(rows)
