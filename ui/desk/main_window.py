@@ -1,37 +1,43 @@
 """The station's main window: a thin shell of menus, a banner, a status bar and one tab per screen.
 
-Each screen lives in its own module and talks to the database through the shared ``Station``; the
-window only arranges them, routes the menu shortcuts, and reports problems in one place.
+The window is a composition of features.  Each feature installs itself from its own folder
+(``ui/desk/<feature>/wiring.py``: its tab, status-bar widget or strip, menu actions and shortcuts, what it
+stops on close and retranslates), seeing the window only as a :class:`ui.desk.shell.Shell`.  The window
+keeps what spans features: the menus, the problem banner, the status line
+(``ui/desk/widgets/station_status.py``), which counters a role sees and the keys that follow the counter in
+front (``ui/desk/counters.py``), the settings' door (``ui/desk/admin/settings_access.py``) and closing.
+Screens refresh themselves from ``Station.changed``: the window wires no refresh.
 
 At start-up the nurse first sees this window covered by the login dialog, and the database opens on the
 worker meanwhile.  So the shell comes up on its own and the screens are built behind the dialog, one per
-event-loop turn (:meth:`MainWindow.build_screens_in_steps`): the login dialog answers keys between steps,
-and everything is ready long before a password is typed.  Anything that needs the screens first calls
-:meth:`MainWindow.ensure_screens`.  Tests and tools that build the window directly get it complete.
+event-loop turn (:meth:`MainWindow.build_screens_in_steps`, ``ui/desk/runtime/steps.py``): the login dialog
+answers keys between steps, and everything is ready long before a password is typed.  Anything that needs
+the screens first calls :meth:`MainWindow.ensure_screens`.  Tests and tools that build the window directly
+get it complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fever_desk import __version__
 from fever_desk.i18n import tr
 from fever_desk.settings import Settings
+from ui.desk.runtime.steps import Steps
 from ui.desk.runtime.workers import Worker
 from ui.desk.station import Station
+from ui.desk.widgets.station_status import StationStatus
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QCloseEvent
 
     from fever_desk.accounts import Operator
-    from fever_desk.privacy import Permissions
 
 # The shell stays clear of ``Qt`` (PySide6 creates the namespace's hundred enums, ~12 ms, on first use,
 # including implicitly in setShortcut): the shell is what the nurse waits for.  The screens built behind
@@ -59,19 +65,22 @@ class MainWindow(QMainWindow):
         self.resize(1280, 860)
         # Loading a screen's modules and building it are separate steps: each turn stays short (~30-50 ms),
         # so keys typed into the login dialog meanwhile are answered without a noticeable pause.
-        self._steps = [
-            self._load_rules,
-            self._load_desk,
-            self._build_desk,
-            self._load_pharmacy,
-            self._build_pharmacy,
-            self._build_people_and_reports,
-            self._build_rest,
-            self._build_observation,
-            self._build_county,
-        ]
-        self._built = False
+        self._steps = Steps(
+            [
+                self._load_rules,
+                self._load_desk,
+                self._build_desk,
+                self._load_pharmacy,
+                self._build_pharmacy,
+                self._build_people_and_reports,
+                self._build_rest,
+                self._build_observation,
+                self._build_county,
+            ],
+            self._finish_screens,
+        )
         self._stoppers: list[Callable[[], None]] = []
+        self._retranslators: list[Callable[[], None]] = []
         self._worker_busy = False
         self._close_when_idle = False
         worker.busy_changed.connect(self._worker_busy_changed)
@@ -89,7 +98,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self._outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.status = QLabel(self)
+        self.status = StationStatus(self.station, self)  # guideline, threshold, nurse, database
         self.statusBar().addWidget(self.status, 1)
         self._build_menus()
         self.station.problem.connect(self.show_banner)
@@ -110,41 +119,32 @@ class MainWindow(QMainWindow):
 
     @property
     def has_screens(self) -> bool:
-        return self._built
+        return self._steps.finished
 
     def add_screen(self, widget: QWidget, title: str) -> int:
         return self.tabs.addTab(widget, title)
 
-    # ---- building the screens -----------------------------------------------------------------------
+    # ---- what the features' wiring asks of the window (ui/desk/shell.py) ----------------------------
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def add_strip(self, widget: QWidget) -> None:
+        self._outer.insertWidget(1, widget)  # below the problem banner, above the strips added before
+
+    def on_close(self, stop: Callable[[], None]) -> None:
+        self._stoppers.append(stop)
+
+    def on_retranslate(self, retranslate: Callable[[], None]) -> None:
+        self._retranslators.append(retranslate)
+
+    # ---- building the screens, one feature at a time (each installs itself: ui/desk/<feature>/wiring.py)
     def build_screens_in_steps(self) -> None:
         """Build one screen per event-loop turn, so the login dialog in front keeps answering keys."""
-
-        def step() -> None:
-            if self._built:
-                return  # ensure_screens() finished the job in between
-            try:
-                self._steps.pop(0)()
-            except Exception as exc:  # noqa: BLE001 - any failure here ends the start, with its traceback
-                # A screen that cannot be built is a defect, not something a nurse can fix: fail the
-                # start loudly (traceback in the log file, a dialog naming it; ui.desk.runtime.startup).
-                from ui.desk.runtime.startup import report_fatal
-
-                QApplication.exit(report_fatal(exc))
-                return
-            if self._steps:
-                QTimer.singleShot(0, step)
-            else:
-                self._finish_screens()
-
-        QTimer.singleShot(0, step)
+        self._steps.run_in_turns()
 
     def ensure_screens(self) -> None:
         """Build whatever is still missing, now (a login faster than the steps, a direct construction)."""
-        if self._built:
-            return
-        while self._steps:
-            self._steps.pop(0)()
-        self._finish_screens()
+        self._steps.run_now()
 
     def _load_rules(self) -> None:
         from PySide6.QtCore import Qt  # noqa: F401 - the namespace's enums are made on first import
@@ -166,164 +166,94 @@ class MainWindow(QMainWindow):
         from ui.desk.widgets import reveal  # noqa: F401
 
     def _build_desk(self) -> None:
-        from ui.desk.idcard.controller import CardReaderController
-        from ui.desk.screening.desk import ScreeningDesk
-        from ui.desk.thermometer.controller import DeviceController
-        from ui.desk.widgets.reveal import install_reveal_action
+        """The desk, and beside it in the status bar the thermometer and the ID card reader."""
+        from ui.desk.idcard.wiring import install_card_reader
+        from ui.desk.screening.wiring import install_desk
+        from ui.desk.thermometer.wiring import install_thermometer
 
-        self.desk = ScreeningDesk(self.station, self.tabs)
-        self.tabs.insertTab(0, self.desk, tr("Pre-screening"))
+        self.desk, reveal = install_desk(self)
+        self.reveal_actions = (reveal,)
         # The screening desk is the station's main screen; these names keep callers short.
         self.form = self.desk.form
         self.today = self.desk.today
         self.desk.saved.connect(self.saved)
         self.desk.day_loaded.connect(self.day_loaded)
-        # The thermometer: started once the screens exist; status is text, never a dialog.
-        self.devices = DeviceController(self.form, self)
-        self.statusBar().addPermanentWidget(self.devices.status_widget)
-        self.devices.settings_requested.connect(self.open_device_settings)
-        self.station.settings_changed.connect(lambda _old: self.devices.apply_settings(self.settings))
-        self.station_menu.insertAction(self.find_action, self.devices.measure_action)
-        self._stoppers.append(self.devices.stop)
-        # The ID card reader, beside the thermometer: a card fills the form in front (ui/desk/idcard).
-        self.card_reader = CardReaderController(self.station, self)
-        self.card_reader.form = self.form
-        self.statusBar().addPermanentWidget(self.card_reader.status_widget)
-        self.card_reader.settings_requested.connect(self.open_settings)  # Settings → Devices
-        self.station.settings_changed.connect(lambda _old: self.card_reader.apply_settings(self.settings))
-        self.station_menu.insertAction(self.find_action, self.card_reader.present_action)
-        self._stoppers.append(self.card_reader.stop)
-        # Lists show masked IDs; a role that may see the full number asks for it, and that is logged.
-        self.reveal_actions = (install_reveal_action(self.today.table, self.station, self._screening_id_at),)
+        self.devices = install_thermometer(self, self.form)
+        self.card_reader = install_card_reader(self, self.form)
 
     def _load_pharmacy(self) -> None:
         # Loaded now, used by the next step.
         from ui.desk.pharmacy import referral, screen  # noqa: F401
 
     def _build_pharmacy(self) -> None:
-        from ui.desk.pharmacy.referral import PharmacyReferral
-        from ui.desk.pharmacy.screen import PharmacyScreen
-        from ui.desk.widgets.reveal import install_reveal_action
+        from ui.desk.pharmacy.wiring import install_pharmacy
 
-        self.pharmacy = PharmacyScreen(self.station, self.tabs)
-        self.tabs.addTab(self.pharmacy, "")
-        self.pharmacy_referral = PharmacyReferral(self.station, self.pharmacy)
-        self._stoppers.append(self.pharmacy_referral.stop)
-        self.reveal_actions = (
-            *self.reveal_actions,
-            install_reveal_action(self.pharmacy.today.table, self.station, self._purchase_id_at),
-        )
+        self.pharmacy, self.pharmacy_referral, reveal = install_pharmacy(self)
+        self.reveal_actions = (*self.reveal_actions, reveal)
 
     def _build_people_and_reports(self) -> None:
-        """Find a person, the Reports tab, today's figures in the status bar, "record result" on rows."""
-        from ui.desk.people.person_search import PersonSearch
-        from ui.desk.reports.glance import ReportGlance
-        from ui.desk.reports.reminder import ReminderBanner, ReportReminder
-        from ui.desk.reports.screen import ReportsScreen
-        from ui.desk.screening.followup_dialog import install_followup_action, install_on_person_search
+        """Find a person, the Reports tab and its strip and figures, "record result", the report cards."""
+        from ui.desk.people.wiring import install_people
+        from ui.desk.report_cards.wiring import install_report_cards
+        from ui.desk.reports.wiring import install_reports
+        from ui.desk.screening.wiring import install_followups
 
-        self.people = PersonSearch(self.station, self.tabs)
-        self.tabs.addTab(self.people, "")
-        # The daily-report reminder: a quiet strip above the tabs, never a dialog.
-        self.report_reminder = ReportReminder(self.station, parent=self)
-        self.report_banner = ReminderBanner(self.report_reminder, self.centralWidget())
-        self._outer.insertWidget(1, self.report_banner)
-        self.reports = ReportsScreen(self.station, self.tabs)
-        self.tabs.addTab(self.reports, "")
-        self.glance = ReportGlance(self.station, self)
-        self.statusBar().addPermanentWidget(self.glance)
-
-        def show_reports() -> None:
-            self.tabs.setCurrentWidget(self.reports)
-
-        self.glance.clicked.connect(show_reports)
-        self.report_banner.open_reports.connect(show_reports)
-        # No refresh wiring here: every save, result and revision is broadcast (Station.changed) and the
-        # lists, the glance, the reports and the reminder each refresh themselves.
-        install_followup_action(
-            self.today.table, self.station, lambda index: self.today.model.rows[index.row()]
-        )
-        install_on_person_search(self.people, self.station)
-        self.report_reminder.start()
-        self._stoppers.append(self.report_reminder.stop)
-        # The report cards' 2-hour clock: a strip above the tabs for everyone, its menu before Help.
-        from ui.desk.report_cards.desk import CardDesk
-
-        self.cards = CardDesk(self.station, self, self.centralWidget())
-        self._outer.insertWidget(1, self.cards.strip)
-        self.menuBar().insertMenu(self.help_menu.menuAction(), self.cards.menu)
-        self.cards.start()
-        self._stoppers.append(self.cards.stop)
+        self.people = install_people(self)
+        reports = install_reports(self)
+        self.reports, self.report_reminder = reports.screen, reports.reminder
+        self.report_banner, self.glance = reports.banner, reports.glance
+        install_followups(self, self.desk, self.people)
+        self.cards = install_report_cards(self)
 
     def _build_rest(self) -> None:
-        from ui.desk.admin.audit_browser import AuditBrowser
-        from ui.desk.admin.purge_action import PurgeAction
-        from ui.desk.admin.users_admin import UsersAdmin
-        from ui.desk.slips.panel import SlipPanel
-        from ui.desk.slips.verify_slip import VerifySlipScreen
-        from ui.desk.widgets.server_status import ServerStatus
+        """Slips, the administrators' screens and Purge, the shared server's state."""
+        from ui.desk.admin.wiring import install_admin
+        from ui.desk.slips.wiring import install_slips
+        from ui.desk.widgets.server_status import install_server_status
 
-        self.slip_panel = SlipPanel(self.station)
-        self.slip_panel.attach(self.desk)
-        self.verify_screen = VerifySlipScreen(self.station)
-        self._stoppers += [self.slip_panel.stop, self.verify_screen.stop]
-        self.tabs.addTab(self.verify_screen, "")
-        # Administrators' screens: built now, shown as tabs only for a role that may use them.
-        self.audit_screen = AuditBrowser(self.station, self.tabs)
-        self.users_screen = UsersAdmin(self.station, self.tabs)
-        self.audit_screen.hide()
-        self.users_screen.hide()
-        self.purge = PurgeAction(self.station, self)
-        self.station_menu.insertAction(self.new_action, self.purge.action)
-        self.server_status = ServerStatus(self)
-        self.statusBar().addPermanentWidget(self.server_status)
-        if self.worker.context is not None:
-            self.server_status.attach(getattr(self.worker.context, "store", None))
-        else:
-            self.worker.context_ready.connect(
-                lambda: self.server_status.attach(getattr(self.worker.context, "store", None))
-            )
+        self.slip_panel, self.verify_screen = install_slips(self, self.desk)
+        self.admin = install_admin(self)
+        self.audit_screen, self.users_screen = self.admin.audit_screen, self.admin.users_screen
+        self.purge = self.admin.purge
+        self.server_status = install_server_status(self, self.worker)
 
     def _build_observation(self) -> None:
         """The 14-day observation register (its tab, F4) and F6 on both counters to register someone."""
-        from ui.desk.observation.from_counters import install_on_desk, install_on_pharmacy
-        from ui.desk.observation.screen import ObservationScreen
+        from ui.desk.observation.wiring import install_observation
 
-        self.observation = ObservationScreen(self.station, self.tabs)
-        self.tabs.addTab(self.observation, "")
-        self._stoppers.append(self.observation.stop)
-        self.observation_hooks = (
-            install_on_desk(self.station, self.desk),
-            install_on_pharmacy(self.station, self.pharmacy),
+        self.observation, self.observation_hooks, self.observation_action = install_observation(
+            self, self.desk, self.pharmacy
         )
-        self.observation_action = QAction(self)
-        self.observation_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.observation))
-        self.addAction(self.observation_action)
-        self.station_menu.insertAction(self.settings_action, self.observation_action)
 
     def _build_county(self) -> None:
         """The county's view (its tab for the county role) and sending the reports to the county."""
-        from ui.desk.county.screen import CountyScreen
-        from ui.desk.county.sending import CountySender
+        from ui.desk.county.wiring import install_county
 
-        self.county = CountyScreen(self.station, self.tabs)
-        self.tabs.addTab(self.county, "")
-        self.county_sender = CountySender(self.station, self.reports)
-        self.county_sender.start()
-        self._stoppers.append(self.county_sender.stop)
+        self.county, self.county_sender = install_county(self, self.reports)
 
     def _finish_screens(self) -> None:
-        self._built = True
+        from ui.desk.counters import Counters
+
+        self.counters = Counters(
+            self.tabs,
+            self.desk,
+            self.pharmacy,
+            self.people,
+            self.reports,
+            self.observation,
+            self.county,
+            self.devices,
+            self.card_reader,
+        )
         # Shortcuts only now: the window is covered until the login anyway, and PySide6 creates the whole
         # ``Qt`` namespace (~12 ms) on the first setShortcut.
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.new_action.setShortcut(QKeySequence("F2"))
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.observation_action.setShortcut(QKeySequence("F4"))
-        self.tabs.currentChanged.connect(self._screen_changed)
+        self.tabs.currentChanged.connect(self.counters.screen_changed)
         self.tabs.setCurrentWidget(self.pharmacy if self.settings.station_mode == "pharmacy" else self.desk)
-        self._screen_changed(self.tabs.currentIndex())  # the thermometer and the focus follow the home form
+        self.counters.screen_changed()  # the thermometer and the focus follow the home form
         self.retranslate()
         self.screens_ready.emit()
 
@@ -347,25 +277,6 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
 
-    def _screening_id_at(self, index: QModelIndex) -> tuple[str, str, Callable[[Any], str]] | None:
-        """The list row's record; its full number is read on the worker (the list holds it masked)."""
-        from ui.services.screening import get_screening
-
-        rows = self.today.model.rows
-        if not 0 <= index.row() < len(rows) or not rows[index.row()].id_masked:
-            return None
-        sid = rows[index.row()].id
-        return ("screening", str(sid), lambda ctx: get_screening(ctx, sid).person.id_number)
-
-    def _purchase_id_at(self, index: QModelIndex) -> tuple[str, str, Callable[[Any], str]] | None:
-        from ui.services.pharmacy import get_purchase
-
-        rows = self.pharmacy.today.rows
-        if not 0 <= index.row() < len(rows) or not rows[index.row()].id_masked:
-            return None
-        pid = rows[index.row()].id
-        return ("purchase", str(pid), lambda ctx: get_purchase(ctx, pid).purchaser.id_number)
-
     def apply_operator(self, operator: Operator) -> None:
         """After a login: records carry this operator, and the tabs follow what the role may do."""
         from fever_desk.privacy import Permission, Permissions
@@ -376,98 +287,27 @@ class MainWindow(QMainWindow):
         # operations stamp records with that actor); settings.operator only mirrors it for display.
         self.station.settings.operator = operator.username
         permissions = Permissions.for_role(operator.role)
-        for screen, permission in (
-            (self.audit_screen, Permission.BROWSE_AUDIT),
-            (self.users_screen, Permission.MANAGE_USERS),
-        ):
-            index = self.tabs.indexOf(screen)
-            if permissions.allows(permission) and index < 0:
-                self.tabs.addTab(screen, "")
-                screen.refresh()
-            elif not permissions.allows(permission) and index >= 0:
-                self.tabs.removeTab(index)
-        self.purge.action.setVisible(permissions.allows(Permission.PURGE))
+        self.admin.apply(permissions)
         self.settings_action.setVisible(permissions.allows(Permission.CONFIGURE))
-        self.tabs.setCurrentWidget(self._show_counters(permissions))
-        self._screen_changed(self.tabs.currentIndex())  # the nurse types the first name straight away
+        self.tabs.setCurrentWidget(self.counters.show_for(permissions, self.settings))
+        self.counters.screen_changed()  # the nurse types the first name straight away
         self.retranslate()
 
-    def _show_counters(self, permissions: Permissions) -> QWidget:
-        """Show the counter tabs the role and the station mode allow; returns the operator's home tab.
-
-        Nobody sees more than the role needs, and a station set up as a desk or a pharmacy shows only
-        that counter (``fever_desk.station_setup.counters_shown``) — but never none: a role the mode
-        leaves without a counter keeps its own.
-        """
-        from fever_desk.privacy import Permission
-        from fever_desk.station_setup import counters_shown
-
-        may_screen, may_sell = permissions.allows(Permission.SCREEN), permissions.allows(Permission.PHARMACY)
-        desk_mode, pharmacy_mode = counters_shown(self.settings)
-        desk, pharmacy = may_screen and desk_mode, may_sell and pharmacy_mode
-        if not (desk or pharmacy):
-            desk, pharmacy = may_screen, may_sell
-        counters = (
-            (self.desk, desk),
-            (self.pharmacy, pharmacy),
-            (self.people, may_screen or may_sell),
-            (self.reports, permissions.allows(Permission.REPORT)),
-            (self.observation, permissions.allows(Permission.OBSERVE)),
-            (self.county, permissions.allows(Permission.COUNTY)),
-        )
-        for screen, allowed in counters:
-            self.tabs.setTabVisible(self.tabs.indexOf(screen), allowed)
-        if not (desk or pharmacy) and permissions.allows(Permission.COUNTY):
-            return self.county  # the county's user: no counter, the county's view
-        return (
-            self.pharmacy
-            if pharmacy and (not desk or self.settings.station_mode == "pharmacy")
-            else self.desk
-        )
-
     def _settings_changed_counters(self) -> None:
-        """A new station mode shows or hides counters at once; the operator stays on a tab still shown."""
+        """A new station mode shows or hides counters at once (``ui/desk/counters.py``)."""
         from fever_desk.privacy import Permissions
 
-        if not self._built or self.station.operator is None:
+        if not self.has_screens or self.station.operator is None:
             return
-        home = self._show_counters(Permissions.for_role(self.station.operator.role))
-        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
-            self.tabs.setCurrentWidget(home)
-
-    def _screen_changed(self, _index: int) -> None:
-        """The thermometer fills the temperature of whichever counter form is in front of the user."""
-        screen = self.tabs.currentWidget()
-        form = getattr(screen, "form", None)
-        if form is not None and hasattr(form, "set_device_reading"):
-            self.devices.form = form
-            self.card_reader.form = form
-        first = getattr(form, "name", None) or getattr(screen, "search", None)
-        if isinstance(first, QWidget):
-            first.setFocus()
+        self.counters.mode_changed(Permissions.for_role(self.station.operator.role), self.settings)
 
     def _next_patient(self) -> None:
-        if not self._built:
-            return  # the menu's shortcuts do nothing until the screens exist (behind the login)
-        screen = self.tabs.currentWidget()
-        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
-            self.tabs.setCurrentWidget(self.pharmacy)
-            self.pharmacy.next_record()
-            return
-        self.tabs.setCurrentWidget(self.desk)
-        self.form.clear()
+        if self.has_screens:  # the menu's shortcuts do nothing until the screens exist (behind the login)
+            self.counters.next_patient()
 
     def _find(self) -> None:
-        if not self._built:
-            return
-        screen = self.tabs.currentWidget()
-        if screen is self.pharmacy or not self.tabs.isTabVisible(self.tabs.indexOf(self.desk)):
-            self.tabs.setCurrentWidget(self.pharmacy)
-            self.pharmacy.find()
-            return
-        if screen is not self.people:
-            self.tabs.setCurrentWidget(self.desk)
-            self.today.search.setFocus()
+        if self.has_screens:
+            self.counters.find()
 
     def retranslate(self) -> None:
         s = self.settings
@@ -482,54 +322,15 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(tr("&Quit"))
         self.help_menu.setTitle(tr("&Help"))
         self.about_action.setText(tr("&About"))
-        self._update_status()
-        if not self._built:
+        self.status.show_state(self.has_screens)
+        if not self.has_screens:
             return
-        self.tabs.setTabText(self.tabs.indexOf(self.desk), tr("Pre-screening"))
-        self.tabs.setTabText(self.tabs.indexOf(self.pharmacy), tr("Pharmacy register"))
-        self.tabs.setTabText(self.tabs.indexOf(self.people), tr("Find a person"))
-        self.tabs.setTabText(self.tabs.indexOf(self.reports), tr("Reports"))
-        self.tabs.setTabText(self.tabs.indexOf(self.observation), self.observation.title())
-        self.tabs.setTabText(self.tabs.indexOf(self.county), tr("County"))
-        self.observation_action.setText(tr("&Observation register"))
-        for hook in self.observation_hooks:
-            hook.retranslate()
-        self.report_banner.retranslate()
-        self.cards.retranslate()
-        self.glance.retranslate()
-        self.tabs.setTabText(self.tabs.indexOf(self.verify_screen), tr("Verify slip"))
-        self.slip_panel.retranslate()
-        self.purge.retranslate()
-        self.server_status.retranslate()
-        self.tabs.setTabText(self.tabs.indexOf(self.audit_screen), tr("Audit trail"))
-        self.tabs.setTabText(self.tabs.indexOf(self.users_screen), tr("Operators"))
-        self.pharmacy_referral.retranslate()
-        self.devices.retranslate()
-        self.card_reader.retranslate()
+        for retranslate_feature in self._retranslators:
+            retranslate_feature()
         for index in range(self.tabs.count()):
             retranslate = getattr(self.tabs.widget(index), "retranslate", None)
             if callable(retranslate):
                 retranslate()
-
-    def _update_status(self) -> None:
-        state = tr("database ready") if self.db_ready else tr("opening the database…")
-        if not self._built:
-            self.status.setText(state)  # the guideline is read with the desk, behind the login dialog
-            return
-        from fever_desk.guidelines import get_guideline
-
-        guideline = get_guideline(self.settings.guideline_id)
-        sign = "≥" if self.settings.fever_threshold_inclusive else ">"
-        self.status.setText(
-            tr(
-                "{guideline} · fever {sign} {threshold} °C · nurse: {operator} · {state}",
-                guideline=guideline.label(self.settings.language),
-                sign=sign,
-                threshold=f"{self.settings.fever_threshold_c:.1f}",
-                operator=self.settings.operator or tr("(not set)"),
-                state=state,
-            )
-        )
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -537,9 +338,9 @@ class MainWindow(QMainWindow):
 
     def _db_state_changed(self, ready: bool) -> None:
         if ready:
-            self._update_status()
+            self.status.show_state(self.has_screens)
         else:
-            self.status.setText(tr("No database: nothing can be saved until this is fixed."))
+            self.status.show_no_database()
 
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -548,40 +349,19 @@ class MainWindow(QMainWindow):
 
     # ---- settings -----------------------------------------------------------------------------------
     def may_configure(self) -> bool:
-        """Station settings are the administrator's; nobody logged in may change nothing."""
-        from fever_desk.privacy import Permission, Permissions
+        from ui.desk.admin.settings_access import may_configure
 
-        operator = self.station.operator
-        return operator is not None and Permissions.for_role(operator.role).allows(Permission.CONFIGURE)
-
-    def _refuse_configure(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.information(
-            self,
-            tr("Settings"),
-            tr("Only an administrator can change the station's settings; ask yours to log in."),
-        )
+        return may_configure(self.station)
 
     def open_settings(self) -> None:
-        if not self.may_configure():
-            self._refuse_configure()
-            return
-        from ui.desk.admin.settings_dialog import SettingsDialog  # loaded when first needed, not at start-up
+        from ui.desk.admin.settings_access import open_settings
 
-        dialog = SettingsDialog(self.settings, self)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
-        dialog.open()
+        open_settings(self, self.station)
 
     def open_device_settings(self) -> None:
-        if not self.may_configure():
-            self._refuse_configure()
-            return
-        from ui.desk.thermometer.settings import DeviceSettingsDialog
+        from ui.desk.admin.settings_access import open_settings
 
-        dialog = DeviceSettingsDialog(self.settings, self)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
-        dialog.open()
+        open_settings(self, self.station, devices_only=True)
 
     def apply_settings(self, new: Settings) -> None:
         self.station.update_settings(new)

@@ -22,7 +22,8 @@ from fever_desk.day_lines import PurchaseLine, ScreeningLine
 from fever_desk.i18n import tr
 from fever_desk.model import Person
 from fever_desk.pharmacy import Purchase
-from ui.desk.observation.register_dialog import Origin, RegisterDialog, registered_text
+from ui.desk.observation.register_checks import registered_text
+from ui.desk.observation.register_dialog import Origin, RegisterDialog
 from ui.desk.station import Station
 
 

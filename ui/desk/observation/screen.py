@@ -18,7 +18,8 @@ from fever_desk.i18n import tr
 from ui.desk.observation.exports import grid_export, register_export
 from ui.desk.observation.grid import GridScreen
 from ui.desk.observation.import_dialog import ImportDialog
-from ui.desk.observation.register_dialog import Origin, RegisterDialog, registered_text
+from ui.desk.observation.register_checks import registered_text
+from ui.desk.observation.register_dialog import Origin, RegisterDialog
 from ui.desk.observation.worklist import WorklistScreen
 from ui.desk.station import Station
 

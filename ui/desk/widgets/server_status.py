@@ -68,3 +68,16 @@ class ServerStatus(QLabel):
     def retranslate(self) -> None:
         if self._status is not None:
             self.show_status(self._status)
+
+
+def install_server_status(shell: Any, worker: Any) -> ServerStatus:
+    """In the window's status bar (``ui.desk.shell.Shell``), attached to the shared server's store once the
+    database worker has its context (at once if it already has)."""
+    status = ServerStatus(shell)
+    shell.add_status_widget(status)
+    if worker.context is not None:
+        status.attach(getattr(worker.context, "store", None))
+    else:
+        worker.context_ready.connect(lambda: status.attach(getattr(worker.context, "store", None)))
+    shell.on_retranslate(status.retranslate)
+    return status
