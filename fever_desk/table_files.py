@@ -1,6 +1,7 @@
 """One writer for the tables that leave the station as XLSX or PDF: the pharmacy register
 (``fever_desk.registers``), the observation register and one person's grid
-(``fever_desk.observation.exports``), and the PDF pieces of the daily report (``fever_desk.report_export``).
+(``fever_desk.observation.exports``), and the PDF pieces of the daily report (``fever_desk.report_export``)
+and of the report card (``fever_desk.report_card.output``).
 
 Every such file holds personal data and goes to someone outside the station, so each follows the same
 rules, kept here once rather than in each export:
@@ -186,10 +187,11 @@ def build_pdf(
     margin_mm: float = 10,
     marker_at_mm: float = 6,
     numbered: bool = True,
+    marker: str = MARKER,
     after_flowable: Callable[[object], None] | None = None,
 ) -> None:
     """Lay ``story`` out on ``page`` with equal margins into ``path`` atomically (0600).  Every page carries
-    the marker ``marker_at_mm`` below its top edge and, if ``numbered``, "第 N 页" at its foot.  The canvas
+    ``marker`` ``marker_at_mm`` below its top edge and, if ``numbered``, "第 N 页" at its foot.  The canvas
     starts in ``font``, not Helvetica."""
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -199,7 +201,7 @@ def build_pdf(
 
     def mark(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
         canvas.setFont(font, 7)
-        canvas.drawString(margin, page[1] - marker_at_mm * mm, MARKER)
+        canvas.drawString(margin, page[1] - marker_at_mm * mm, marker)
         if numbered:
             canvas.drawRightString(page[0] - margin, 6 * mm, f"第 {doc.page} 页")
 

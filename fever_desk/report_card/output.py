@@ -20,6 +20,7 @@ from fever_desk.report_card.fields import (
     CardKind,
     CaseClass,
 )
+from fever_desk.table_files import build_pdf, paragraph, pdf_font, safe_cell
 
 TITLE = "中华人民共和国传染病报告卡"
 MARKER = "含个人信息 · 仅限传染病报告使用"
@@ -101,20 +102,17 @@ def write_card_pdf(path: Path, card: ReportCard, *, font_path: str | None = None
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from fever_desk.slips.fonts import printable, resolve_font
-
-    font = resolve_font(font_path).name
+    font = pdf_font(font_path)
     cell = ParagraphStyle("cell", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK")
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
 
     def para(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        escaped = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(escaped, style)
+        return paragraph(text, style)
 
-    margin = 15 * mm
-    usable = A4[0] - 2 * margin
+    margin_mm = 15
+    usable = A4[0] - 2 * margin_mm * mm
     rows = [
         [para(label), para(_sex_boxes(card) if label == "性别" else value)]
         for label, value in card_lines(card)
@@ -131,23 +129,17 @@ def write_card_pdf(path: Path, card: ReportCard, *, font_path: str | None = None
     )
     story = [para(TITLE, title), Spacer(1, 5 * mm), grid]
 
-    def marked(canvas, _doc) -> None:  # noqa: ANN001 - reportlab callback
-        canvas.setFont(font, 7)
-        canvas.drawString(margin, A4[1] - 9 * mm, MARKER)
-
-    def write(target: Path) -> None:
-        SimpleDocTemplate(
-            str(target),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=f"{TITLE} {card.number}",
-            initialFontName=font,
-        ).build(story, onFirstPage=marked, onLaterPages=marked)
-
-    write_atomic(path, write)
+    build_pdf(
+        path,
+        story,
+        title=f"{TITLE} {card.number}",
+        font=font,
+        page=A4,
+        margin_mm=margin_mm,
+        marker_at_mm=9,
+        numbered=False,
+        marker=MARKER,
+    )
 
 
 XLSX_COLUMNS = (
@@ -188,11 +180,6 @@ def card_row(card: ReportCard, numbers: dict[object, str] | None = None) -> list
     ]
 
 
-def _safe(value: str) -> str:
-    """A cell a spreadsheet must not run as a formula (=, +, -, @ first): prefixed with '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def write_cards_xlsx(path: Path, cards: list[ReportCard], *, title: str = "传染病报告卡") -> None:
     """One sheet: the personal-information marker, a title, the header row, one row per card."""
     from openpyxl import Workbook
@@ -209,7 +196,7 @@ def write_cards_xlsx(path: Path, cards: list[ReportCard], *, title: str = "传�
         sheet.append([title])
         sheet.append(list(XLSX_COLUMNS))
         for card in cards:
-            sheet.append([_safe(value) for value in card_row(card, numbers)])
+            sheet.append([safe_cell(value) for value in card_row(card, numbers)])
         book.save(target)
 
     write_atomic(path, write)

@@ -175,3 +175,21 @@ def test_no_card_on_the_day_exports_an_empty_sheet(tmp_path: Path) -> None:
     out = tmp_path / "none.xlsx"
     assert fever_desk("card", "export", "--date", f"{date(2026, 1, 2)}", "--out", str(out)).returncode == 0
     assert len(list(load_workbook(out).active.iter_rows())) == 3
+
+
+def test_the_days_xlsx_keeps_a_formula_looking_value_as_text(ctx: Database, tmp_path: Path) -> None:
+    """Like every export (fever_desk.table_files.safe_cell): a value a spreadsheet would run — "=" first, or a
+    tab or carriage return first, which some spreadsheets strip before reading a formula — gets an apostrophe.
+    The card's writer had its own guard that let the tab and carriage return through."""
+    from fever_desk.report_card.output import write_cards_xlsx
+
+    card = filled_card(ctx)
+    typed = replace(card, name="=HYPERLINK(1)", work_unit="\t=1+2", remarks="\r@SUM(A1)")
+    out = tmp_path / "cards.xlsx"
+    write_cards_xlsx(out, [typed])
+    row = dict(
+        zip(XLSX_COLUMNS, [c.value for c in list(load_workbook(out).active.iter_rows())[3]], strict=True)
+    )
+    assert row["患者姓名"] == "'=HYPERLINK(1)"
+    assert row["工作单位"] == "'\t=1+2"
+    assert row["备注"].startswith("'") and row["备注"].endswith("@SUM(A1)")  # XML reads the \r back as \n
