@@ -3,21 +3,21 @@
 The list query is the one search grammar's bounded, index-driven query (``db.search.list_query``) with
 a short column list instead of the whole row, so the first read of a 500-row day converts a few columns
 per row and builds no record: no answers or reasons JSON, no revision dates, no drug objects.  The
-numbers are masked as each line is made.  A purchase's medicines are joined into the shown text by the
-database (:func:`_medicines`), so no drug line is read into Python.
+numbers are masked as each line is made.  A purchase's medicines are read as the text the list shows,
+stored with the purchase when it was saved (``purchase.medicines``, migration 0011): the list used to
+join every shown row's drug lines in the database (a correlated ``group_concat`` / ``string_agg``), one
+lookup into ``purchase_drug`` per row, which made the pharmacy's first read of a 500-row day at a
+million purchases slower than the screenings'.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import String, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from db.models import SCREENING
-from db.models_pharmacy import PURCHASE, PURCHASE_DRUG
+from db.models_pharmacy import PURCHASE
 from db.search import list_query
 from fever_desk.day_lines import PurchaseLine, ScreeningLine
 from fever_desk.identity import mask_id, mask_phone
@@ -31,7 +31,7 @@ _SCREENING_COLUMNS = (
 )  # fmt: skip
 _P = PURCHASE.c
 _PURCHASE_COLUMNS = (
-    _P.id, _P.created_at, _P.name, _P.id_number, _P.phone, _P.temperature_c, _P.advice,
+    _P.id, _P.created_at, _P.name, _P.id_number, _P.phone, _P.temperature_c, _P.advice, _P.medicines,
 )  # fmt: skip
 
 
@@ -63,8 +63,7 @@ def purchase_lines(
     session: Session, start: datetime, end: datetime, search: str, limit: int
 ) -> list[PurchaseLine]:
     """Purchases created in [start, end) matching ``search``, newest first, at most ``limit``."""
-    medicines = _medicines(session.get_bind().dialect.name)
-    query = list_query(PURCHASE, start, end, search, limit, (*_PURCHASE_COLUMNS, medicines))
+    query = list_query(PURCHASE, start, end, search, limit, _PURCHASE_COLUMNS)
     return [
         PurchaseLine(
             id=pid,
@@ -74,21 +73,7 @@ def purchase_lines(
             phone_masked=mask_phone(phone),
             temperature_c=celsius,
             advice=Advice(advice),
-            medicines=text or "",
+            medicines=text,
         )
         for pid, created, name, id_number, phone, celsius, advice, text in session.execute(query)
     ]
-
-
-def _medicines(dialect: str) -> Any:
-    """A purchase's drug lines as the list shows them (``fever_desk.day_lines.medicines_text``), joined
-    by the database in one correlated aggregate per row: no drug row comes to Python.  PostgreSQL orders
-    the aggregate by line; SQLite's ``group_concat`` follows the primary key (purchase, line), the index
-    the lookup by purchase walks."""
-    drug = PURCHASE_DRUG.c
-    item = drug.name + literal("×") + cast(drug.quantity, String)
-    if dialect == "postgresql":
-        joined = func.string_agg(item, aggregate_order_by(literal("、"), drug.line))
-    else:
-        joined = func.group_concat(item, literal("、"))
-    return select(joined).where(drug.purchase_id == PURCHASE.c.id).scalar_subquery().label("medicines")

@@ -1,0 +1,91 @@
+"""The pharmacy day list reads a purchase's medicines from the purchase row: ``purchase.medicines``.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-01
+
+The register list shows each purchase's drugs as one text (``布洛芬×1、连花清瘟×2``,
+``fever_desk.day_lines.medicines_text``).  Until now the list query built that text for every row it
+showed with a correlated aggregate over ``purchase_drug`` (``group_concat`` / ``string_agg``).  A
+purchase is never changed once saved, so the text is now written with it, in the same insert
+(``db.pharmacy_mapping.purchase_values``, used by every path that writes a purchase), and the list reads
+one column.
+
+Existing rows are filled from their drug lines by the expression the list used before, so each shows
+the text it showed: SQLite's ``group_concat`` in the order of ``purchase_drug``'s primary key (purchase,
+line), PostgreSQL's ``string_agg`` ordered by line; a purchase without drug lines gets ''.  The fill
+walks the table in ranges of :data:`CHUNK` purchases by primary key, one UPDATE per range, so no
+statement changes more rows than that and Python holds one id at a time (the range's last).  It all
+stays in the migration's one transaction: a failure leaves the database at 0010.
+
+As in 0006 the column is added NOT NULL with a server default of '', so existing rows satisfy it before
+the fill; the default stays (dropping it would make SQLite copy the table).  Adding a column needs no
+table copy on SQLite (batch mode "auto" uses ALTER TABLE ADD COLUMN).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+#: Purchases filled per UPDATE.
+CHUNK = 20_000
+
+_ITEM = "d.name || '×' || CAST(d.quantity AS VARCHAR)"
+_AGGREGATE = {
+    "sqlite": f"group_concat({_ITEM}, '、')",
+    "postgresql": f"string_agg({_ITEM}, '、' ORDER BY d.line)",
+}
+
+
+def _fill(bind: Any, dialect: str, offline: bool) -> None:
+    """Set ``medicines`` of every purchase, range by range of ids (see the module docstring).  Rendered as
+    SQL for a DBA (``alembic upgrade --sql``) there is no table to walk: one UPDATE of every row."""
+    text = (
+        f"coalesce((SELECT {_AGGREGATE[dialect]} FROM purchase_drug d WHERE d.purchase_id = purchase.id), '')"
+    )
+    if offline:
+        op.execute(f"UPDATE purchase SET medicines = {text}")
+        return
+    after: Any = None
+    while True:
+        above = "" if after is None else "WHERE id > :after"
+        last = bind.execute(
+            sa.text(f"SELECT id FROM purchase {above} ORDER BY id LIMIT 1 OFFSET :skip"),
+            {"after": after, "skip": CHUNK - 1},
+        ).scalar()
+        bounds = [
+            term for term, value in (("id > :after", after), ("id <= :last", last)) if value is not None
+        ]
+        where = f"WHERE {' AND '.join(bounds)}" if bounds else ""
+        bind.execute(
+            sa.text(f"UPDATE purchase SET medicines = {text} {where}"), {"after": after, "last": last}
+        )
+        if last is None:  # fewer than CHUNK were left: that UPDATE took them all
+            return
+        after = last
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("purchase") as batch:
+        batch.add_column(sa.Column("medicines", sa.Text(), nullable=False, server_default=""))
+    context = op.get_context()
+    _fill(op.get_bind(), context.dialect.name, context.as_sql)
+    if context.dialect.name == "postgresql":
+        op.execute("ANALYZE purchase")  # every row was rewritten: fresh statistics for the planner
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's own DROP COLUMN, not a batch copy, for 0006's reason: the copy drops and recreates
+        # ``purchase``, which with foreign keys on would delete its drug lines (ON DELETE CASCADE).
+        op.execute("ALTER TABLE purchase DROP COLUMN medicines")
+    else:
+        op.drop_column("purchase", "medicines")
