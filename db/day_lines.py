@@ -4,10 +4,10 @@ The list query is the one search grammar's bounded, index-driven query (``db.sea
 a short column list instead of the whole row, so the first read of a 500-row day converts a few columns
 per row and builds no record: no answers or reasons JSON, no revision dates, no drug objects.  The
 numbers are masked as each line is made.  A purchase's medicines are read as the text the list shows,
-stored with the purchase when it was saved (``purchase.medicines``, migration 0011): the list used to
-join every shown row's drug lines in the database (a correlated ``group_concat`` / ``string_agg``), one
-lookup into ``purchase_drug`` per row, which made the pharmacy's first read of a 500-row day at a
-million purchases slower than the screenings'.
+stored with the purchase when it was saved (``purchase.medicines``, migration 0011).  The list used to
+join each shown row's drug lines in the database (a correlated ``group_concat`` / ``string_agg``): one
+lookup into ``purchase_drug`` per row, which at a million purchases was about 40% of a 500-row first
+read on both engines (on PostgreSQL 2,004 of the query's 2,048 buffer reads).
 """
 
 from __future__ import annotations
