@@ -4,8 +4,9 @@ the text the 0010 list showed.
 The database is made at 0010 by the migrations themselves and filled as the 0010 station wrote it (the
 ``purchase`` row without ``medicines``, its drug lines beside it).  What the 0010 list showed is read
 with the query it used (a correlated ``group_concat`` / ``string_agg`` per row, kept here as the
-oracle).  The upgrade fills the column in ranges of ``CHUNK`` purchases; the test makes the ranges
-small, so the register spans several of them and a last, shorter one, as a clinic's million rows do.
+oracle).  The upgrade fills the column in ranges of ``CHUNK`` purchases by time; the test makes the
+ranges small, so the register spans several of them and a last, shorter one, as a clinic's million rows
+do, with purchases saved at the same instant across a range's end.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from db.pharmacy_repository import SqlPurchaseRepository
 from fever_desk.day_lines import medicines_text
 from fever_desk.demo_pharmacy import generate_purchases
 from fever_desk.pharmacy import Purchase
-from tests.db.conftest import ENGINES, pg_cluster  # noqa: F401 - the session's private server
+from tests.db.conftest import ENGINES
 
 START = datetime(2021, 3, 1, tzinfo=UTC)
 WINDOW = (START, START + timedelta(days=2))
@@ -82,6 +83,13 @@ def _shown_at_0010(engine: Engine) -> dict[Any, str]:
         return {pid: text or "" for pid, text in connection.execute(select(PURCHASE.c.id, medicines))}
 
 
+def stored_medicines(engine: Engine) -> dict[Any, str]:
+    """``purchase.medicines`` as stored, by id: what the list reads without touching the drug lines (it
+    joins them only for an empty text, so a list that looks right does not show the column was filled)."""
+    with engine.connect() as connection:
+        return {pid: text for pid, text in connection.execute(select(PURCHASE.c.id, PURCHASE.c.medicines))}
+
+
 def _upgrade_in_ranges_of(engine: Engine, chunk: int) -> None:
     """``alembic upgrade head`` (as ``command.upgrade`` runs it), with 0011's ``CHUNK`` set to ``chunk``."""
     config = alembic_config()
@@ -101,7 +109,10 @@ def test_a_register_at_0010_upgraded_shows_the_medicines_it_showed(engine_at_001
             PURCHASES, seed=5, start=WINDOW[0], end=WINDOW[1], station_id="t", symptom_ids=(), epi_ids=()
         )
     )
+    purchases.sort(key=lambda p: p.created_at or START)
     purchases[7] = replace(purchases[7], drugs=[])  # a row with no drug line at all
+    # Six saved at the same instant, across the end of the first range (the 40th purchase by time).
+    purchases[36:42] = [replace(p, created_at=purchases[39].created_at) for p in purchases[36:42]]
     assert sum(len(p.drugs) > 1 for p in purchases) > 20
     _write_as_0010(engine_at_0010, purchases)
     before = _shown_at_0010(engine_at_0010)
@@ -116,4 +127,19 @@ def test_a_register_at_0010_upgraded_shows_the_medicines_it_showed(engine_at_001
     finally:
         database.close()
     assert {line.id: line.medicines for line in lines} == before
+    assert stored_medicines(engine_at_0010) == before == {p.id: medicines_text(p.drugs) for p in purchases}
+
+
+def test_a_purchase_saved_by_a_counter_not_yet_updated_still_shows_its_medicines(database: Any) -> None:
+    """On a shared server another counter may still run the build before 0011 for a while: its insert
+    leaves ``medicines`` at the column's default ''.  The list then joins that row's drug lines itself."""
+    purchases = list(
+        generate_purchases(
+            30, seed=6, start=WINDOW[0], end=WINDOW[1], station_id="t", symptom_ids=(), epi_ids=()
+        )
+    )
+    _write_as_0010(database.engine, purchases)
+    assert set(stored_medicines(database.engine).values()) == {""}
+    lines = SqlPurchaseRepository(database.session_factory).day_lines(*WINDOW)
     assert {line.id: line.medicines for line in lines} == {p.id: medicines_text(p.drugs) for p in purchases}
+    assert all(line.medicines for line in lines)

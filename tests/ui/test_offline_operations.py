@@ -28,6 +28,7 @@ from fever_desk.pharmacy import DrugCategory, DrugLine
 from fever_desk.settings import Settings
 from tests.db.factories import make_screening
 from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
+from tests.db.test_purchase_medicines import stored_medicines
 from tests.fever_desk import pharmacy_cases
 from tests.ui.conftest import Desk, Keyboard
 from ui.desk.app import build_window
@@ -381,7 +382,7 @@ def test_the_daily_report_made_offline_is_provisional_until_the_server_counts_th
 
 
 def test_registrations_kept_offline_list_their_medicines_once_replayed(ctx, up) -> None:  # noqa: F811
-    """The replay writes the purchase's medicines text with it (0011), also for a registration queued by a
+    """The replay stores the purchase's medicines text with it (0011), also for a registration queued by a
     counter before its update (its outbox payload has no ``medicines``): another counter reading the day
     from the server sees the drugs of both."""
     now = datetime.now(UTC)
@@ -402,9 +403,9 @@ def test_registrations_kept_offline_list_their_medicines_once_replayed(ctx, up) 
     try:
         window = (now - timedelta(hours=1), now + timedelta(hours=1))
         lines = SqlPurchaseRepository(other_counter.session_factory).day_lines(*window)
+        stored = stored_medicines(other_counter.engine)
     finally:
         other_counter.close()
-    assert {line.id: line.medicines for line in lines} == {
-        first.id: "布洛芬缓释胶囊×2、急支糖浆×1",
-        second.id: "连花清瘟胶囊×3",
-    }
+    shown = {first.id: "布洛芬缓释胶囊×2、急支糖浆×1", second.id: "连花清瘟胶囊×3"}
+    assert {line.id: line.medicines for line in lines} == shown
+    assert stored == shown  # written by the replay, not joined by the list

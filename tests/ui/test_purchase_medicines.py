@@ -1,8 +1,8 @@
 """A purchase saved through the counter's save operation (``ui.services.pharmacy.save_purchase``, no Qt)
 shows its medicines in the register's day list, on SQLite and on PostgreSQL: in the list this station
 reads and in the list another counter reads from the database afresh (its own repository, nothing
-remembered), searched by surname too.  The list reads the text stored with the purchase (0011), so a
-save that did not write it would show an empty column here."""
+remembered), searched by surname too; and the text is stored with the purchase (0011), which is what
+the list reads (it joins the drug lines only where the stored text is empty)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from db import open_database
 from db.pharmacy_repository import SqlPurchaseRepository
 from fever_desk.pharmacy import DrugCategory, DrugLine
 from tests.db.conftest import database_url, db_path, engine_name, pg_cluster  # noqa: F401 - fixtures
+from tests.db.test_purchase_medicines import stored_medicines
 from tests.fever_desk import pharmacy_cases
 from ui.services import pharmacy as pharmacy_operations
 from ui.services.audit_hooks import set_actor
@@ -49,5 +50,6 @@ def test_a_saved_purchase_shows_its_medicines_in_the_day_list(ctx: Database, dat
         for search in ("", "王"):
             (line,) = repo.day_lines(*local_day_bounds(today), search=search)
             assert (line.id, line.medicines) == (bought.id, SHOWN)
+        assert stored_medicines(other_counter.engine) == {bought.id: SHOWN}
     finally:
         other_counter.close()

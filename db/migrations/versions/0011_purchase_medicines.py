@@ -14,9 +14,14 @@ one column.
 Existing rows are filled from their drug lines by the expression the list used before, so each shows
 the text it showed: SQLite's ``group_concat`` in the order of ``purchase_drug``'s primary key (purchase,
 line), PostgreSQL's ``string_agg`` ordered by line; a purchase without drug lines gets ''.  The fill
-walks the table in ranges of :data:`CHUNK` purchases by primary key, one UPDATE per range, so no
-statement changes more rows than that and Python holds one id at a time (the range's last).  It all
-stays in the migration's one transaction: a failure leaves the database at 0010.
+walks the table in ranges of about :data:`CHUNK` purchases by ``created_at`` (its index), one UPDATE per
+range, so no statement changes many more rows than that and Python holds one value at a time (the
+range's last time; rows saved at that same instant all fall in the range that reaches it, so none is
+skipped or filled twice).  Time order and not the random UUID order matters on PostgreSQL, where an
+UPDATE writes each row's new version wherever there is room: filled by id, a day's 500 rows ended up on
+about 500 different pages (596 buffers read for the list, against 44 before), filled by time they stay
+together as they were saved.  It all stays in the migration's one transaction: a failure leaves the
+database at 0010.
 
 As in 0006 the column is added NOT NULL with a server default of '', so existing rows satisfy it before
 the fill; the default stays (dropping it would make SQLite copy the table).  Adding a column needs no
@@ -46,8 +51,8 @@ _AGGREGATE = {
 
 
 def _fill(bind: Any, dialect: str, offline: bool) -> None:
-    """Set ``medicines`` of every purchase, range by range of ids (see the module docstring).  Rendered as
-    SQL for a DBA (``alembic upgrade --sql``) there is no table to walk: one UPDATE of every row."""
+    """Set ``medicines`` of every purchase, range by range of ``created_at`` (see the module docstring).
+    Rendered as SQL for a DBA (``alembic upgrade --sql``) there is no table to walk: one UPDATE of all."""
     text = (
         f"coalesce((SELECT {_AGGREGATE[dialect]} FROM purchase_drug d WHERE d.purchase_id = purchase.id), '')"
     )
@@ -56,13 +61,15 @@ def _fill(bind: Any, dialect: str, offline: bool) -> None:
         return
     after: Any = None
     while True:
-        above = "" if after is None else "WHERE id > :after"
+        above = "" if after is None else "WHERE created_at > :after"
         last = bind.execute(
-            sa.text(f"SELECT id FROM purchase {above} ORDER BY id LIMIT 1 OFFSET :skip"),
+            sa.text(f"SELECT created_at FROM purchase {above} ORDER BY created_at LIMIT 1 OFFSET :skip"),
             {"after": after, "skip": CHUNK - 1},
         ).scalar()
         bounds = [
-            term for term, value in (("id > :after", after), ("id <= :last", last)) if value is not None
+            term
+            for term, value in (("created_at > :after", after), ("created_at <= :last", last))
+            if value is not None
         ]
         where = f"WHERE {' AND '.join(bounds)}" if bounds else ""
         bind.execute(
