@@ -9,7 +9,7 @@ The register list shows each purchase's drugs as one text (``布洛芬×1、连�
 showed with a correlated aggregate over ``purchase_drug`` (``group_concat`` / ``string_agg``).  A
 purchase is never changed once saved, so the text is now written with it, in the same insert
 (``db.pharmacy_mapping.purchase_values``, used by every path that writes a purchase), and the list reads
-one column.
+one column (it still joins the drug lines of a row whose text is empty: ``db.day_lines._medicines``).
 
 Existing rows are filled from their drug lines by the expression the list used before, so each shows
 the text it showed: SQLite's ``group_concat`` in the order of ``purchase_drug``'s primary key (purchase,
@@ -18,10 +18,14 @@ walks the table in ranges of about :data:`CHUNK` purchases by ``created_at`` (it
 range, so no statement changes many more rows than that and Python holds one value at a time (the
 range's last time; rows saved at that same instant all fall in the range that reaches it, so none is
 skipped or filled twice).  Time order and not the random UUID order matters on PostgreSQL, where an
-UPDATE writes each row's new version wherever there is room: filled by id, a day's 500 rows ended up on
-about 500 different pages (596 buffers read for the list, against 44 before), filled by time they stay
-together as they were saved.  It all stays in the migration's one transaction: a failure leaves the
-database at 0010.
+UPDATE writes each row's new version wherever there is room.  Measured on the 1M-purchase benchmark
+database, buffers read by a 500-row day list once VACUUM has removed the old versions: about 40 at 0010,
+about 500 when filled by id (the day's rows scattered over as many pages), 45–52 when filled by time.
+Until (auto)vacuum has been through the table the list also visits the old versions: 600–800 buffers
+either way.  It all stays in the migration's one transaction: a failure leaves the database at 0010.
+On a shared PostgreSQL server the ALTER TABLE's lock on ``purchase`` is held until that commit, so the
+other counters' pharmacy lists and saves wait for the fill (54–58 s for 1M purchases on the benchmark
+machine, 2 cores under a load average of about 4).
 
 As in 0006 the column is added NOT NULL with a server default of '', so existing rows satisfy it before
 the fill; the default stays (dropping it would make SQLite copy the table).  Adding a column needs no
