@@ -6,7 +6,10 @@ and "ID is" are index range scans (each index also carries ``created_at``, so th
 inside the index). ``id_number`` + ``created_at`` also serves the repeat-purchase check ("this ID in the
 last N days"). ``fever`` and ``epidemiological`` (any "yes") are stored as columns so the day's counts
 read the ``created_at`` index alone. Drug lines are a child table (several per visit, filtered by category
-in later reports), deleted with their purchase.
+in later reports), deleted with their purchase.  ``medicines`` is those lines as the register list shows
+them (``fever_desk.day_lines.medicines_text``), written with the purchase (a purchase is never changed
+once saved), so the day list reads one column instead of aggregating the drug lines of every row it shows
+(migration 0011).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class PurchaseRow(Base):
     advice: Mapped[str] = mapped_column(String(16))
     for_other: Mapped[bool] = mapped_column(Boolean(create_constraint=False))
     other: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    medicines: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         Index(None, "created_at", "fever", "epidemiological"),

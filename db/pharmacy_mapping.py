@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from db.models import to_utc
+from fever_desk.day_lines import medicines_text
 from fever_desk.documents import DocumentType
 from fever_desk.model import MeasureMode, Sex, Temperature, TemperatureSource
 from fever_desk.pharmacy import (
@@ -22,7 +23,9 @@ from fever_desk.search import name_initial, name_key, phone_rev
 
 
 def purchase_values(purchase: Purchase) -> dict[str, Any]:
-    """Every ``purchase`` column (``created_at`` as given, possibly None: the caller fills it)."""
+    """Every ``purchase`` column (``created_at`` as given, possibly None: the caller fills it).  The
+    ``medicines`` text is made here from the drug lines, so every writer (the save, the outbox's replay,
+    the bulk loader) stores the text the list shows beside the lines it was made from."""
     p, t, o = purchase.purchaser, purchase.temperature, purchase.other
     return {
         "id": purchase.id,
@@ -65,6 +68,7 @@ def purchase_values(purchase: Purchase) -> dict[str, Any]:
             "temperature_c": o.temperature_c,
             "symptoms": o.symptoms,
         },
+        "medicines": medicines_text(purchase.drugs),
     }
 
 

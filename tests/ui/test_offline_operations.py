@@ -20,11 +20,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from db import open_database
 from db.offline.link import AUDIT_KEY
 from db.offline.screenings import SCREENING_ADD
+from db.pharmacy_repository import SqlPurchaseRepository
+from fever_desk.pharmacy import DrugCategory, DrugLine
 from fever_desk.settings import Settings
 from tests.db.factories import make_screening
 from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
+from tests.db.test_purchase_medicines import stored_medicines
 from tests.fever_desk import pharmacy_cases
 from tests.ui.conftest import Desk, Keyboard
 from ui.desk.app import build_window
@@ -375,3 +379,33 @@ def test_the_daily_report_made_offline_is_provisional_until_the_server_counts_th
         assert ctx.audit.verify() is None
     finally:
         other.close()
+
+
+def test_registrations_kept_offline_list_their_medicines_once_replayed(ctx, up) -> None:  # noqa: F811
+    """The replay stores the purchase's medicines text with it (0011), also for a registration queued by a
+    counter before its update (its outbox payload has no ``medicines``): another counter reading the day
+    from the server sees the drugs of both."""
+    now = datetime.now(UTC)
+    up.stop("immediate")
+    first = pharmacy_cases.purchase(at=now - timedelta(minutes=5))
+    second = pharmacy_cases.purchase(at=now, name="李秀英", id_number="", phone="13900139000")
+    second = replace(second, drugs=[DrugLine("连花清瘟胶囊", DrugCategory.ANTIVIRAL, 3)])
+    for purchase in (first, second):
+        assert pharmacy_operations.save_purchase(ctx, purchase, 3, frozenset()).queued
+    older = next(item for item in ctx.store.outbox.pending() if item.item_id == str(first.id))
+    row = {k: v for k, v in older.payload["purchase"].items() if k != "medicines"}
+    ctx.store.outbox.done(older.seq)
+    ctx.store.outbox.put(older.kind, older.item_id, {**older.payload, "purchase": row})
+    up.start()
+    assert ctx.store.replay().pending == 0
+
+    other_counter = open_database(up.url(ctx.handle.engine.url.database))
+    try:
+        window = (now - timedelta(hours=1), now + timedelta(hours=1))
+        lines = SqlPurchaseRepository(other_counter.session_factory).day_lines(*window)
+        stored = stored_medicines(other_counter.engine)
+    finally:
+        other_counter.close()
+    shown = {first.id: "布洛芬缓释胶囊×2、急支糖浆×1", second.id: "连花清瘟胶囊×3"}
+    assert {line.id: line.medicines for line in lines} == shown
+    assert stored == shown  # written by the replay, not joined by the list
