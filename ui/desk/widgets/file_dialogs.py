@@ -11,15 +11,16 @@ station's next save touches memory mapped beyond the file's new end: the station
 taken to the data folder by hand, so the remedy is in every dialog rather than in where it starts.
 
 Qt's print dialog has such a list too, out of sight: its "print to file" field completes file names
-from a list of the home folder, made when the dialog is, and that list sniffed every file in the home
-folder as soon as the dialog showed (``tests/ui/test_print_dialogs.py``: the print dialog of Ctrl+P, and
-the one behind the preview's Print button, over a home folder holding the database).  :func:`print_dialog`
-and :func:`print_preview_dialog` give those lists the same name-only icons and types.
+from a list of the home folder, made when the dialog is, and as soon as the dialog showed that list
+opened every file there whose name tells no type, ``-shm`` included (``tests/ui/test_print_dialogs.py``:
+the print dialog of Ctrl+P, and the one behind the preview's Print button, over a home folder holding the
+database).  :func:`print_dialog` and :func:`print_preview_dialog` give those lists the same name-only
+icons and types.
 
 :func:`file_dialog` gives a dialog whose icons and type names come from the name alone
 (:class:`NameOnlyIconProvider`), set before the dialog looks at any folder.  On Linux it is Qt's own
 dialog, because a desktop's native dialog (GTK, in this process) sniffs file contents too and takes no
-icon provider.  Every file dialog of the desk is made here.
+icon provider.  Every file dialog and print dialog of the desk is made here.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ class _NameOnlyChildDialogs(QObject):
 
 
 def print_preview_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintPreviewDialog:
-    """Qt's print preview, whose Print button opens :func:`print_dialog`'s kind of print dialog."""
+    """Qt's print preview; the print dialog Qt makes when its Print button is pressed gets name-only file
+    lists as :func:`print_dialog`'s has."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     dialog = QPrintPreviewDialog(printer, parent)
