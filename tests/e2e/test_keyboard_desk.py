@@ -109,9 +109,11 @@ def log_in(station: Station) -> None:
 
 def quit_with_ctrl_q(station: Station) -> None:
     """Ctrl+Q once the desk has the keyboard back (after a dialog closed, the desk takes it back itself: a
-    moment later, without a window manager; a Ctrl+Q before it went nowhere on a loaded machine)."""
+    moment later, without a window manager; a Ctrl+Q before it went nowhere on a loaded machine), and
+    once it is seen to still hold its locks on the database (``Station.check_database_locks``)."""
     desk = main_title(None)  # the start of the desk's title, with or without the station's name
     station.wait_for(lambda: station.focused_title().startswith(desk), "the keyboard on the desk")
+    station.check_database_locks(required=True)  # kept through the whole flow (a lost one: SIGBUS)
     station.key("ctrl+q")
     status = station.wait_exit()
     assert status == 0, f"exit status {status}; stderr:\n{station.stderr()}"

@@ -28,6 +28,7 @@ import pytest
 
 from db.cipher import DRIVER_ERRORS
 from fever_desk.i18n import tr
+from tests import sqlite_locks
 
 T = TypeVar("T")
 
@@ -190,6 +191,7 @@ class Station:
         folder.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self._locks_seen: int | None = None  # the pid of the running station once it held its locks
         if settings is not None:
             self.settings_path.parent.mkdir(parents=True, exist_ok=True)
             self.settings_path.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
@@ -316,10 +318,39 @@ class Station:
         self.x.run("xdotool", "type", "--delay", "40", text)
 
     # ---- reading the outcome ------------------------------------------------------------------------
+    def check_database_locks(self, *, required: bool = False) -> None:
+        """A running station holds SQLite's locks on its database (``tests/sqlite_locks.py``) from the
+        moment its engine has them until it closes: one gone means something in the station opened and
+        closed the file behind SQLite's back, and the next read by another program resets ``-shm`` under
+        it (SIGBUS, at its next touch of the file).  Fails here, naming the lock, instead of a crash a
+        read later; ``required`` once the station must have them (logged in)."""
+        process = self.process
+        if process is None or process.poll() is not None or not sqlite_locks.available():
+            return
+        held = sqlite_locks.held(process.pid, self.db_path)
+        if held == {sqlite_locks.SHARED, sqlite_locks.IN_USE}:
+            self._locks_seen = process.pid
+            return
+        if not required and self._locks_seen != process.pid:
+            return  # still starting: its engine has not opened the database yet
+        try:
+            process.wait(5)  # closing (its engine released them last): not a loss
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        lost = {sqlite_locks.SHARED, sqlite_locks.IN_USE} - held
+        pytest.fail(
+            f"the running station no longer holds the {' and the '.join(sorted(lost))}: something "
+            "in it opened and closed the file (see ui/desk/widgets/file_dialogs.py); a read now "
+            "would reset -shm under it"
+        )
+
     def rows(self, sql: str, *params: Any) -> list[sqlite3.Row]:
-        """Rows from the station's database file; none while it does not exist yet."""
+        """Rows from the station's database file; none while it does not exist yet.  A running station
+        is first checked to still hold its locks (:meth:`check_database_locks`)."""
         if not self.db_path.exists():
             return []
+        self.check_database_locks()
         with closing_connection(self.db_path, self.folder / "data") as conn:
             try:
                 return conn.execute(sql, params).fetchall()

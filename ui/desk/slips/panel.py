@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,7 +41,7 @@ from ui.desk.slips.printing import (
 )
 from ui.desk.station import Station
 from ui.desk.widgets.export_privacy import start_path
-from ui.desk.widgets.file_dialogs import file_dialog
+from ui.desk.widgets.file_dialogs import file_dialog, print_dialog, print_preview_dialog
 from ui.desk.widgets.inputs import set_style
 from ui.services import slips as slip_service
 from ui.services.changes import Changes
@@ -251,7 +251,7 @@ class SlipPanel(QFrame):
             printer = self.printer_factory(name)
         except PrintProblem:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the dialog lets the nurse pick one
-        dialog = QPrintDialog(printer, self)
+        dialog = print_dialog(printer, self)  # its file field lists the home folder: see file_dialogs
         dialog.accepted.connect(lambda: self._start_print(printer))
         self._keep(dialog)
 
@@ -327,7 +327,7 @@ class SlipPanel(QFrame):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setFullPage(True)
         printer.setPageLayout(page_layout(pages[0].width_pt, pages[0].height_pt))
-        dialog = QPrintPreviewDialog(printer, self)
+        dialog = print_preview_dialog(printer, self)
         # Painting prepared images is quick, so Qt's GUI-thread paint callback stays cheap.
         dialog.paintRequested.connect(lambda target: paint_pages(target, pages, set_page_size=False))
         dialog.accepted.connect(lambda: self._printed_from_preview(screening, slip, printer))

@@ -10,22 +10,33 @@ station's next save touches memory mapped beyond the file's new end: the station
 (``tests/ui/test_file_dialogs.py`` reproduces it).  A dialog that starts in Documents can still be
 taken to the data folder by hand, so the remedy is in every dialog rather than in where it starts.
 
+Qt's print dialog has such a list too, out of sight: its "print to file" field completes file names
+from a list of the home folder, made when the dialog is, and as soon as the dialog showed that list
+opened every file there whose name tells no type, ``-shm`` included (``tests/ui/test_print_dialogs.py``:
+the print dialog of Ctrl+P, and the one behind the preview's Print button, over a home folder holding the
+database).  :func:`print_dialog` and :func:`print_preview_dialog` give those lists the same name-only
+icons and types.
+
 :func:`file_dialog` gives a dialog whose icons and type names come from the name alone
 (:class:`NameOnlyIconProvider`), set before the dialog looks at any folder.  On Linux it is Qt's own
 dialog, because a desktop's native dialog (GTK, in this process) sniffs file contents too and takes no
-icon provider.  Every file dialog of the desk is made here.
+icon provider.  Every file dialog and print dialog of the desk is made here.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QEvent, QFileInfo, QObject
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QWidget
 
 from fever_desk.i18n import tr
+
+if TYPE_CHECKING:  # QtPrintSupport loads with the first print dialog, not with every file dialog
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 
 #: Where a dialog looks before it is given its own folder: the file system's root holds no database.
 _NEUTRAL_START = str(Path(Path.cwd().anchor or "/"))
@@ -94,3 +105,42 @@ def ask_open_path(parent: QWidget | None, title: str, start: str, filters: str) 
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return "", ""
     return dialog.selectedFiles()[0], dialog.selectedNameFilter()
+
+
+def name_only_file_lists(widget: QObject) -> None:
+    """Every list of files inside ``widget`` (Qt's own completers) names and draws them from names alone."""
+    for model in widget.findChildren(QFileSystemModel):
+        if model.iconProvider() is not _provider():
+            model.setIconProvider(_provider())
+
+
+def print_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintDialog:
+    """Qt's print dialog, its "print to file" field's list of the home folder opening no file.
+
+    The list is made (and starts reading the folder) with the dialog; the icons and types are asked for
+    only once the event loop runs, so giving it the provider right here is in time."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    dialog = QPrintDialog(printer, parent)
+    name_only_file_lists(dialog)
+    return dialog
+
+
+class _NameOnlyChildDialogs(QObject):
+    """On a print preview: the print dialog its Print button makes (Qt makes it then, not earlier) gets
+    name-only file lists while it is being shown, before its list of the home folder has been drawn."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ChildPolished:
+            name_only_file_lists(event.child())  # type: ignore[attr-defined]
+        return False
+
+
+def print_preview_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintPreviewDialog:
+    """Qt's print preview; the print dialog Qt makes when its Print button is pressed gets name-only file
+    lists as :func:`print_dialog`'s has."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.installEventFilter(_NameOnlyChildDialogs(dialog))
+    return dialog
