@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from fever_desk.drugs import Drug, find_barcode
 from fever_desk.i18n import tr
 from fever_desk.pharmacy import MAX_QUANTITY, DrugCategory, DrugDraft, category_label
-from ui.desk.widgets.inputs import read_only_rows
+from ui.desk.widgets.inputs import empty, read_only_rows
 
 
 class _LinesTable(QTableWidget):
@@ -118,7 +118,7 @@ class DrugLines(QWidget):
         category = known.category if known else DrugCategory(self.category.currentData())
         unit = known.unit if known else "盒"
         self._lines.append(DrugDraft(name, category, str(self.quantity.value()), unit))
-        self.drug.clear()
+        empty(self.drug)
         self.quantity.setValue(1)
         self.drug.setFocus(Qt.FocusReason.OtherFocusReason)
         self._render()
@@ -178,7 +178,7 @@ class DrugLines(QWidget):
 
     def clear(self) -> None:
         self._lines.clear()
-        self.drug.clear()
+        empty(self.drug)
         self.quantity.setValue(1)
         self._render()
 

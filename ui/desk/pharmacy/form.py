@@ -41,7 +41,7 @@ from ui.desk.screening.questionnaire import QuestionGroup
 from ui.desk.thermometer.temperature_field import TemperatureField
 from ui.desk.widgets.field_rows import FieldRows
 from ui.desk.widgets.inputs import STYLE as CHOICE_STYLE
-from ui.desk.widgets.inputs import ClearConfirmBar
+from ui.desk.widgets.inputs import ClearConfirmBar, empty
 from ui.desk.widgets.typed_since import Getter, Setter
 
 _FIELDS = ("name", "document_type", "id_number", "phone", "address", "community", "temperature")
@@ -382,7 +382,7 @@ class PharmacyForm(FieldRows, QWidget):
         for key in (*_FIELDS, *_OTHER_FIELDS, "other_symptoms"):
             widget = getattr(self, key)
             if isinstance(widget, QLineEdit):
-                widget.clear()
+                empty(widget)  # with its undo history: Ctrl+Z must not bring back the previous buyer
         self.document_type.setCurrentIndex(0)
         self.symptoms.clear()
         self.epidemiological.clear()

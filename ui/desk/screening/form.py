@@ -37,7 +37,7 @@ from ui.desk.screening.outcome_panel import OutcomePanel
 from ui.desk.screening.questionnaire import Questionnaire
 from ui.desk.thermometer.temperature_field import TemperatureField
 from ui.desk.widgets.inputs import STYLE as CHOICE_STYLE
-from ui.desk.widgets.inputs import ChoiceField, ClearConfirmBar
+from ui.desk.widgets.inputs import ChoiceField, ClearConfirmBar, empty
 from ui.desk.widgets.typed_since import Getter, Setter, TypedSincePress
 
 _DATE_PATTERNS = (
@@ -434,14 +434,14 @@ class ScreeningForm(QWidget):
             self.address,
             self.onset,
         ):
-            edit.clear()
+            empty(edit)  # with its undo history: Ctrl+Z must not bring back the previous patient
         self.sex.set_value(None)
         self.questionnaire.clear()
         self.temp.typed()
         self.editing = None
         # The new record's id is fixed for this form: a second Enter or a retry can only save it once.
         self.record_id = uuid.uuid4()
-        self.correction_reason.clear()
+        empty(self.correction_reason)
         self.correction_bar.hide()
         self.confirm_bar.hide()
         self.show_errors({})
