@@ -60,3 +60,26 @@ def test_ctrl_z_after_a_purchase_does_not_bring_back_the_previous_purchaser(qtbo
     assert form.name.text() == ""
     for edit in (form.name, form.id_number, form.phone, form.address, form.temperature, form.drugs.drug):
         assert undo_in(edit) == "", edit.objectName()
+
+
+def test_the_soak_s_keyboard_closes_the_catalogue_s_popup_as_a_real_one_does(qtbot, counter: Counter) -> None:  # noqa: F811
+    """``bench.soak_driver`` types purchasers as the window system delivers keys: to an open popup first.
+
+    Sent straight to the medicine field, keys left the completer's popup open all day and the completer
+    was connected to the field once more at each focus return: a growth of the soak's making, which the
+    soak then measured as the desk's (``bench.bench_soak``)."""
+    from PySide6.QtCore import SIGNAL
+
+    from bench import soak_driver as drive
+
+    screen = counter.screen
+    completer = screen.form.drugs.completer
+    connected = []
+    for n in range(3):
+        drive.type_purchaser(n)
+        assert QApplication.activePopupWidget() is None
+        with qtbot.waitSignal(screen.saved, timeout=10000):
+            drive.key(Key.Key_Return)
+        connected.append(completer.receivers(SIGNAL("activated(QString)")))
+    assert connected == [connected[0]] * 3 and connected[0] <= 1, connected
+    assert all("布洛芬缓释胶囊" in line.medicines for line in screen.today.rows)  # the completion was taken
