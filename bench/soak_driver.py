@@ -81,10 +81,12 @@ class Stamp:
     def __init__(self) -> None:
         self.count = 0
         self.at = 0.0
+        self.cpu_at = 0.0
 
     def __call__(self, *_args: object) -> None:
         self.count += 1
         self.at = time.perf_counter()
+        self.cpu_at = time.process_time()
 
 
 def histogram_percentile(histogram: array[int], pct: float) -> float:
@@ -246,14 +248,15 @@ sqlite_bytes = _sqlite_memory_used()
 
 @dataclass
 class Run:
-    """One counter's soak: per save, Enter → confirmed save (ms), RSS and SQLCipher's heap after it
-    (arrays made before the day starts); per window of saves, the timer's lateness p99 and the GUI
-    thread's CPU p99."""
+    """One counter's soak: per save, Enter → confirmed save (ms, and the CPU time all the process's
+    threads spent meanwhile), RSS and SQLCipher's heap after it (arrays made before the day starts);
+    per window of saves, the timer's lateness p99 and the GUI thread's CPU p99."""
 
     latencies: array[float]
     rss: array[int]
     window: int
     sqlite: array[int] = field(default_factory=lambda: array("q"))
+    cpu: array[float] = field(default_factory=lambda: array("d"))
     connections: int = 1
     late_p99: list[float] = field(default_factory=list)
     work_p99: list[float] = field(default_factory=list)

@@ -42,7 +42,7 @@ def test_the_soak_types_a_short_day_through_the_real_desk(qapp, monkeypatch) -> 
     monkeypatch.setenv(bench_soak.SAVES_ENV, "12")
     assert bench_soak.planned_saves() == (12, 4)
     figures = bench_soak.run()
-    assert len(figures) == 14
+    assert len(figures) == 16
     heaps = [f for f in figures if "SQLCipher's heap at the end" in f.name]
     assert len(heaps) == 2 and all(f.value > 0 for f in heaps)  # the encrypted file's caches are seen
     assert all(f.value == f.value and f.baseline_value is not None for f in figures)  # no NaN
