@@ -17,6 +17,15 @@ settle (its follow-up jobs done), as it would while the nurse greets the next on
   SQLCipher's heap, the whole RSS growth is printed beside it, and the heap at the end is checked
   against its bound (the pool's connections × the cache, plus room for statements).
 
+What grew in earlier runs, found with heaptrack (allocations live at save 700 less those at save 200)
+and glibc's ``mallinfo2`` (in-use against free-but-held), not with tracemalloc, which sees only Python
+objects: every form field's undo history, which ``QLineEdit.clear()`` extends and only ``setText`` resets
+(about 1.3 MiB per 1,000 screenings; the forms now empty fields with ``ui.desk.widgets.inputs.empty``),
+and the medicine completer connected to its field again at each focus return while the driver's keys
+left the completer's popup open (``bench.soak_driver.keyboard``: keys go to an open popup first, as a
+window system sends them).  The SQLite WAL's ``-shm`` mapping stayed at 32 KiB and file mappings did
+not grow during the day, so the RSS count needs no correction for them.
+
 Each figure is printed beside its baseline, the first 250 saves of the same run, with PASS/FAIL for the
 issue's three counts: the last 250 saves' median ≤ 1.2× the first 250's; the timer's p99 ≤ 50 ms in every
 window of 250 saves; RSS growth (less SQLCipher's page caches, see above) from save 500 to the end
