@@ -14,39 +14,34 @@ SIGBUS, or its saves were lost.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.xdesk import closing_connection
-from tests.ui.test_file_dialogs import READS, station_holds_its_lock
+from tests.sqlite_locks import IN_USE, held
+from tests.station_process import (
+    HOLD_DATABASE,
+    SAVE_UNTIL_STOPPED,
+    every_save_kept,
+    expect,
+    read_while_saving,
+    running,
+)
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="POSIX record locks (struct flock of Linux)")
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="POSIX record locks (/proc/locks of Linux)")
 
-STATION = r"""
-import sys
-import threading
-from pathlib import Path
-
+STATION = (
+    HOLD_DATABASE
+    + r"""
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileSystemModel
 
-from db.cipher import connect, key_for
-from db.engine import SQLITE_PRAGMAS
 from ui.desk.widgets.file_dialogs import print_dialog, print_preview_dialog
 
-path, which = Path(sys.argv[1]), sys.argv[2]
-connection = connect(path, key_for(path), isolation_level=None)
-for pragma in SQLITE_PRAGMAS:
-    connection.execute(pragma)
-connection.execute("CREATE TABLE IF NOT EXISTS saved (n INTEGER)")
-connection.execute("INSERT INTO saved VALUES (1)")
-
+which = sys.argv[2]
 app = QApplication([])
 home = str(path.parent)
 done = []
@@ -92,15 +87,9 @@ else:  # the preview's own Print button makes its print dialog and runs it (a ne
     while not done:
         app.processEvents()
 print("listed", flush=True)
-
-stop = threading.Event()
-threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
-saves = 1
-while not stop.is_set():  # the nurse goes on saving while the other program reads
-    connection.execute("INSERT INTO saved VALUES (1)")
-    saves += 1
-print("saved", saves, connection.execute("SELECT count(*) FROM saved").fetchone()[0], flush=True)
 """
+    + SAVE_UNTIL_STOPPED
+)
 
 
 @pytest.mark.parametrize("which", ["print", "preview"])
@@ -111,31 +100,10 @@ def test_a_print_dialog_over_a_home_folder_holding_the_database_then_another_rea
     data = home / "data"
     data.mkdir(parents=True)
     database = home / "station.sqlite3"
-    env = {**os.environ, "HOME": str(home), "FEVER_DESK_DATA": str(data), "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("FEVER_DESK_PLAIN_SQLITE", None)
-    station = subprocess.Popen(
-        [sys.executable, "-c", STATION, str(database), which],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    try:
-        assert station.stdout is not None and station.stdin is not None
-        assert station.stdout.readline().strip() == "listed", station.stderr.read() if station.stderr else ""
-        assert station_holds_its_lock(database), f"the {which} dialog dropped the station's lock on -shm"
-        for _ in range(READS):  # the second program, opening the database again and again
-            with closing_connection(database, data) as reader:
-                assert reader.execute("SELECT count(*) FROM saved").fetchone()[0] >= 1
-            if station.poll() is not None:
-                break
-        out, err = station.communicate("stop\n", timeout=60)
-    finally:
-        if station.poll() is None:
-            station.kill()
-            station.wait()
-    assert station.returncode == 0, f"the station died (status {station.returncode}): {err}"
-    saves, rows = out.split()[1:]
-    assert saves == rows, out  # every save is in the file
+    env = {"HOME": str(home), "FEVER_DESK_DATA": str(data), "QT_QPA_PLATFORM": "offscreen"}
+    with running(STATION, database, which, env=env) as station:
+        expect(station, "listed")
+        assert IN_USE in held(station.pid, database), f"the {which} dialog dropped the station's lock on -shm"
+        status, out, err = read_while_saving(station, database, data)  # a second program reads the file
+    assert status == 0, f"the station died (status {status}): {err}"
+    assert every_save_kept(out), out
