@@ -43,6 +43,29 @@ class Keyboard:
         else:
             self.free_characters += len(text)
 
+    def routine_patient(
+        self,
+        name: str = "Wang Fang",
+        *,
+        sex: Qt.Key = Qt.Key.Key_2,
+        age: str = "34",
+        phone: str = "13912345678",
+        temperature: str = "36.5",
+    ) -> None:
+        """A routine patient typed from the name field on, every question answered "no" (F8); not saved.
+
+        The eight keys of ``tests/ui/test_screening_desk.py``'s key-count test, which spells them out."""
+        self.type(name)
+        self.key(Qt.Key.Key_Tab)
+        self.key(sex)
+        self.key(Qt.Key.Key_Tab)
+        self.type(age)
+        self.key(Qt.Key.Key_Tab)
+        self.type(phone)
+        self.key(Qt.Key.Key_Tab)
+        self.type(temperature)
+        self.key(Qt.Key.Key_F8)
+
 
 @dataclass
 class Desk:

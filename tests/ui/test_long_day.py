@@ -25,16 +25,7 @@ def undo_in(edit: QLineEdit) -> str:
 
 def test_ctrl_z_after_a_save_does_not_bring_back_the_previous_patient(desk: Desk, qtbot) -> None:
     kb, form = desk.keyboard, desk.window.form
-    kb.type("Wang Fang")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_2)
-    kb.key(Key.Key_Tab)
-    kb.type("34")
-    kb.key(Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.5")
-    kb.key(Key.Key_F8)
+    kb.routine_patient()
     with qtbot.waitSignal(desk.window.saved, timeout=10000):
         kb.key(Key.Key_Return)
     assert QApplication.focusWidget() is form.name

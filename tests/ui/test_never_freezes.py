@@ -106,23 +106,10 @@ def post_keys(widget, text: str, every_ms: int = 50) -> list[float]:
     return arrived
 
 
-def fill_routine_patient(kb: Keyboard) -> None:
-    kb.type("Wang Fang")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_2)
-    kb.key(Key.Key_Tab)
-    kb.type("34")
-    kb.key(Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.5")
-    kb.key(Key.Key_F8)
-
-
 def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, proxied_desk) -> None:
     window, _worker, proxy = proxied_desk
     kb = Keyboard(qtbot)
-    fill_routine_patient(kb)
+    kb.routine_patient()
     outcome: list[str] = []
     window.saved.connect(lambda _s: outcome.append("saved"))
     window.station.problem.connect(lambda text: text and outcome.append("problem"))
@@ -151,7 +138,7 @@ def test_typing_is_answered_while_a_save_waits_on_a_black_holed_server(qtbot, pr
 
 def test_closing_while_a_save_waits_does_not_freeze_and_keeps_the_save(qtbot, proxied_desk) -> None:
     window, _worker, proxy = proxied_desk
-    fill_routine_patient(Keyboard(qtbot))
+    Keyboard(qtbot).routine_patient()
     proxy.swallow()
     watch = LoopWatch()
     watch.start()

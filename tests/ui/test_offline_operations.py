@@ -137,16 +137,7 @@ def offline_desk(qtbot, tmp_path: Path, desk_settings: Settings, up: Any) -> Ite
 def test_the_desk_says_saved_on_this_counter_and_the_status_bar_counts_it(offline_desk, qtbot, up) -> None:  # noqa: F811
     desk, kb = offline_desk, offline_desk.keyboard
     window = desk.window
-    kb.type("Wang Fang")
-    kb.key(Qt.Key.Key_Tab)
-    kb.key(Qt.Key.Key_2)
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("34")
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("36.5")
-    kb.key(Qt.Key.Key_F8)
+    kb.routine_patient()
     with qtbot.waitSignal(window.saved, timeout=20000) as saved:
         kb.key(Qt.Key.Key_Return)
     assert "已保存在本机：Wang Fang" in window.form.outcome.caption.text()  # and not "Not saved"

@@ -40,16 +40,7 @@ def test_text_typed_while_a_slow_save_runs_is_not_cleared_when_it_succeeds(
         return real_save(ctx, screening, **kwargs)
 
     monkeypatch.setattr(operations, "save_screening", slow_save)
-    kb.type("Wang Fang")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_2)
-    kb.key(Key.Key_Tab)
-    kb.type("34")
-    kb.key(Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.5")
-    kb.key(Key.Key_F8)
+    kb.routine_patient()
     saved_id = form.record_id
     kb.key(Key.Key_Return)
     qtbot.waitUntil(started.is_set, timeout=10000)
@@ -79,16 +70,7 @@ def test_text_typed_while_a_slow_save_runs_is_not_cleared_when_it_succeeds(
 
 def test_a_save_with_nothing_typed_meanwhile_clears_the_form_as_before(desk: Desk, qtbot) -> None:
     form, kb = desk.window.form, desk.keyboard
-    kb.type("Li Lei")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_1)
-    kb.key(Key.Key_Tab)
-    kb.type("40")
-    kb.key(Key.Key_Tab)
-    kb.type("13812345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.6")
-    kb.key(Key.Key_F8)
+    kb.routine_patient("Li Lei", sex=Key.Key_1, age="40", phone="13812345678", temperature="36.6")
     with qtbot.waitSignal(desk.window.saved, timeout=30000):
         kb.key(Key.Key_Return)
     assert (form.name.text(), form.address.text(), form.age.text()) == ("", "", "")
