@@ -112,6 +112,9 @@ def test_a_card_fills_the_form_the_save_keeps_its_person_and_an_unplug_takes_no_
 
     # The next person: the reader is pulled out while the nurse types her name; keys typed before, during
     # and after the status bar changes all land in the name field.
+    # The card's hint ("card read: 王*明", amber) has given way to the green light again before the pull,
+    # so that the light going out below is the unplug's doing.
+    counter.wait_for(lambda: reader_light(counter), "the green light back after the card's hint")
     counter.type("Zhou")
     sim.unplug()
     counter.type(" Mi")
