@@ -5,6 +5,12 @@ the print button is the obvious next step (Ctrl+P).  Every copy goes the same wa
 thread, then signing, rendering, rasterising and painting on the panel's slip worker, then the print
 record on the database worker.  A worker never waits on a dialog: a dialog finishes first and hands
 the chosen printer over, and the GUI thread does not touch that printer again until the job is done.
+
+The panel sits between the outcome and today's list, so its height is held (:meth:`SlipPanel.event`):
+it grows to what its lines need and does not shrink back while its width stays, and its place is kept
+while it is hidden before the first save.  Otherwise "Printing…" giving way to "Printed at … on …", or a
+routine patient after a referred one, moved today's list and repainted its scroll bars
+(``bench.bench_soak``, issue #15).
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,7 +58,7 @@ if TYPE_CHECKING:
 
 _LAYOUTS = (("80mm", "80 mm roll"), ("a5", "A5 sheet"))
 _PROMINENT = "#slip_panel { background: #fde7ea; border: 2px solid #b00020; }"
-_QUIET = "#slip_panel { background: #f4f5f7; }"
+_QUIET = "#slip_panel { background: #f4f5f7; border: 2px solid #f4f5f7; }"  # a border as wide: the same size
 
 
 class SlipPanel(QFrame):
@@ -82,12 +88,16 @@ class SlipPanel(QFrame):
         self._dialogs: list[Any] = []  # keep non-modal dialogs alive until they finish
         self.setObjectName("slip_panel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        set_style(self, _QUIET)  # its border counts in the place kept before the first save
         outer = QVBoxLayout(self)
         self.title = QLabel(self)
         self.title.setWordWrap(True)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         set_style(self.hint, "color: #b00020; font-weight: bold;")
+        hint_policy = self.hint.sizePolicy()
+        hint_policy.setRetainSizeWhenHidden(True)
+        self.hint.setSizePolicy(hint_policy)
         row = QHBoxLayout()
         self.print_button = QPushButton(self)
         self.print_button.setObjectName("slip_print")
@@ -100,6 +110,7 @@ class SlipPanel(QFrame):
         self.layout_choice.setCurrentIndex(max(index, 0))
         for widget in (self.print_button, self.preview_button, self.save_button, self.layout_choice):
             row.addWidget(widget)
+        row.addStrut(48)  # the prominent print button's height, kept for every outcome (see _hold)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -107,12 +118,42 @@ class SlipPanel(QFrame):
         outer.addWidget(self.hint)
         outer.addLayout(row)
         outer.addWidget(self.status)
+        for line in (self.title, self.status):  # empty until the first save and the first print
+            line.setMinimumHeight(line.fontMetrics().lineSpacing())
+        outer.addStretch(1)  # a held height's spare room goes below the lines, not between them
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # before the first save too: the list below does not move
+        self.setSizePolicy(policy)
         self.print_button.clicked.connect(self.print_slip)
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save_pdf)
         station.settings_changed.connect(self._settings_changed)
         self.retranslate()
         self.hide()
+
+    # ---- a steady height ------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        """After the layout took in a change of text: hold the height the lines now need, if more."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._hold()
+        return handled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width wraps the lines anew: measure again from nothing, once per change of width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.setMinimumHeight(0)
+            self._hold()
+
+    def _hold(self) -> None:
+        layout = self.layout()
+        width = self.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() and width > 0 else -1
+        if needed < 0:
+            needed = layout.totalSizeHint().height()
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
 
     # ---- placement ----------------------------------------------------------------------------------
     def attach(self, desk: ScreeningDesk) -> None:
@@ -177,7 +218,8 @@ class SlipPanel(QFrame):
         number = slip_service.number_of(screening, self.station.settings)
         self.title.setText(tr("Referral slip {number} — {name}", number=number, name=screening.person.name))
         referred = screening.outcome is not None and screening.outcome.disposition in slip_service.REFERRED
-        self.hint.setText(tr("Print the slip: the patient takes it to the hospital.") if referred else "")
+        # Hidden for a routine outcome, its place kept: the next referral does not move the list below.
+        self.hint.setText(tr("Print the slip: the patient takes it to the hospital."))
         self.hint.setVisible(referred)
         set_style(self, _PROMINENT if referred else _QUIET)
         font = self.print_button.font()
