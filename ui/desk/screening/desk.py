@@ -9,7 +9,7 @@ figures (``ui.desk.widgets.day_list``), and every other screen that shows screen
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from fever_desk.day_lines import ScreeningLine
 from fever_desk.guidelines import get_guideline
@@ -17,6 +17,7 @@ from fever_desk.i18n import tr
 from fever_desk.model import Screening
 from fever_desk.settings import Settings
 from ui.desk.screening.form import ScreeningForm
+from ui.desk.screening.steady import SteadySplitter
 from ui.desk.screening.today_list import TodayList
 from ui.desk.station import Station
 from ui.desk.widgets.day_list import DayListLoader
@@ -33,7 +34,7 @@ class ScreeningDesk(QWidget):
         self._saving = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = SteadySplitter(Qt.Orientation.Horizontal, self)  # a key does not relayout the window
         settings = station.settings
         self.form = ScreeningForm(get_guideline(settings.guideline_id), station.fever_rule)
         scroll = QScrollArea(splitter)
