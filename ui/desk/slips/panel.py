@@ -9,8 +9,9 @@ the chosen printer over, and the GUI thread does not touch that printer again un
 The panel sits between the outcome and today's list, so its height is held (:meth:`SlipPanel.event`):
 it grows to what its lines need and does not shrink back while its width stays, and its place is kept
 while it is hidden before the first save.  Otherwise "Printing…" giving way to "Printed at … on …", or a
-routine patient after a referred one, moved today's list and repainted its scroll bars
-(``bench.bench_soak``, issue #15).
+routine patient after a referred one, moved today's list and repainted its scroll bars (seen in a
+native profile of the GUI thread during ``bench.bench_soak``, issue #15).  The screen's splitter then
+keeps such a change from relaying out the window (``ui.desk.screening.steady``).
 """
 
 from __future__ import annotations
