@@ -76,6 +76,9 @@ def run_gui(db_url: str) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("fever-desk")
+    from ui.desk.widgets.screen_keys import desk_keys_first
+
+    desk_keys_first(app)  # every shortcut also while the keyboard is in a text field (Linux: Ctrl+E)
     path = config_path()
     try:
         settings, warnings = recover_settings(path, check_guideline=False)

@@ -43,7 +43,6 @@ from ui.desk.station import Station
 from ui.desk.widgets import file_dialogs
 from ui.desk.widgets.export_privacy import start_path
 from ui.desk.widgets.inputs import read_only_rows
-from ui.desk.widgets.screen_keys import screen_keys_first
 
 COUNTY_ENV = "FEVER_DESK_COUNTY_DB"
 ZONE = "Asia/Shanghai"
@@ -165,7 +164,6 @@ class CountyScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh, context=context)
         QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export("xlsx"), context=context)
         QShortcut(QKeySequence("Ctrl+P"), self, lambda: self.export("pdf"), context=context)
-        screen_keys_first((self.day, self.url), ("Ctrl+E", "Ctrl+P"))  # Ctrl+E: a field's "end of line"
         self.setFocusProxy(self.day)
         self.retranslate()
         # Only when shown: a station whose user is not the county's never asks the county database.
