@@ -1,5 +1,5 @@
 """The harness's X server itself: what made the station's first start fail with "could not connect to
-display" (status -6) in one run of four without a window manager, on a machine shared by several runs."""
+display" (status -6) in 8 of 30 runs without a window manager, on a machine shared by several runs."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ benches beside this one):
   and, without a window manager, that happened at every ``xdotool`` poll the harness made while the station
   was still starting.  A reset closes every connection whose X handshake is not finished yet, so a station
   that connected in that moment died at once, status -6, with Qt's ``could not connect to display :N``,
-  while the server was there again a moment later (:func:`test_xserver` shows the closed handshake on a
-  server started without the flag).
+  while the server was there again a moment later (``tests/e2e/test_xserver.py`` shows the handshake
+  closed on a server started without the flag, and served with it).
 * With ``-displayfd`` Xvfb writes *no* lock file (``/tmp/.X<n>-lock``); what makes a second server on a
   taken number exit ("server already running") is Linux's abstract socket ``@/tmp/.X11-unix/X<n>``, which
   only one process can bind.  A number whose lock file exists (a server started without ``-displayfd``,
