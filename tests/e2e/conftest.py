@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.xdesk import XServer, require
+from tests.e2e.xserver import XServer, require
 
 
 @pytest.fixture(params=["openbox", "no-wm"])

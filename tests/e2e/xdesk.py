@@ -10,10 +10,7 @@ a screenshot of the whole screen beside the test and name it in the failure.
 from __future__ import annotations
 
 import json
-import os
-import random
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -29,132 +26,9 @@ import pytest
 from db.cipher import DRIVER_ERRORS
 from fever_desk.i18n import tr
 from tests import sqlite_locks
+from tests.e2e.xserver import TIMEOUT_S, XServer, screenshot
 
 T = TypeVar("T")
-
-REQUIRE_ENV = "FEVER_DESK_REQUIRE_SERVICES"
-PACKAGES = "apt-get install xvfb xdotool openbox x11-utils"
-#: Generous: a loaded CI machine (2 cores, several jobs) may take seconds for a cold start.
-TIMEOUT_S = 40.0
-SCREEN = "1280x1024x24"
-
-
-def require(*tools: str) -> None:
-    """Skip (or, under ``FEVER_DESK_REQUIRE_SERVICES=1`` as in CI, fail) when a tool is missing."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        reason = f"the real-display tests need {', '.join(missing)}: {PACKAGES}"
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-
-
-def screenshot(display: str, target: Path) -> str:
-    """The whole screen as PNG (imagemagick) or XWD (x11-apps); says why when neither is installed."""
-    env = {**os.environ, "DISPLAY": display}
-    if shutil.which("import"):
-        command = ["import", "-window", "root", str(target.with_suffix(".png"))]
-        path = target.with_suffix(".png")
-    elif shutil.which("xwd"):
-        command = ["xwd", "-root", "-silent", "-out", str(target.with_suffix(".xwd"))]
-        path = target.with_suffix(".xwd")
-    else:
-        return "no screenshot (apt-get install imagemagick)"
-    done = subprocess.run(command, env=env, capture_output=True, timeout=30, check=False)
-    return str(path) if done.returncode == 0 else f"no screenshot ({done.stderr.decode(errors='replace')})"
-
-
-class XServer:
-    """A private Xvfb on a free display number, optionally with openbox on it."""
-
-    def __init__(self, folder: Path, window_manager: str | None) -> None:
-        self.folder = folder
-        self.window_manager = window_manager
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.display = self._start_xvfb()
-        if window_manager == "openbox":
-            # Once in a fresh-clone run openbox left the screen unmanaged for 40 s with nothing in its log;
-            # a second openbox is started then (as a person would restart it) before the test gives up.
-            for attempt in (1, 2):
-                with (folder / "openbox.log").open("ab") as log:
-                    openbox = ["openbox", "--sm-disable"]
-                    if attempt == 2:
-                        openbox.append("--replace")
-                    self.processes.append(
-                        subprocess.Popen(openbox, env=self.env(), stdout=subprocess.DEVNULL, stderr=log)
-                    )
-                if attempt == 2:
-                    self.wait_for(self._window_manager_running, "openbox to manage the screen")
-                    break
-                deadline = time.monotonic() + TIMEOUT_S / 2
-                while time.monotonic() < deadline and not self._window_manager_running():
-                    time.sleep(0.1)
-                if self._window_manager_running():
-                    break
-                self.processes[-1].kill()
-                self.processes[-1].wait()
-
-    def _start_xvfb(self) -> str:
-        """A display number picked at random well above those people and ``xvfb-run`` (99) use.
-
-        Several test runs may share the machine: a taken number (its lock file exists) makes Xvfb exit,
-        and the next number is tried.  ``-displayfd`` tells when the server accepts connections.
-        """
-        log = self.folder / "xvfb.log"
-        for number in random.sample(range(200, 900), 20):
-            read, write = os.pipe()
-            command = ["Xvfb", f":{number}", "-displayfd", str(write), "-screen", "0", SCREEN]
-            command += ["-nolisten", "tcp"]
-            with log.open("ab") as err:
-                xvfb = subprocess.Popen(
-                    command,
-                    pass_fds=(write,),
-                    stdout=subprocess.DEVNULL,
-                    stderr=err,
-                )
-            os.close(write)
-            with os.fdopen(read) as answer:
-                ready = answer.readline().strip()  # empty when Xvfb exited instead
-            if ready:
-                self.processes.append(xvfb)
-                return f":{ready}"
-            xvfb.wait()
-        pytest.fail(f"Xvfb did not start: {log.read_text(errors='replace')[-2000:]}")
-
-    def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, "DISPLAY": self.display, **extra}
-
-    def _window_manager_running(self) -> bool:
-        done = self.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False)
-        return "window id" in done
-
-    def run(self, *command: str, check: bool = True) -> str:
-        done = subprocess.run(
-            command, env=self.env(), capture_output=True, text=True, timeout=30, check=False
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"{' '.join(command)} failed: {done.stderr.strip()}")
-        return done.stdout
-
-    def wait_for(self, condition: Callable[[], T], what: str, timeout: float = TIMEOUT_S) -> T:
-        deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                shot = screenshot(self.display, self.folder / re.sub(r"\W+", "-", what).strip("-"))
-                pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}; screen: {shot}")
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def fever_desk_command() -> list[str]:
@@ -244,7 +118,7 @@ class Station:
                 shot = screenshot(self.x.display, self.folder / "station-exited")
                 pytest.fail(
                     f"the station exited (status {self.process.returncode}) while waiting for {what}; "
-                    f"screen: {shot}"
+                    f"screen: {shot}; {self.x.state()}"
                 )
             return condition()
 
