@@ -225,26 +225,3 @@ def test_a_routine_outcome_keeps_the_panel_quiet_and_the_layout_follows_the_sett
     station = panel.station
     station.update_settings(dataclasses.replace(station.settings, slip_layout="a5"))
     assert panel.layout_code == "a5"
-
-
-def test_ctrl_p_asks_for_the_printer_once_and_follows_a_printer_changed_in_the_settings(desk, panel, qtbot):
-    """Making the printer asks CUPS on the GUI thread: done once per queue, yet a new queue is honoured."""
-    made: list[str] = []
-    factory = panel.printer_factory
-
-    def counting(name: str) -> QPrinter:
-        made.append(name)
-        return factory(name)
-
-    panel.printer_factory = counting
-    saved_screening(desk, qtbot)
-    for _ in range(2):
-        with qtbot.waitSignal(panel.recorded, timeout=20000) as printed:
-            desk.keyboard.key(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-        assert "XP-80" in printed.args[0].printer
-    assert made == ["XP-80"]
-    station = panel.station
-    station.update_settings(dataclasses.replace(station.settings, printer_name="XP-58"))
-    with qtbot.waitSignal(panel.recorded, timeout=20000) as printed:
-        desk.keyboard.key(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert "XP-58" in printed.args[0].printer and made == ["XP-80", "XP-58"]

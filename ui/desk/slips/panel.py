@@ -79,7 +79,6 @@ class SlipPanel(QFrame):
         self._started = not self._own_worker
         # Tests (and a future "print to file" option) replace this to print somewhere else.
         self.printer_factory: Callable[[str], QPrinter] = make_printer
-        self._printers: dict[tuple[Callable[[str], QPrinter], str], QPrinter] = {}  # _configured_printer
         self.screening: Screening | None = None
         self.last_print: SlipPrint | None = None
         # Opens the station setup (set by ui.desk.admin.station_setup.StationSetup); offered to administrators
@@ -243,7 +242,6 @@ class SlipPanel(QFrame):
         from fever_desk.slips import FontNotFound
 
         self._set_busy(False)
-        self._printers.clear()  # the queue may have gone or changed: ask for it afresh next time
         if isinstance(error, FontNotFound):
             text = error.localized(current_language())
         elif isinstance(error, PrintProblem):
@@ -286,7 +284,7 @@ class SlipPanel(QFrame):
         name = str(slip_service.slip_setting(settings, "printer_name", ""))
         if slip_service.slip_setting(settings, "print_without_dialog", False):
             try:
-                printer = self._configured_printer(name)
+                printer = self.printer_factory(name)
             except PrintProblem as exc:
                 self._fail(exc)
                 return
@@ -299,22 +297,6 @@ class SlipPanel(QFrame):
         dialog = print_dialog(printer, self)  # its file field lists the home folder: see file_dialogs
         dialog.accepted.connect(lambda: self._start_print(printer))
         self._keep(dialog)
-
-    def _configured_printer(self, name: str) -> QPrinter:
-        """The printer for a print without the dialog, made once per queue name and reused.
-
-        Making it asks CUPS (or Windows) on the GUI thread, for the queue and its driver's options, at
-        every Ctrl+P otherwise.  It is not made on a worker: Qt documents painting on a ``QPrinter``
-        outside the GUI thread, not making one there (the print-support plugin is shared).  A changed
-        name in the settings is a new key, so the new queue is used at the next print; a failed print
-        forgets the printer (``_fail``), so a queue set up again is asked for afresh.  Only the dialog-less
-        path is kept: the print dialog may point its printer at another queue."""
-        key = (self.printer_factory, name)
-        printer = self._printers.get(key)
-        if printer is None:
-            printer = self.printer_factory(name)
-            self._printers = {key: printer}  # the configured queue only: an older one is not used again
-        return printer
 
     def _start_print(self, printer: QPrinter) -> None:
         screening = self._ready()
