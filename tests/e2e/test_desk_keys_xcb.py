@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.xdesk import XServer, require
+from tests.e2e.xserver import XServer, require
 
 pytestmark = pytest.mark.e2e
 

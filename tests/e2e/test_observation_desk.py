@@ -21,30 +21,37 @@ pytestmark = pytest.mark.e2e
 REGISTER_TITLE = "Register for 14-day observation"
 
 
+def screen_and_register(station: Station) -> tuple[dict, date]:
+    """Log in, screen Zhou Qiang (routine), F6: registered as a returnee back three days ago.
+
+    Returns the saved screening's row and the return date typed."""
+    log_in(station)
+    station.type("Zhou Qiang")
+    station.key("Tab", "1", "Tab")
+    station.type("45")
+    station.key("Tab")
+    station.type("13812340000")
+    station.key("Tab")
+    station.type("36.6")
+    station.key("F8", "Return")
+    saved = screening(station, "Zhou Qiang")
+    station.key("F6")  # register the person just screened
+    station.wait_window(tr(REGISTER_TITLE))
+    exposed = date.today() - timedelta(days=3)
+    station.key("2", "Tab", "Tab", "Tab")  # returnee; relation and mode left empty; the return date
+    station.type(exposed.isoformat())
+    station.key("Return")
+    station.wait_gone(tr(REGISTER_TITLE))
+    return saved, exposed
+
+
 def test_register_from_a_screening_two_entries_a_fever_in_the_third_and_the_slip(
     seeded: Station,  # noqa: F811 - the imported fixture
     tmp_path: Path,
 ) -> None:
     import pypdfium2
 
-    log_in(seeded)
-    seeded.type("Zhou Qiang")
-    seeded.key("Tab", "1", "Tab")
-    seeded.type("45")
-    seeded.key("Tab")
-    seeded.type("13812340000")
-    seeded.key("Tab")
-    seeded.type("36.6")
-    seeded.key("F8", "Return")
-    saved = screening(seeded, "Zhou Qiang")
-
-    seeded.key("F6")  # register the person just screened
-    seeded.wait_window(tr(REGISTER_TITLE))
-    exposed = date.today() - timedelta(days=3)
-    seeded.key("2", "Tab", "Tab", "Tab")  # returnee; relation and mode left empty; the return date
-    seeded.type(exposed.isoformat())
-    seeded.key("Return")
-    seeded.wait_gone(tr(REGISTER_TITLE))
+    saved, exposed = screen_and_register(seeded)
     registered = seeded.wait_for(
         lambda: seeded.rows(
             "SELECT id, name, phone, kind, source, source_id, last_exposure FROM observation"

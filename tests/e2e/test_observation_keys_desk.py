@@ -7,19 +7,18 @@ the X server only; the outcome is the PDF read back.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from fever_desk.i18n import tr
-from tests.e2e.test_keyboard_desk import log_in, quit_with_ctrl_q, screening, seeded  # noqa: F401 - fixture
+from tests.e2e.test_keyboard_desk import quit_with_ctrl_q, seeded  # noqa: F401 - fixture
+from tests.e2e.test_observation_desk import screen_and_register
 from tests.e2e.xdesk import Station, main_title
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 
-REGISTER_TITLE = "Register for 14-day observation"
 GRID_EXPORT_TITLE = "Export the 14-day grid"
 
 
@@ -27,22 +26,7 @@ def test_ctrl_e_on_the_grid_exports_while_the_keyboard_is_in_the_temperature(
     seeded: Station,  # noqa: F811 - the imported fixture
     tmp_path: Path,
 ) -> None:
-    log_in(seeded)
-    seeded.type("Zhou Qiang")
-    seeded.key("Tab", "1", "Tab")
-    seeded.type("45")
-    seeded.key("Tab")
-    seeded.type("13812340000")
-    seeded.key("Tab")
-    seeded.type("36.6")
-    seeded.key("F8", "Return")
-    screening(seeded, "Zhou Qiang")
-    seeded.key("F6")  # register the person just screened
-    seeded.wait_window(tr(REGISTER_TITLE))
-    seeded.key("2", "Tab", "Tab", "Tab")  # returnee; the return date
-    seeded.type((date.today() - timedelta(days=3)).isoformat())
-    seeded.key("Return")
-    seeded.wait_gone(tr(REGISTER_TITLE))
+    screen_and_register(seeded)
     seeded.wait_for(lambda: seeded.rows("SELECT id FROM observation"), "the registration stored")
     seeded.wait_for(
         lambda: seeded.focused_title() == main_title(seeded.settings), "the keyboard back on the desk"
