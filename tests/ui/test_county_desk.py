@@ -26,6 +26,7 @@ from db.repositories import SqlScreeningRepository
 from fever_desk.accounts import Operator, Role
 from fever_desk.i18n import set_language
 from fever_desk.model import Disposition
+from fever_desk.reporting import reporting_day_of
 from fever_desk.settings import Settings, save_settings
 from tests.db.conftest import pg_cluster  # noqa: F401 - the session's private server
 from tests.db.county_fixtures import County, county  # noqa: F401 - fixture
@@ -43,7 +44,10 @@ from ui.services.problems import describe_error
 from ui.services.reports import ReportingStation, generate_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DAY = datetime.now(SHANGHAI).date() + timedelta(days=1)
+#: A report day no send round counts as past: the day after the one running now.  After 16:00 the running
+#: day is already tomorrow, and a round queues the card counts of every reported day up to it (a test with
+#: "tomorrow" here found one more delivery when run after 16:00 Beijing time).
+DAY = reporting_day_of(datetime.now(SHANGHAI), time(16, 0), SHANGHAI).day + timedelta(days=1)
 AFTER_CUTOFF = datetime.combine(DAY, time(16, 1), tzinfo=SHANGHAI)
 
 
