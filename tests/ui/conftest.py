@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,21 +107,31 @@ def desk_settings(tmp_path: Path) -> Settings:
     return settings
 
 
-@pytest.fixture
-def desk(qtbot, tmp_path: Path, desk_settings: Settings) -> Iterator[Desk]:
-    db_path = tmp_path / "desk.sqlite3"
-    url = f"sqlite:///{db_path}"
-    window, worker = build_window(url, desk_settings, tmp_path / "config" / "settings.json")
+@contextmanager
+def running_desk(
+    qtbot, url: str, settings: Settings, settings_path: Path, db_path: Path, timeout: int = 20000
+) -> Iterator[Desk]:
+    """The real window on ``url`` with its database worker, shown, today's list loaded and the keyboard in
+    the name field, as a nurse finds it; the worker is stopped and joined afterwards."""
+    window, worker = build_window(url, settings, settings_path)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitExposed(window)
-    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=20000):
+    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=timeout):
         worker.start()
     window.form.name.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
     try:
-        yield Desk(window, url, db_path, tmp_path / "config" / "settings.json", Keyboard(qtbot))
+        yield Desk(window, url, db_path, settings_path, Keyboard(qtbot))
     finally:
         worker.stop()
         assert not worker._thread.is_alive()
+
+
+@pytest.fixture
+def desk(qtbot, tmp_path: Path, desk_settings: Settings) -> Iterator[Desk]:
+    db_path = tmp_path / "desk.sqlite3"
+    settings_path = tmp_path / "config" / "settings.json"
+    with running_desk(qtbot, f"sqlite:///{db_path}", desk_settings, settings_path, db_path) as running:
+        yield running

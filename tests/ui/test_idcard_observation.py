@@ -149,16 +149,7 @@ def test_a_registration_from_a_saved_screening_takes_no_card(
     qtbot.waitUntil(lambda: status.state == "connected", timeout=5000)  # the settings applied and settled
     window.form.name.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
-    kb.type("Zhao Lei")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_1)
-    kb.key(Key.Key_Tab)
-    kb.type("52")
-    kb.key(Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.7")
-    kb.key(Key.Key_F8)
+    kb.routine_patient("Zhao Lei", sex=Key.Key_1, age="52", temperature="36.7")
     with qtbot.waitSignal(window.saved, timeout=10000):
         kb.key(Key.Key_Return)
     hook = window.observation_hooks[0]

@@ -70,16 +70,7 @@ def show_register(desk: Desk, qtbot) -> Any:
 
 def test_f6_after_a_screening_registers_the_person_and_shows_the_release_date(desk: Desk, qtbot) -> None:
     kb, window = desk.keyboard, desk.window
-    kb.type("Zhao Lei")
-    kb.key(Key.Key_Tab)
-    kb.key(Key.Key_1)
-    kb.key(Key.Key_Tab)
-    kb.type("52")
-    kb.key(Key.Key_Tab)
-    kb.type("13912345678")
-    kb.key(Key.Key_Tab)
-    kb.type("36.7")
-    kb.key(Key.Key_F8)
+    kb.routine_patient("Zhao Lei", sex=Key.Key_1, age="52", temperature="36.7")
     with qtbot.waitSignal(window.saved, timeout=10000):
         kb.key(Key.Key_Return)
     hook = window.observation_hooks[0]

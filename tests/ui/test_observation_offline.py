@@ -168,26 +168,15 @@ def test_a_status_change_the_server_cannot_apply_stays_queued_and_the_rest_arriv
 @pytest.fixture
 def pg_desk(qtbot, tmp_path, desk_settings, up: Any) -> Iterator[Any]:  # noqa: F811
     """The real desk on the shared server (running), the register's worklist shown."""
-    from PySide6.QtWidgets import QApplication
-
-    from tests.ui.conftest import Desk, Keyboard
-    from ui.desk.app import build_window
+    from tests.ui.conftest import running_desk
 
     url = up.fresh_database("obsdesk")
     settings_path = tmp_path / "config" / "settings.json"
-    window, worker = build_window(url, desk_settings, settings_path)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=30000):
-        worker.start()
-    window.form.name.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
-    try:
-        yield Desk(window, url, tmp_path / "unused.sqlite3", settings_path, Keyboard(qtbot))
-    finally:
-        window.observation.grid.stop()
-        worker.stop()
+    with running_desk(qtbot, url, desk_settings, settings_path, tmp_path / "unused.sqlite3", 30000) as desk:
+        try:
+            yield desk
+        finally:
+            desk.window.observation.grid.stop()
 
 
 def test_on_the_desk_a_half_day_typed_while_the_server_is_down_says_saved_on_this_counter(

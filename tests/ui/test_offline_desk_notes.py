@@ -30,8 +30,7 @@ from fever_desk.settings import Settings
 from tests.db.factories import make_screening
 from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
 from tests.fever_desk import slip_cases
-from tests.ui.conftest import Desk, Keyboard
-from ui.desk.app import build_window
+from tests.ui.conftest import Desk, running_desk
 from ui.desk.screening.followup_dialog import FollowupDialog
 from ui.desk.slips.printing import pdf_printer
 from ui.services import screening as operations
@@ -45,18 +44,8 @@ def desk_on_server(qtbot, tmp_path: Path, desk_settings: Settings, up: Any, monk
     monkeypatch.setenv("FEVER_DESK_DATA", str(tmp_path / "data"))
     url = up.fresh_database("notes")
     settings_path = tmp_path / "config" / "settings.json"
-    window, worker = build_window(url, desk_settings, settings_path)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=30000):
-        worker.start()
-    window.form.name.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
-    try:
-        yield Desk(window, url, tmp_path / "unused.sqlite3", settings_path, Keyboard(qtbot))
-    finally:
-        worker.stop()
+    with running_desk(qtbot, url, desk_settings, settings_path, tmp_path / "unused.sqlite3", 30000) as desk:
+        yield desk
 
 
 def on_worker(qtbot, desk: Desk, fn) -> Any:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from db import open_database
 from db.offline.link import AUDIT_KEY
@@ -30,8 +29,7 @@ from tests.db.factories import make_screening
 from tests.db.test_offline import server, up  # noqa: F401 - the module's own cluster and "running" fixture
 from tests.db.test_purchase_medicines import stored_medicines
 from tests.fever_desk import pharmacy_cases
-from tests.ui.conftest import Desk, Keyboard
-from ui.desk.app import build_window
+from tests.ui.conftest import Desk, running_desk
 from ui.services import pharmacy as pharmacy_operations
 from ui.services import screening as operations
 from ui.services.audit_hooks import set_actor
@@ -120,18 +118,8 @@ def offline_desk(qtbot, tmp_path: Path, desk_settings: Settings, up: Any) -> Ite
     url = up.fresh_database("desk")
     up.stop("immediate")
     settings_path = tmp_path / "config" / "settings.json"
-    window, worker = build_window(url, desk_settings, settings_path)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignals([worker.context_ready, window.day_loaded], timeout=30000):
-        worker.start()
-    window.form.name.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.form.name, timeout=5000)
-    try:
-        yield Desk(window, url, tmp_path / "unused.sqlite3", settings_path, Keyboard(qtbot))
-    finally:
-        worker.stop()
+    with running_desk(qtbot, url, desk_settings, settings_path, tmp_path / "unused.sqlite3", 30000) as desk:
+        yield desk
 
 
 def test_the_desk_says_saved_on_this_counter_and_the_status_bar_counts_it(offline_desk, qtbot, up) -> None:  # noqa: F811
