@@ -134,18 +134,23 @@ def screening_from_row(row: Mapping[str, Any]) -> Screening:
     )
 
 
-def snapshot(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The row made JSON-safe, for ``screening_revision.snapshot``."""
-    columns: dict[str, Any] = {}
-    for key, value in row.items():
+def json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with ids as text and times as ISO text (UTC for moments), for JSON columns and payloads."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
         if isinstance(value, uuid.UUID):
             value = str(value)
         elif isinstance(value, datetime):
             value = to_utc(value).isoformat()
         elif isinstance(value, date):
             value = value.isoformat()
-        columns[key] = value
-    return {"format": SNAPSHOT_FORMAT, "columns": columns}
+        out[key] = value
+    return out
+
+
+def snapshot(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row made JSON-safe, for ``screening_revision.snapshot``."""
+    return {"format": SNAPSHOT_FORMAT, "columns": json_safe(row)}
 
 
 def row_from_snapshot(data: Mapping[str, Any]) -> dict[str, Any]:

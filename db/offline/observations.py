@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from db.mapping import json_safe
 from db.migrate import DatabaseProblem
 from db.models import to_utc
 from db.observation.mapping import cell_from_row, cell_values, observation_from_row, observation_values
@@ -80,19 +81,6 @@ class ObservationChangeRefused(DatabaseProblem):
     template = "A change to the observation register that the server cannot apply was kept, not applied."
 
 
-def _encode(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, uuid.UUID):
-            value = str(value)
-        elif isinstance(value, datetime):
-            value = to_utc(value).isoformat()
-        elif isinstance(value, date):
-            value = value.isoformat()
-        out[key] = value
-    return out
-
-
 def _decode(data: dict[str, Any]) -> dict[str, Any]:
     row = dict(data)
     for key in ("id", "observation_id"):
@@ -122,17 +110,12 @@ class ResilientObservationRepository(ResilientRepository):
     docstring); what it does not override (the import's bulk insert) is the server's."""
 
     kind = OBSERVATION_CHANGE
+    remembered = KNOWN
 
     def __getattr__(self, name: str) -> Any:
         if name == "primary":  # not set yet (during __init__): no recursion
             raise AttributeError(name)
         return getattr(self.primary, name)
-
-    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
-        self._last[key] = value
-        self._last.move_to_end(key)
-        while len(self._last) > KNOWN:
-            self._last.popitem(last=False)
 
     # ---- the outbox items ----------------------------------------------------------------------------
     def decode(self, payload: dict[str, Any]) -> QueuedChange:
@@ -152,7 +135,7 @@ class ResilientObservationRepository(ResilientRepository):
             "op": op,
             "id": str(item_id),
             "observation_id": str(observation_id),
-            "values": _encode(values),
+            "values": json_safe(values),
         }
 
     def insert_many_if_absent(self, records: list[QueuedChange], session: Session) -> set[Any]:
@@ -276,23 +259,6 @@ class ResilientObservationRepository(ResilientRepository):
             )
 
     # ---- reads ---------------------------------------------------------------------------------------
-    def _known(
-        self, key: tuple[Any, ...], call: Callable[[], Any], session: Session | None
-    ) -> tuple[bool, Any]:
-        """``(True, answer)`` from the server (remembered), ``(False, last answer or None)`` offline."""
-        if reachable(self.link, session):
-            try:
-                value = self._server(call)
-            except SERVER_ERRORS as exc:
-                if not is_connection_error(exc):
-                    raise
-                if (unit := unit_of(session)) is not None:
-                    unit.lost = True
-            else:
-                self._remember(key, value)
-                return True, value
-        return False, self._last.get(key)
-
     def get(self, observation_id: uuid.UUID, *, session: Session | None = None) -> Observation | None:
         """The server's entry; offline its last answer here (or this counter's waiting registration) with
         this counter's waiting status changes on top; :class:`ServerUnavailable` when neither is known."""

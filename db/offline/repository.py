@@ -60,6 +60,8 @@ class ResilientRepository:
     says how to decode a payload and insert a record if absent."""
 
     kind: str
+    #: How many server answers are remembered for reads while the server is away.
+    remembered: int = _CACHE_SIZE
 
     def __init__(
         self,
@@ -114,11 +116,13 @@ class ResilientRepository:
     def _remember(self, key: tuple[Any, ...], value: Any) -> None:
         self._last[key] = value
         self._last.move_to_end(key)
-        while len(self._last) > _CACHE_SIZE:
+        while len(self._last) > self.remembered:
             self._last.popitem(last=False)
 
-    def _read(self, key: tuple[Any, ...], call: Callable[[], Any], session: Session | None = None) -> Any:
-        """The server's answer (remembered), or the last one remembered for ``key`` while offline."""
+    def _known(
+        self, key: tuple[Any, ...], call: Callable[[], Any], session: Session | None
+    ) -> tuple[bool, Any]:
+        """``(True, answer)`` from the server (remembered), ``(False, last answer or None)`` offline."""
         if reachable(self.link, session):
             try:
                 value = self._server(call)
@@ -129,8 +133,12 @@ class ResilientRepository:
                     unit.lost = True
             else:
                 self._remember(key, value)
-                return value
-        return self._last.get(key)
+                return True, value
+        return False, self._last.get(key)
+
+    def _read(self, key: tuple[Any, ...], call: Callable[[], Any], session: Session | None = None) -> Any:
+        """The server's answer (remembered), or the last one remembered for ``key`` while offline."""
+        return self._known(key, call, session)[1]
 
     # ---- writes ---------------------------------------------------------------------------------------
     def _save_or_queue(
